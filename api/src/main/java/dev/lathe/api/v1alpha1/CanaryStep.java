@@ -1,0 +1,57 @@
+package dev.lathe.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** One step of a canary rollout. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CanaryStep {
+
+  @Required
+  @Min(1)
+  @Max(100)
+  @JsonPropertyDescription(
+      "weight is required: the canary's percentage of traffic during this step, 1 to 100.")
+  private Integer weight;
+
+  @Size(max = 32)
+  @Pattern("^([0-9]+(ms|s|m|h))+$")
+  @JsonPropertyDescription(
+      "pause is optional: how long the step holds before it is evaluated or the next starts, as a"
+          + " duration such as 30s, 10m or 1h30m. Absent means no wait.")
+  private String pause;
+
+  @JsonPropertyDescription(
+      "evaluate is optional: when true, the evaluation gate scores canary and stable at the end of"
+          + " this step, and the rollout goes on only if the canary passes. Defaults to false.")
+  private Boolean evaluate;
+
+  public Integer getWeight() {
+    return weight;
+  }
+
+  public void setWeight(Integer weight) {
+    this.weight = weight;
+  }
+
+  public String getPause() {
+    return pause;
+  }
+
+  public void setPause(String pause) {
+    this.pause = pause;
+  }
+
+  public Boolean getEvaluate() {
+    return evaluate;
+  }
+
+  public void setEvaluate(Boolean evaluate) {
+    this.evaluate = evaluate;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.lathe.operator.references;
+
+import dev.lathe.api.v1alpha1.ModelVersion;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Optional;
+
+/** Looks references up on the API server. */
+public class ClusterReferenceLookup implements ReferenceLookup {
+
+  private final KubernetesClient client;
+
+  public ClusterReferenceLookup(KubernetesClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public Optional<Secret> secret(String namespace, String name) {
+    return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
+  }
+
+  @Override
+  public Optional<ConfigMap> configMap(String namespace, String name) {
+    return Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(name).get());
+  }
+
+  @Override
+  public boolean persistentVolumeClaimExists(String namespace, String name) {
+    return client.persistentVolumeClaims().inNamespace(namespace).withName(name).get() != null;
+  }
+
+  @Override
+  public Optional<ModelVersion> modelVersion(String namespace, String name) {
+    return Optional.ofNullable(
+        client.resources(ModelVersion.class).inNamespace(namespace).withName(name).get());
+  }
+}

@@ -1,0 +1,46 @@
+package dev.lathe.operator.status;
+
+import dev.lathe.api.v1alpha1.Condition;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's verdict on a spec: accepted, or rejected for the listed problems. Rejection is
+ * about what the CRD schema cannot see: references that do not resolve and values it cannot parse.
+ */
+public record Acceptance(List<Problem> problems) {
+
+  /** The reason an accepted spec's condition carries. */
+  public static final String ACCEPTED_REASON = "Valid";
+
+  public Acceptance {
+    problems = List.copyOf(problems);
+  }
+
+  public boolean accepted() {
+    return problems.isEmpty();
+  }
+
+  /** The Accepted condition, for the given generation, without its transition time. */
+  public Condition toCondition(String type, long generation) {
+    Condition condition =
+        accepted()
+            ? new Condition(
+                type,
+                Condition.TRUE,
+                ACCEPTED_REASON,
+                "the spec is valid and its references resolve")
+            : new Condition(
+                type,
+                Condition.FALSE,
+                problems.get(0).reason(),
+                problems.stream().map(Problem::message).collect(Collectors.joining("; ")));
+    condition.setObservedGeneration(generation);
+    return condition;
+  }
+
+  /** Whether any problem may go away without a spec change (something referenced may appear). */
+  public boolean waitsOnOtherObjects() {
+    return problems.stream().anyMatch(Problem::waitsOnOtherObjects);
+  }
+}

@@ -1,0 +1,263 @@
+package dev.lathe.operator;
+
+import static dev.lathe.operator.Fixtures.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lathe.api.v1alpha1.Condition;
+import dev.lathe.api.v1alpha1.ConditionedStatus;
+import dev.lathe.api.v1alpha1.FineTuneJob;
+import dev.lathe.api.v1alpha1.ModelDeployment;
+import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.api.validation.ProjectLayout;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator, started against Fabric8's CRUD mock server, keeps Accepted and observedGeneration
+ * honest.
+ *
+ * <p>The mock server does not implement server-side apply (it answers 415) and, for status patches,
+ * keeps only JSON patches without a query string. JOSDK 5 patches status with SSA by default, so
+ * these tests turn SSA off through the operator's override hook; JOSDK then patches status with a
+ * JSON patch, which the mock server applies. Production keeps SSA on; the real API server tests
+ * exercise it.
+ */
+@EnableKubernetesMockClient(crud = true)
+class LatheOperatorOnMockServerTest {
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+
+  private LatheOperator lathe;
+
+  private static void withoutServerSideApply(ConfigurationServiceOverrider overrider) {
+    overrider.withUseSSAToPatchPrimaryResource(false).checkingCRDAndValidateLocalModel(false);
+  }
+
+  @BeforeEach
+  void installCrdsAndNamespace() throws IOException {
+    try (Stream<Path> crds = Files.list(ProjectLayout.crds())) {
+      for (Path crd : crds.toList()) {
+        try (InputStream in = Files.newInputStream(crd)) {
+          client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        }
+      }
+    }
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .create();
+  }
+
+  private void startOperator(Duration recheck) {
+    OperatorSettings settings = new OperatorSettings(false, "unused", null, Set.of(), 0, recheck);
+    lathe =
+        LatheOperator.create(
+            client,
+            settings,
+            new SimpleMeterRegistry(),
+            Clock.systemUTC(),
+            LatheOperatorOnMockServerTest::withoutServerSideApply);
+    lathe.start();
+    await().atMost(Duration.ofSeconds(20)).until(lathe::isReady);
+  }
+
+  @AfterEach
+  void stopOperator() {
+    if (lathe != null) {
+      lathe.stop();
+    }
+  }
+
+  @Test
+  void validFineTuneJobIsAcceptedAndObservedGenerationFollowsItsSpec() {
+    startOperator(Duration.ofHours(1));
+    client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
+    client.resource(Fixtures.minioCredentials()).create();
+
+    FineTuneJob created = client.resource(Fixtures.loraJob()).create();
+
+    Condition accepted = awaitCondition(FineTuneJob.class, created, "Accepted", "True");
+    assertThat(accepted.getReason()).isEqualTo("Valid");
+    long generation = get(FineTuneJob.class, created).getMetadata().getGeneration();
+    assertThat(get(FineTuneJob.class, created).getStatus().getObservedGeneration())
+        .isEqualTo(generation);
+
+    client
+        .resources(FineTuneJob.class)
+        .inNamespace(NAMESPACE)
+        .withName(created.getMetadata().getName())
+        .edit(
+            job -> {
+              job.getSpec().setSuspend(true);
+              return job;
+            });
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              FineTuneJob current = get(FineTuneJob.class, created);
+              assertThat(current.getMetadata().getGeneration()).isGreaterThan(generation);
+              assertThat(current.getStatus().getObservedGeneration())
+                  .isEqualTo(current.getMetadata().getGeneration());
+              assertThat(condition(current, "Accepted"))
+                  .get()
+                  .extracting(Condition::getObservedGeneration)
+                  .isEqualTo(current.getMetadata().getGeneration());
+            });
+  }
+
+  @Test
+  void jobNamingAMissingSecretIsRejectedWithAnEventAndAcceptedOnceTheSecretExists() {
+    startOperator(Duration.ofSeconds(1));
+    client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
+
+    FineTuneJob created = client.resource(Fixtures.loraJob()).create();
+
+    Condition rejected = awaitCondition(FineTuneJob.class, created, "Accepted", "False");
+    assertThat(rejected.getReason()).isEqualTo("SecretNotFound");
+    assertThat(rejected.getMessage())
+        .contains("spec.dataset.storage.credentialsSecret: Secret minio-credentials not found");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(eventsAbout(created))
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getReason()).isEqualTo("SecretNotFound");
+                          assertThat(e.getInvolvedObject().getKind()).isEqualTo("FineTuneJob");
+                        }));
+
+    client.resource(Fixtures.minioCredentials()).create();
+
+    assertThat(awaitCondition(FineTuneJob.class, created, "Accepted", "True").getReason())
+        .isEqualTo("Valid");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(eventsAbout(created))
+                    .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Valid")));
+  }
+
+  @Test
+  void jobWaitingForItsBaseModelIsAcceptedAsSoonAsTheModelVersionAppears() {
+    // An hour between rechecks: only the ModelVersion watch can bring the job back in time.
+    startOperator(Duration.ofHours(1));
+    client.resource(Fixtures.minioCredentials()).create();
+    FineTuneJob created = client.resource(Fixtures.loraJob()).create();
+    assertThat(awaitCondition(FineTuneJob.class, created, "Accepted", "False").getReason())
+        .isEqualTo("ModelVersionNotFound");
+
+    client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
+
+    awaitCondition(FineTuneJob.class, created, "Accepted", "True");
+  }
+
+  @Test
+  void adapterWaitsForItsBaseAndDeploymentRefusesAnAdapterOfAnotherBase() {
+    startOperator(Duration.ofHours(1));
+    client.resource(Fixtures.minioCredentials()).create();
+    ModelVersion adapter =
+        client.resource(Fixtures.adapter("support-bot-v3", "llama-3-1-8b-instruct")).create();
+    assertThat(awaitCondition(ModelVersion.class, adapter, "Accepted", "False").getReason())
+        .isEqualTo("ModelVersionNotFound");
+
+    client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
+    awaitCondition(ModelVersion.class, adapter, "Accepted", "True");
+
+    client.resource(Fixtures.baseModel("mistral-7b")).create();
+    ModelDeployment deployment = Fixtures.canaryDeployment();
+    deployment.getSpec().setModelVersion("mistral-7b");
+    deployment.getSpec().setAdapters(List.of(adapterReference("support", "support-bot-v3")));
+    ModelDeployment created = client.resource(deployment).create();
+
+    Condition refused = awaitCondition(ModelDeployment.class, created, "Accepted", "False");
+    assertThat(refused.getReason()).isEqualTo("AdapterBaseMismatch");
+    assertThat(refused.getMessage())
+        .isEqualTo(
+            "spec.adapters[0].modelVersion: adapter support-bot-v3 was trained on llama-3-1-8b-instruct, not on mistral-7b");
+  }
+
+  @Test
+  void canaryExampleServingAFullModelIsAccepted() {
+    startOperator(Duration.ofHours(1));
+    client.resource(Fixtures.minioCredentials()).create();
+    client.resource(Fixtures.baseModel("support-bot-v3")).create();
+
+    ModelDeployment created = client.resource(Fixtures.canaryDeployment()).create();
+
+    awaitCondition(ModelDeployment.class, created, "Accepted", "True");
+    assertThat(get(ModelDeployment.class, created).getStatus().getObservedGeneration()).isNotNull();
+  }
+
+  private static dev.lathe.api.v1alpha1.AdapterReference adapterReference(
+      String name, String version) {
+    var reference = new dev.lathe.api.v1alpha1.AdapterReference();
+    reference.setName(name);
+    reference.setModelVersion(version);
+    return reference;
+  }
+
+  private <R extends CustomResource<?, ? extends ConditionedStatus>> R get(
+      Class<R> type, R resource) {
+    return client
+        .resources(type)
+        .inNamespace(NAMESPACE)
+        .withName(resource.getMetadata().getName())
+        .get();
+  }
+
+  private <R extends CustomResource<?, ? extends ConditionedStatus>> Condition awaitCondition(
+      Class<R> type, R resource, String conditionType, String status) {
+    return await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                condition(get(type, resource), conditionType)
+                    .filter(c -> status.equals(c.getStatus())),
+            Optional::isPresent)
+        .get();
+  }
+
+  private static Optional<Condition> condition(
+      CustomResource<?, ? extends ConditionedStatus> resource, String type) {
+    if (resource == null || resource.getStatus() == null) {
+      return Optional.empty();
+    }
+    return resource.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
+  }
+
+  private List<Event> eventsAbout(HasMetadata resource) {
+    return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> resource.getMetadata().getName().equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+}

@@ -1,0 +1,210 @@
+package dev.lathe.operator.finetunejob;
+
+import static dev.lathe.operator.Fixtures.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lathe.api.v1alpha1.EnvVariable;
+import dev.lathe.api.v1alpha1.EnvVariableSource;
+import dev.lathe.api.v1alpha1.FineTuneJob;
+import dev.lathe.api.v1alpha1.FineTuneJobReference;
+import dev.lathe.api.v1alpha1.KeyReference;
+import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.api.v1alpha1.StorageLocation;
+import dev.lathe.api.v1alpha1.TrainerSpec;
+import dev.lathe.operator.Fixtures;
+import dev.lathe.operator.references.TestingReferenceLookup;
+import dev.lathe.operator.status.Acceptance;
+import dev.lathe.operator.status.Problem;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FineTuneJobAcceptanceTest {
+
+  private final TestingReferenceLookup cluster =
+      new TestingReferenceLookup()
+          .with(Fixtures.baseModel("llama-3-1-8b-instruct"))
+          .with(Fixtures.minioCredentials());
+
+  private Acceptance decide(FineTuneJob job) {
+    return new FineTuneJobAcceptance(cluster).decide(job);
+  }
+
+  @Test
+  void exampleJobIsAcceptedWhenItsBaseModelAndSecretExist() {
+    Acceptance acceptance = decide(Fixtures.loraJob());
+
+    assertThat(acceptance.accepted()).as(acceptance.problems().toString()).isTrue();
+    assertThat(acceptance.toCondition("Accepted", 3).getStatus()).isEqualTo("True");
+    assertThat(acceptance.toCondition("Accepted", 3).getObservedGeneration()).isEqualTo(3);
+  }
+
+  @Test
+  void missingBaseModelVersionIsRejectedAndWaitedFor() {
+    FineTuneJob job = Fixtures.loraJob();
+    job.getSpec().getBaseModel().setModelVersion("mistral-7b");
+
+    Acceptance acceptance = decide(job);
+
+    assertThat(acceptance.accepted()).isFalse();
+    assertThat(acceptance.waitsOnOtherObjects()).isTrue();
+    assertThat(acceptance.problems().get(0).reason()).isEqualTo("ModelVersionNotFound");
+    assertThat(acceptance.problems().get(0).message())
+        .isEqualTo(
+            "spec.baseModel.modelVersion: ModelVersion mistral-7b not found in namespace "
+                + NAMESPACE);
+  }
+
+  @Test
+  void adapterAsBaseModelIsRejectedAndNamesItsBase() {
+    cluster.with(Fixtures.adapter("support-bot-v2", "llama-3-1-8b-instruct"));
+    FineTuneJob job = Fixtures.loraJob();
+    job.getSpec().getBaseModel().setModelVersion("support-bot-v2");
+
+    Acceptance acceptance = decide(job);
+
+    assertThat(acceptance.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.reason()).isEqualTo("WrongModelFormat");
+              assertThat(p.message()).contains("use its base llama-3-1-8b-instruct");
+              assertThat(p.waitsOnOtherObjects()).isFalse();
+            });
+  }
+
+  @Test
+  void missingCredentialsSecretIsRejectedForEveryLocationThatNamesIt() {
+    TestingReferenceLookup noSecret =
+        new TestingReferenceLookup().with(Fixtures.baseModel("llama-3-1-8b-instruct"));
+
+    Acceptance acceptance = new FineTuneJobAcceptance(noSecret).decide(Fixtures.loraJob());
+
+    assertThat(acceptance.problems())
+        .extracting(Problem::message)
+        .containsExactly(
+            "spec.dataset.storage.credentialsSecret: Secret minio-credentials not found in namespace ml-platform",
+            "spec.output.storage.credentialsSecret: Secret minio-credentials not found in namespace ml-platform");
+    assertThat(acceptance.toCondition("Accepted", 1).getReason()).isEqualTo("SecretNotFound");
+    assertThat(acceptance.toCondition("Accepted", 1).getMessage()).contains("; ");
+  }
+
+  @Test
+  void secretWithoutTheS3KeysIsRejectedNamingTheMissingKey() {
+    cluster.with(
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName("minio-credentials")
+            .withNamespace(NAMESPACE)
+            .endMetadata()
+            .addToStringData("AWS_ACCESS_KEY_ID", "lathe")
+            .build());
+
+    Acceptance acceptance = decide(Fixtures.loraJob());
+
+    assertThat(acceptance.problems())
+        .first()
+        .satisfies(
+            p -> {
+              assertThat(p.reason()).isEqualTo("SecretIncomplete");
+              assertThat(p.message()).endsWith("lacks the key(s) AWS_SECRET_ACCESS_KEY");
+            });
+  }
+
+  @Test
+  void missingVolumeClaimIsRejectedAndAcceptedOnceItExists() {
+    FineTuneJob job = Fixtures.loraJob();
+    StorageLocation onVolume = new StorageLocation();
+    onVolume.setUri("pvc://training-data/support/train.jsonl");
+    job.getSpec().getDataset().setStorage(onVolume);
+
+    assertThat(decide(job).problems())
+        .extracting(Problem::reason, Problem::message)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "VolumeClaimNotFound",
+                "spec.dataset.storage.uri: PersistentVolumeClaim training-data not found in namespace ml-platform"));
+
+    cluster.withClaim(NAMESPACE, "training-data");
+    assertThat(decide(job).accepted()).isTrue();
+  }
+
+  @Test
+  void memoryThatIsNotAQuantityIsAnInvalidSpec() {
+    FineTuneJob job = Fixtures.loraJob();
+    job.getSpec().getResources().setMemory(new Quantity("lots"));
+
+    Acceptance acceptance = decide(job);
+
+    assertThat(acceptance.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.reason()).isEqualTo("InvalidSpec");
+              assertThat(p.message())
+                  .startsWith("spec.resources.memory: \"lots\" is not a Kubernetes quantity");
+              assertThat(p.waitsOnOtherObjects()).isFalse();
+            });
+  }
+
+  @Test
+  void zeroCpuIsAnInvalidSpec() {
+    FineTuneJob job = Fixtures.loraJob();
+    job.getSpec().getResources().setCpu(new Quantity("0"));
+
+    assertThat(decide(job).problems())
+        .extracting(Problem::message)
+        .containsExactly("spec.resources.cpu: \"0\" must be greater than zero");
+  }
+
+  @Test
+  void trainerEnvironmentSetTwiceOrReadingAMissingKeyIsRejected() {
+    FineTuneJob job = Fixtures.loraJob();
+    EnvVariable first = env("WANDB_PROJECT", "support");
+    EnvVariable again = env("WANDB_PROJECT", "support-2");
+    EnvVariable fromSecret = new EnvVariable();
+    fromSecret.setName("WANDB_API_KEY");
+    KeyReference key = new KeyReference();
+    key.setName("minio-credentials");
+    key.setKey("WANDB_API_KEY");
+    EnvVariableSource source = new EnvVariableSource();
+    source.setSecretKeyRef(key);
+    fromSecret.setValueFrom(source);
+    TrainerSpec trainer = new TrainerSpec();
+    trainer.setEnv(List.of(first, again, fromSecret));
+    job.getSpec().setTrainer(trainer);
+
+    assertThat(decide(job).problems())
+        .extracting(Problem::message)
+        .containsExactly(
+            "spec.trainer.env[1].name: WANDB_PROJECT is set twice",
+            "spec.trainer.env[2].valueFrom.secretKeyRef: Secret minio-credentials has no key WANDB_API_KEY");
+  }
+
+  @Test
+  void outputNameOfAnotherModelVersionIsRejectedButItsOwnIsNot() {
+    FineTuneJob job = Fixtures.loraJob();
+    job.getMetadata().setUid("0b7c7a52-1111-2222-3333-444455556666");
+    ModelVersion published = Fixtures.baseModel("support-bot-v3");
+    cluster.with(published);
+
+    assertThat(decide(job).problems())
+        .extracting(Problem::reason)
+        .containsExactly(FineTuneJobAcceptance.OUTPUT_NAME_TAKEN);
+
+    FineTuneJobReference producer = new FineTuneJobReference();
+    producer.setName(job.getMetadata().getName());
+    producer.setUid(job.getMetadata().getUid());
+    published.getSpec().getSource().setStorage(null);
+    published.getSpec().getSource().setFineTuneJob(producer);
+    assertThat(decide(job).accepted()).isTrue();
+  }
+
+  private static EnvVariable env(String name, String value) {
+    EnvVariable variable = new EnvVariable();
+    variable.setName(name);
+    variable.setValue(value);
+    return variable;
+  }
+}
