@@ -1,5 +1,8 @@
 package dev.lathe.operator;
 
+import static dev.lathe.operator.ResourceStatus.awaitCondition;
+import static dev.lathe.operator.ResourceStatus.current;
+import static dev.lathe.operator.ResourceStatus.eventsAbout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,16 +10,12 @@ import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.controlplane.ControlPlaneExtension;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,9 +72,9 @@ class LatheOperatorOnApiServerIT {
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
     assertThat(created.getMetadata().getGeneration()).isEqualTo(1);
 
-    Condition accepted = awaitAccepted(created, "True");
+    Condition accepted = awaitCondition(client, created, "Accepted", "True");
     assertThat(accepted.getObservedGeneration()).isEqualTo(1);
-    FineTuneJob current = job(created);
+    FineTuneJob current = current(client, created);
     assertThat(current.getStatus().getObservedGeneration()).isEqualTo(1);
     assertThat(current.getSpec().getMethod().getRank()).isEqualTo(16);
     assertThat(current.getMetadata().getManagedFields())
@@ -97,7 +96,7 @@ class LatheOperatorOnApiServerIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
-              FineTuneJob edited = job(created);
+              FineTuneJob edited = current(client, created);
               assertThat(edited.getMetadata().getGeneration()).isEqualTo(2);
               assertThat(edited.getStatus().getObservedGeneration()).isEqualTo(2);
             });
@@ -108,13 +107,13 @@ class LatheOperatorOnApiServerIT {
     client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
 
-    Condition rejected = awaitAccepted(created, "False");
+    Condition rejected = awaitCondition(client, created, "Accepted", "False");
     assertThat(rejected.getReason()).isEqualTo("SecretNotFound");
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                assertThat(eventsAbout(created))
+                assertThat(eventsAbout(client, created))
                     .anySatisfy(
                         e -> {
                           assertThat(e.getType()).isEqualTo("Warning");
@@ -126,36 +125,6 @@ class LatheOperatorOnApiServerIT {
 
     client.resource(Fixtures.minioCredentials()).create();
 
-    assertThat(awaitAccepted(created, "True").getReason()).isEqualTo("Valid");
-  }
-
-  private FineTuneJob job(FineTuneJob job) {
-    return client
-        .resources(FineTuneJob.class)
-        .inNamespace(NAMESPACE)
-        .withName(job.getMetadata().getName())
-        .get();
-  }
-
-  private Condition awaitAccepted(FineTuneJob job, String status) {
-    return await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                Optional.ofNullable(job(job).getStatus())
-                    .flatMap(
-                        s ->
-                            s.getConditions().stream()
-                                .filter(c -> "Accepted".equals(c.getType()))
-                                .findFirst())
-                    .filter(c -> status.equals(c.getStatus())),
-            Optional::isPresent)
-        .get();
-  }
-
-  private List<Event> eventsAbout(HasMetadata resource) {
-    return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
-        .filter(e -> resource.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
-        .toList();
+    assertThat(awaitCondition(client, created, "Accepted", "True").getReason()).isEqualTo("Valid");
   }
 }

@@ -1,19 +1,19 @@
 package dev.lathe.operator;
 
 import static dev.lathe.operator.Fixtures.NAMESPACE;
+import static dev.lathe.operator.ResourceStatus.awaitCondition;
+import static dev.lathe.operator.ResourceStatus.condition;
+import static dev.lathe.operator.ResourceStatus.current;
+import static dev.lathe.operator.ResourceStatus.eventsAbout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lathe.api.v1alpha1.Condition;
-import dev.lathe.api.v1alpha1.ConditionedStatus;
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.validation.ProjectLayout;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -99,11 +98,10 @@ class LatheOperatorOnMockServerTest {
 
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
 
-    Condition accepted = awaitCondition(FineTuneJob.class, created, "Accepted", "True");
+    Condition accepted = awaitCondition(client, created, "Accepted", "True");
     assertThat(accepted.getReason()).isEqualTo("Valid");
-    long generation = get(FineTuneJob.class, created).getMetadata().getGeneration();
-    assertThat(get(FineTuneJob.class, created).getStatus().getObservedGeneration())
-        .isEqualTo(generation);
+    long generation = current(client, created).getMetadata().getGeneration();
+    assertThat(current(client, created).getStatus().getObservedGeneration()).isEqualTo(generation);
 
     client
         .resources(FineTuneJob.class)
@@ -119,7 +117,7 @@ class LatheOperatorOnMockServerTest {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
-              FineTuneJob current = get(FineTuneJob.class, created);
+              FineTuneJob current = current(client, created);
               assertThat(current.getMetadata().getGeneration()).isGreaterThan(generation);
               assertThat(current.getStatus().getObservedGeneration())
                   .isEqualTo(current.getMetadata().getGeneration());
@@ -137,7 +135,7 @@ class LatheOperatorOnMockServerTest {
 
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
 
-    Condition rejected = awaitCondition(FineTuneJob.class, created, "Accepted", "False");
+    Condition rejected = awaitCondition(client, created, "Accepted", "False");
     assertThat(rejected.getReason()).isEqualTo("SecretNotFound");
     assertThat(rejected.getMessage())
         .contains("spec.dataset.storage.credentialsSecret: Secret minio-credentials not found");
@@ -145,7 +143,7 @@ class LatheOperatorOnMockServerTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                assertThat(eventsAbout(created))
+                assertThat(eventsAbout(client, created))
                     .anySatisfy(
                         e -> {
                           assertThat(e.getType()).isEqualTo("Warning");
@@ -155,13 +153,12 @@ class LatheOperatorOnMockServerTest {
 
     client.resource(Fixtures.minioCredentials()).create();
 
-    assertThat(awaitCondition(FineTuneJob.class, created, "Accepted", "True").getReason())
-        .isEqualTo("Valid");
+    assertThat(awaitCondition(client, created, "Accepted", "True").getReason()).isEqualTo("Valid");
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                assertThat(eventsAbout(created))
+                assertThat(eventsAbout(client, created))
                     .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Valid")));
   }
 
@@ -171,12 +168,12 @@ class LatheOperatorOnMockServerTest {
     startOperator(Duration.ofHours(1));
     client.resource(Fixtures.minioCredentials()).create();
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
-    assertThat(awaitCondition(FineTuneJob.class, created, "Accepted", "False").getReason())
+    assertThat(awaitCondition(client, created, "Accepted", "False").getReason())
         .isEqualTo("ModelVersionNotFound");
 
     client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
 
-    awaitCondition(FineTuneJob.class, created, "Accepted", "True");
+    awaitCondition(client, created, "Accepted", "True");
   }
 
   @Test
@@ -185,11 +182,11 @@ class LatheOperatorOnMockServerTest {
     client.resource(Fixtures.minioCredentials()).create();
     ModelVersion adapter =
         client.resource(Fixtures.adapter("support-bot-v3", "llama-3-1-8b-instruct")).create();
-    assertThat(awaitCondition(ModelVersion.class, adapter, "Accepted", "False").getReason())
+    assertThat(awaitCondition(client, adapter, "Accepted", "False").getReason())
         .isEqualTo("ModelVersionNotFound");
 
     client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
-    awaitCondition(ModelVersion.class, adapter, "Accepted", "True");
+    awaitCondition(client, adapter, "Accepted", "True");
 
     client.resource(Fixtures.baseModel("mistral-7b")).create();
     ModelDeployment deployment = Fixtures.canaryDeployment();
@@ -197,7 +194,7 @@ class LatheOperatorOnMockServerTest {
     deployment.getSpec().setAdapters(List.of(adapterReference("support", "support-bot-v3")));
     ModelDeployment created = client.resource(deployment).create();
 
-    Condition refused = awaitCondition(ModelDeployment.class, created, "Accepted", "False");
+    Condition refused = awaitCondition(client, created, "Accepted", "False");
     assertThat(refused.getReason()).isEqualTo("AdapterBaseMismatch");
     assertThat(refused.getMessage())
         .isEqualTo(
@@ -212,8 +209,8 @@ class LatheOperatorOnMockServerTest {
 
     ModelDeployment created = client.resource(Fixtures.canaryDeployment()).create();
 
-    awaitCondition(ModelDeployment.class, created, "Accepted", "True");
-    assertThat(get(ModelDeployment.class, created).getStatus().getObservedGeneration()).isNotNull();
+    awaitCondition(client, created, "Accepted", "True");
+    assertThat(current(client, created).getStatus().getObservedGeneration()).isNotNull();
   }
 
   private static dev.lathe.api.v1alpha1.AdapterReference adapterReference(
@@ -222,42 +219,5 @@ class LatheOperatorOnMockServerTest {
     reference.setName(name);
     reference.setModelVersion(version);
     return reference;
-  }
-
-  private <R extends CustomResource<?, ? extends ConditionedStatus>> R get(
-      Class<R> type, R resource) {
-    return client
-        .resources(type)
-        .inNamespace(NAMESPACE)
-        .withName(resource.getMetadata().getName())
-        .get();
-  }
-
-  private <R extends CustomResource<?, ? extends ConditionedStatus>> Condition awaitCondition(
-      Class<R> type, R resource, String conditionType, String status) {
-    return await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                condition(get(type, resource), conditionType)
-                    .filter(c -> status.equals(c.getStatus())),
-            Optional::isPresent)
-        .get();
-  }
-
-  private static Optional<Condition> condition(
-      CustomResource<?, ? extends ConditionedStatus> resource, String type) {
-    if (resource == null || resource.getStatus() == null) {
-      return Optional.empty();
-    }
-    return resource.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst();
-  }
-
-  private List<Event> eventsAbout(HasMetadata resource) {
-    return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
-        .filter(e -> resource.getMetadata().getName().equals(e.getInvolvedObject().getName()))
-        .toList();
   }
 }

@@ -42,6 +42,7 @@ public final class LocalControlPlane implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalControlPlane.class);
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static final SecureRandom PORTS = new SecureRandom();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final Path workDir;
   private final String server;
@@ -136,10 +137,7 @@ public final class LocalControlPlane implements AutoCloseable {
                 "--initial-cluster-state=new",
                 // Test data is thrown away: durability buys nothing and costs seconds.
                 "--unsafe-no-fsync=true"));
-    await(
-        "etcd health",
-        etcdProcess,
-        () -> httpOk(HttpClient.newHttpClient(), etcd + "/health", null));
+    await("etcd health", etcdProcess, () -> httpOk(etcd + "/health"));
 
     ManagedProcess apiServer =
         launch(
@@ -175,42 +173,21 @@ public final class LocalControlPlane implements AutoCloseable {
     await("kube-apiserver /readyz", apiServer, this::apiServerReady);
 
     if (options.controllers()) {
-      Path controllerManagerConfig = workDir.resolve("controller-manager.kubeconfig");
-      write(
-          controllerManagerConfig,
-          kubeconfig("system:kube-controller-manager", controllerManagerToken, pki));
       ManagedProcess controllerManager =
-          launch(
+          launchController(
               "kube-controller-manager",
-              List.of(
-                  bin.controllerManager().toString(),
-                  "--kubeconfig=" + controllerManagerConfig,
-                  "--authentication-kubeconfig=" + controllerManagerConfig,
-                  "--authorization-kubeconfig=" + controllerManagerConfig,
-                  "--bind-address=127.0.0.1",
-                  "--secure-port=" + freePort(),
-                  "--cert-dir=" + workDir.resolve("controller-manager-certs"),
-                  "--leader-elect=false",
-                  "--use-service-account-credentials=true",
-                  "--service-account-private-key-file=" + pki.serviceAccountKey,
-                  "--root-ca-file=" + pki.caCert,
-                  "--cluster-signing-cert-file=" + pki.caCert,
-                  "--cluster-signing-key-file=" + pki.caKey));
-      Path schedulerConfig = workDir.resolve("scheduler.kubeconfig");
-      write(schedulerConfig, kubeconfig("system:kube-scheduler", schedulerToken, pki));
+              bin.controllerManager(),
+              controllerManagerToken,
+              pki,
+              freePort(),
+              "--use-service-account-credentials=true",
+              "--service-account-private-key-file=" + pki.serviceAccountKey,
+              "--root-ca-file=" + pki.caCert,
+              "--cluster-signing-cert-file=" + pki.caCert,
+              "--cluster-signing-key-file=" + pki.caKey);
       int schedulerPort = freePort();
       ManagedProcess scheduler =
-          launch(
-              "kube-scheduler",
-              List.of(
-                  bin.scheduler().toString(),
-                  "--kubeconfig=" + schedulerConfig,
-                  "--authentication-kubeconfig=" + schedulerConfig,
-                  "--authorization-kubeconfig=" + schedulerConfig,
-                  "--bind-address=127.0.0.1",
-                  "--secure-port=" + schedulerPort,
-                  "--cert-dir=" + workDir.resolve("scheduler-certs"),
-                  "--leader-elect=false"));
+          launchController("kube-scheduler", bin.scheduler(), schedulerToken, pki, schedulerPort);
       // The service-account controller answers for the controller-manager as a whole.
       await(
           "kube-controller-manager (default ServiceAccount created)",
@@ -296,6 +273,27 @@ public final class LocalControlPlane implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the controller-manager or the scheduler as the token user of the same name, which the
+   * API server's bootstrap RBAC policy already grants what the component needs.
+   */
+  private ManagedProcess launchController(
+      String name, Path binary, String token, Pki pki, int port, String... extraFlags) {
+    Path config = workDir.resolve(name + ".kubeconfig");
+    write(config, kubeconfig("system:" + name, token, pki));
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.add("--kubeconfig=" + config);
+    command.add("--authentication-kubeconfig=" + config);
+    command.add("--authorization-kubeconfig=" + config);
+    command.add("--bind-address=127.0.0.1");
+    command.add("--secure-port=" + port);
+    command.add("--cert-dir=" + workDir.resolve(name + "-certs"));
+    command.add("--leader-elect=false");
+    command.addAll(List.of(extraFlags));
+    return launch(name, command);
+  }
+
   private ManagedProcess launch(String name, List<String> command) {
     ManagedProcess process = ManagedProcess.start(name, command, workDir);
     processes.add(process);
@@ -331,14 +329,11 @@ public final class LocalControlPlane implements AutoCloseable {
     }
   }
 
-  private static boolean httpOk(HttpClient http, String url, String token) {
+  private static boolean httpOk(String url) {
     try {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2));
-      if (token != null) {
-        request.header("Authorization", "Bearer " + token);
-      }
-      return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
+      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
