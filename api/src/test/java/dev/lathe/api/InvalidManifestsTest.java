@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lathe.api.validation.ManifestFiles;
 import dev.lathe.api.validation.ManifestValidator;
+import dev.lathe.api.validation.ProjectLayout;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
@@ -43,5 +47,26 @@ class InvalidManifestsTest {
       problems = VALIDATOR.validateCreate(documents.get(0));
     }
     assertThat(problems).as("problems found").anySatisfy(p -> assertThat(p).contains(expected));
+  }
+
+  @Test
+  void everyCelRuleOfTheCrdsIsBrokenByAtLeastOneInvalidManifest() throws URISyntaxException {
+    Set<String> expectations = new TreeSet<>();
+    for (Path manifest : invalidManifests()) {
+      expectations.add(ManifestFiles.header(manifest, "expect"));
+    }
+    Set<String> uncovered = new TreeSet<>();
+    for (Path crd : ManifestFiles.in(ProjectLayout.crds())) {
+      collectRuleMessages(ManifestFiles.documents(crd).get(0), uncovered);
+    }
+    uncovered.removeIf(message -> expectations.stream().anyMatch(e -> e.endsWith(": " + message)));
+    assertThat(uncovered).as("CEL rule messages no invalid manifest expects").isEmpty();
+  }
+
+  private static void collectRuleMessages(JsonNode node, Set<String> out) {
+    if (node.isObject()) {
+      node.path("x-kubernetes-validations").forEach(r -> out.add(r.path("message").asString()));
+    }
+    node.forEach(child -> collectRuleMessages(child, out));
   }
 }
