@@ -5,18 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The control plane is real: it serves our CRDs, enforces RBAC, and its controllers garbage-collect
- * and create ReplicaSets; closing it leaves no process behind.
+ * The control plane is real: it serves our CRDs, and its controllers garbage-collect, turn
+ * Deployments and Jobs into Pods, and the scheduler binds them; closing it leaves no process
+ * behind.
  */
 class LocalControlPlaneIT {
 
@@ -64,6 +70,22 @@ class LocalControlPlaneIT {
           .atMost(Duration.ofSeconds(60))
           .until(() -> client.configMaps().inNamespace("gc").withName("dependent").get() == null);
 
+      client
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName("node-a")
+                  .endMetadata()
+                  .withNewStatus()
+                  .addToCapacity("cpu", new Quantity("4"))
+                  .addToCapacity("memory", new Quantity("8Gi"))
+                  .addToCapacity("pods", new Quantity("110"))
+                  .addToAllocatable("cpu", new Quantity("4"))
+                  .addToAllocatable("memory", new Quantity("8Gi"))
+                  .addToAllocatable("pods", new Quantity("110"))
+                  .endStatus()
+                  .build())
+          .create();
       Deployment deployment =
           new DeploymentBuilder()
               .withNewMetadata()
@@ -80,6 +102,10 @@ class LocalControlPlaneIT {
               .addToLabels("app", "web")
               .endMetadata()
               .withNewSpec()
+              // No kubelet ever makes the node Ready, so its not-ready taint must be tolerated.
+              .addNewToleration()
+              .withOperator("Exists")
+              .endToleration()
               .addNewContainer()
               .withName("c")
               .withImage("registry.invalid/none:0")
@@ -100,10 +126,70 @@ class LocalControlPlaneIT {
                       .list()
                       .getItems()
                       .isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  client.pods().inNamespace("gc").withLabel("app", "web").list().getItems().stream()
+                      .allMatch(p -> "node-a".equals(p.getSpec().getNodeName())));
       List<Pod> pods = client.pods().inNamespace("gc").list().getItems();
       assertThat(pods)
           .singleElement()
           .satisfies(p -> assertThat(p.getMetadata().getOwnerReferences()).isNotEmpty());
+
+      // The Job controller creates the training pods of a batch/v1 Job; deleting the Job
+      // garbage-collects them: the ground the FineTuneJob workloads stand on.
+      Job job =
+          new JobBuilder()
+              .withNewMetadata()
+              .withName("train")
+              .withNamespace("gc")
+              .endMetadata()
+              .withNewSpec()
+              .withNewTemplate()
+              .withNewSpec()
+              .withRestartPolicy("Never")
+              .addNewContainer()
+              .withName("trainer")
+              .withImage("registry.invalid/trainer:0")
+              .endContainer()
+              .endSpec()
+              .endTemplate()
+              .endSpec()
+              .build();
+      client.resource(job).create();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  !client
+                      .pods()
+                      .inNamespace("gc")
+                      .withLabel("job-name", "train")
+                      .list()
+                      .getItems()
+                      .isEmpty());
+      assertThat(client.pods().inNamespace("gc").withLabel("job-name", "train").list().getItems())
+          .allSatisfy(
+              p ->
+                  assertThat(p.getMetadata().getOwnerReferences())
+                      .extracting("kind")
+                      .containsExactly("Job"));
+      client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+      // A pod bound to a node stays Terminating until its kubelet confirms; there is no kubelet,
+      // so the garbage collector's delete shows as a deletion timestamp.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  client
+                      .pods()
+                      .inNamespace("gc")
+                      .withLabel("job-name", "train")
+                      .list()
+                      .getItems()
+                      .stream()
+                      .allMatch(p -> p.getMetadata().getDeletionTimestamp() != null));
     }
     assertThat(processes).noneMatch(ProcessHandle::isAlive);
   }
