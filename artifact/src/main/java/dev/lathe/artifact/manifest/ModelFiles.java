@@ -1,0 +1,20 @@
+package dev.lathe.artifact.manifest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/** The files of a model, wherever they are: a local directory or an artifact store. */
+public interface ModelFiles {
+
+  /** Every file, sorted, except the ignored ones; fails on symbolic links or irregular files. */
+  List<ModelPath> list(java.util.Set<String> ignored) throws IOException;
+
+  long size(ModelPath path) throws IOException;
+
+  /** Bytes [start, end) of the file. */
+  InputStream open(ModelPath path, long start, long end) throws IOException;
+
+  /** Where the files are, for messages. */
+  String describe();
+}
