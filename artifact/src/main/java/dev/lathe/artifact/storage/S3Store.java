@@ -42,9 +42,24 @@ public final class S3Store implements ArtifactStore, AutoCloseable {
 
   private final S3Client s3;
   private final S3Location location;
+  private final long multipartThreshold;
+  private final long partSize;
+  private final java.util.concurrent.atomic.AtomicInteger uploadsInParts =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public S3Store(S3Location location, AwsCredentialsProvider credentials) {
+    this(location, credentials, MULTIPART_THRESHOLD, PART_SIZE);
+  }
+
+  /** With other multipart sizes; S3 takes parts of 5 MiB and up, but for the last. */
+  S3Store(
+      S3Location location,
+      AwsCredentialsProvider credentials,
+      long multipartThreshold,
+      long partSize) {
     this.location = location;
+    this.multipartThreshold = multipartThreshold;
+    this.partSize = partSize;
     S3ClientBuilder builder =
         S3Client.builder()
             .httpClient(UrlConnectionHttpClient.create())
@@ -75,7 +90,7 @@ public final class S3Store implements ArtifactStore, AutoCloseable {
   public void upload(Path source, String key) throws IOException {
     long size = Files.size(source);
     try {
-      if (size <= MULTIPART_THRESHOLD) {
+      if (size <= multipartThreshold) {
         s3.putObject(
             b -> b.bucket(location.bucket()).key(fullKey(key)), RequestBody.fromFile(source));
       } else {
@@ -92,8 +107,8 @@ public final class S3Store implements ArtifactStore, AutoCloseable {
     try {
       List<CompletedPart> parts = new ArrayList<>();
       int number = 1;
-      for (long start = 0; start < size; start += PART_SIZE, number++) {
-        long length = Math.min(PART_SIZE, size - start);
+      for (long start = 0; start < size; start += partSize, number++) {
+        long length = Math.min(partSize, size - start);
         int partNumber = number;
         long offset = start;
         // A provider, not a stream: the SDK reopens the part when it retries.
@@ -118,6 +133,7 @@ public final class S3Store implements ArtifactStore, AutoCloseable {
                 .eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
       }
+      uploadsInParts.incrementAndGet();
       s3.completeMultipartUpload(
           CompleteMultipartUploadRequest.builder()
               .bucket(location.bucket())
@@ -216,6 +232,25 @@ public final class S3Store implements ArtifactStore, AutoCloseable {
       throw failure("download", key, e);
     } catch (UncheckedIOException e) {
       throw e.getCause();
+    }
+  }
+
+  /** How many uploads went up in parts, so tests can tell. */
+  int uploadsInParts() {
+    return uploadsInParts.get();
+  }
+
+  /** Creates the bucket when it does not exist (for tests and the local sandbox). */
+  public void createBucketIfMissing() {
+    try {
+      s3.headBucket(b -> b.bucket(location.bucket()));
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+      s3.createBucket(b -> b.bucket(location.bucket()));
+    } catch (S3Exception e) {
+      if (e.statusCode() != 404) {
+        throw e;
+      }
+      s3.createBucket(b -> b.bucket(location.bucket()));
     }
   }
 
