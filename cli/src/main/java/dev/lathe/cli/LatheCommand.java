@@ -1,0 +1,42 @@
+package dev.lathe.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code lathe}: signs, verifies and traces Lathe model artifacts. Installed as {@code
+ * kubectl-lathe} it is also a kubectl plugin ({@code kubectl lathe verify ...}).
+ */
+@Command(
+    name = "lathe",
+    mixinStandardHelpOptions = true,
+    version = "lathe 0.1.0",
+    description = "Sign, verify and trace fine-tuned models kept in your own storage.",
+    subcommands = {
+      KeysCommand.class,
+      SignCommand.class,
+      VerifyCommand.class,
+      LineageCommand.class,
+      BenchCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success (for verify: the artifact verified)",
+      "1:verification failed: the artifact is unsigned, tampered or signed by an untrusted key",
+      "2:usage error",
+      "3:unreadable input or unreachable storage"
+    })
+public final class LatheCommand {
+
+  private LatheCommand() {}
+
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(LatheCommand.class);
+    commandLine.setExecutionExceptionHandler(new Failures());
+    return commandLine;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

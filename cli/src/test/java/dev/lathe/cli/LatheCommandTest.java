@@ -1,0 +1,157 @@
+package dev.lathe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lathe.artifact.lineage.Provenance;
+import dev.lathe.artifact.manifest.ModelHasher;
+import dev.lathe.artifact.signing.SigningKeys;
+import dev.lathe.artifact.storage.ArtifactPublisher;
+import dev.lathe.artifact.storage.FilesystemStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class LatheCommandTest {
+
+  @TempDir Path dir;
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run lathe(String... args) {
+    CommandLine commandLine = LatheCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    commandLine.setOut(new PrintWriter(out));
+    commandLine.setErr(new PrintWriter(err));
+    int code = commandLine.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private Path model(String name, String weights) throws Exception {
+    Path model = Files.createDirectories(dir.resolve(name));
+    Files.writeString(model.resolve("config.json"), "{\"model_type\": \"llama\"}");
+    Files.writeString(model.resolve("model.safetensors"), weights);
+    return model;
+  }
+
+  @Test
+  void generatedKeySignsAModelThatVerifiesUntilAByteChanges() throws Exception {
+    Path key = dir.resolve("key.pem");
+    Path pub = dir.resolve("key.pub");
+    Run generated =
+        lathe("keys", "generate", "--private-key", key.toString(), "--public-key", pub.toString());
+    assertThat(generated.exitCode()).isZero();
+    assertThat(generated.out().trim())
+        .isEqualTo(lathe("keys", "id", pub.toString()).out().trim())
+        .hasSize(64);
+
+    Path model = model("m", "weights");
+    assertThat(lathe("sign", model.toString(), "--key", key.toString()).exitCode()).isZero();
+    assertThat(model.resolve("model.sig")).exists();
+
+    Run verified = lathe("verify", model.toString(), "-k", pub.toString(), "-o", "json");
+    assertThat(verified.exitCode()).as(verified.err()).isZero();
+    assertThat(new ObjectMapper().readTree(verified.out()).path("verified").asBoolean()).isTrue();
+
+    Files.writeString(model.resolve("model.safetensors"), "weightz");
+    Run tampered = lathe("verify", model.toString(), "-k", pub.toString());
+    assertThat(tampered.exitCode()).isEqualTo(1);
+    assertThat(tampered.err())
+        .contains("content differs from the signed digest: model.safetensors");
+  }
+
+  @Test
+  void untrustedKeyExitsOneAndUsageErrorsExitTwo() throws Exception {
+    Path model = model("m", "weights");
+    lathe(
+        "keys",
+        "generate",
+        "--private-key",
+        dir.resolve("a.pem").toString(),
+        "--public-key",
+        dir.resolve("a.pub").toString());
+    lathe(
+        "keys",
+        "generate",
+        "--private-key",
+        dir.resolve("b.pem").toString(),
+        "--public-key",
+        dir.resolve("b.pub").toString());
+    lathe("sign", model.toString(), "--key", dir.resolve("a.pem").toString());
+
+    Run untrusted = lathe("verify", model.toString(), "-k", dir.resolve("b.pub").toString());
+    Run usage = lathe("verify", model.toString());
+    Run unknownAlgorithm =
+        lathe("keys", "generate", "--algorithm", "rsa", "--private-key", "x", "--public-key", "y");
+
+    assertThat(untrusted.exitCode()).isEqualTo(1);
+    assertThat(untrusted.err()).contains("which the trust policy does not hold");
+    assertThat(usage.exitCode()).isEqualTo(2);
+    assertThat(unknownAlgorithm.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void lineageWalksFromAFineTunedModelToItsBaseInTreeJsonAndDot() throws Exception {
+    KeyPair key = SigningKeys.generate(dev.lathe.artifact.signing.KeyAlgorithm.ECDSA_P256);
+    Path pub =
+        Files.writeString(dir.resolve("operator.pub"), SigningKeys.publicKeyPem(key.getPublic()));
+    Path storeRoot = dir.resolve("store");
+    ArtifactPublisher publisher = new ArtifactPublisher(new FilesystemStore(storeRoot));
+    var base =
+        publisher.publish(
+            model("base", "base weights"),
+            "llama",
+            "base/llama",
+            ModelHasher.files(),
+            key,
+            Optional.empty());
+    var adapterManifest =
+        publisher.upload(
+            model("adapter", "adapter weights"),
+            "support-bot",
+            "tuned/support-bot-v3",
+            ModelHasher.files());
+    Provenance provenance =
+        new Provenance(
+            "support-bot",
+            adapterManifest.digestString().substring(7),
+            "https://lathe.dev/operator@0.1.0",
+            new Provenance.JobReference("ml-platform", "support-bot-v3", "uid-1", 1),
+            "sha256:" + "00".repeat(32),
+            null,
+            List.of(
+                new Provenance.Dependency(
+                    Provenance.BASE_MODEL, base.uri(), base.manifestDigest().substring(7)),
+                new Provenance.Dependency(
+                    Provenance.DATASET, "s3://datasets/train.jsonl", "ef".repeat(32))),
+            Instant.parse("2026-11-25T10:00:00Z"),
+            Instant.parse("2026-11-25T11:00:00Z"));
+    publisher.sign("tuned/support-bot-v3", key, Optional.of(provenance));
+    String tuned = storeRoot.resolve("tuned/support-bot-v3").toString();
+
+    Run tree = lathe("lineage", tuned, "-k", pub.toString());
+    Run json = lathe("lineage", tuned, "-k", pub.toString(), "-o", "json");
+    Run dot = lathe("lineage", tuned, "-k", pub.toString(), "-o", "dot");
+
+    assertThat(tree.exitCode()).as(tree.err()).isZero();
+    assertThat(tree.out())
+        .contains("trained by FineTuneJob ml-platform/support-bot-v3 (uid uid-1)")
+        .contains("dataset s3://datasets/train.jsonl sha256:" + "ef".repeat(32))
+        .contains("└─ " + base.uri())
+        .contains("base model (no provenance)");
+    JsonNode lineage = new ObjectMapper().readTree(json.out()).path("lineage");
+    assertThat(lineage).hasSize(2);
+    assertThat(lineage.get(1).path("manifestDigest").asText()).isEqualTo(base.manifestDigest());
+    assertThat(dot.out()).startsWith("digraph lineage {").contains("n1 -> n0");
+  }
+}
