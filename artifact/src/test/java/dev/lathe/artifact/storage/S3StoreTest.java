@@ -125,4 +125,39 @@ class S3StoreTest {
           .hasMessageContaining(endpoint.toString());
     }
   }
+
+  @Test
+  void credentialsComeFromAMountedSecretDirectory(@TempDir Path secret) throws IOException {
+    Files.writeString(secret.resolve("AWS_ACCESS_KEY_ID"), LoopbackS3.ACCESS_KEY + "\n");
+    Files.writeString(secret.resolve("AWS_SECRET_ACCESS_KEY"), LoopbackS3.SECRET_KEY + "\n");
+    S3Location location =
+        S3Location.parse("s3://mounted/p", Optional.of(s3.endpoint()), "us-east-1", true);
+    try (S3Store seeded = s3.store("mounted", "p");
+        S3Store store = new S3Store(location, S3Credentials.fromMountedSecretOrDefault(secret))) {
+      seeded.write("hello.txt", "hi".getBytes());
+
+      assertThat(store.read("hello.txt"))
+          .hasValueSatisfying(b -> assertThat(new String(b)).isEqualTo("hi"));
+    }
+    Files.delete(secret.resolve("AWS_SECRET_ACCESS_KEY"));
+    assertThatThrownBy(() -> S3Credentials.fromMountedSecret(secret))
+        .hasMessageContaining("has no key AWS_SECRET_ACCESS_KEY");
+  }
+
+  @Test
+  void wrongCredentialsAreRefusedByTheServerAndReported() throws IOException {
+    S3Location location =
+        S3Location.parse("s3://models/x", Optional.of(s3.endpoint()), "us-east-1", true);
+    try (S3Store seeded = s3.store("models", "x");
+        S3Store store =
+            new S3Store(
+                location,
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                        "intruder", "wrong")))) {
+      assertThatThrownBy(() -> store.write("model.sig", new byte[] {1}))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("cannot write s3://models/x/model.sig");
+    }
+  }
 }
