@@ -1,0 +1,164 @@
+package dev.lathe.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import dev.lathe.engine.config.ModelConfig;
+
+/**
+ * The Llama-family decoder: token embeddings, then per layer RMSNorm → grouped-query self-attention
+ * with rotary positions (causal, optionally within a sliding window) → residual → RMSNorm → SwiGLU
+ * MLP → residual, then a final RMSNorm and the output projection. Every step follows Hugging Face's
+ * LlamaForCausalLM in float32, so logits agree with it.
+ */
+public final class LlamaModel {
+
+  private final ModelConfig config;
+  private final LlamaWeights weights;
+  private final RotaryEmbedding rotary;
+  private final Projections projections;
+
+  public LlamaModel(LlamaWeights weights) {
+    this(weights, Projections.plain(weights));
+  }
+
+  /** A model whose linear projections may carry adapters (LoRA). */
+  public LlamaModel(LlamaWeights weights, Projections projections) {
+    this.config = weights.config();
+    this.weights = weights;
+    this.rotary = new RotaryEmbedding(config);
+    this.projections = projections;
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public LlamaWeights weights() {
+    return weights;
+  }
+
+  /**
+   * Logits [batch, tokens, vocab] for token ids [batch, tokens]. With a cache, the tokens continue
+   * what it holds and it is extended; without one, they start at position 0.
+   */
+  public NDArray forward(NDArray tokenIds, KvCache cache, boolean training) {
+    NDManager manager = tokenIds.getManager();
+    long batch = tokenIds.getShape().get(0);
+    int tokens = (int) tokenIds.getShape().get(1);
+    int past = cache == null ? 0 : cache.length();
+
+    NDArray hidden =
+        weights
+            .get("model.embed_tokens.weight")
+            .get(tokenIds.flatten().toType(DataType.INT64, false))
+            .reshape(batch, tokens, config.hiddenSize());
+    float[][] table = rotary.table(past, tokens);
+    NDArray cos = manager.create(table[0], new Shape(1, 1, tokens, config.headDim()));
+    NDArray sin = manager.create(table[1], new Shape(1, 1, tokens, config.headDim()));
+    NDArray mask = manager.create(causalMask(tokens, past), new Shape(1, 1, tokens, past + tokens));
+
+    for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
+      String prefix = "model.layers." + layer + ".";
+      NDArray normed = rmsNorm(hidden, weights.get(prefix + "input_layernorm.weight"));
+      hidden = hidden.add(attention(layer, normed, cos, sin, mask, cache, training));
+      normed = rmsNorm(hidden, weights.get(prefix + "post_attention_layernorm.weight"));
+      hidden = hidden.add(mlp(layer, normed, training));
+    }
+    if (cache != null) {
+      cache.advance(tokens);
+    }
+    hidden = rmsNorm(hidden, weights.get("model.norm.weight"));
+    return hidden.matMul(weights.outputProjection().transpose());
+  }
+
+  private NDArray attention(
+      int layer,
+      NDArray x,
+      NDArray cos,
+      NDArray sin,
+      NDArray mask,
+      KvCache cache,
+      boolean training) {
+    long batch = x.getShape().get(0);
+    long tokens = x.getShape().get(1);
+    int heads = config.numAttentionHeads();
+    int kvHeads = config.numKeyValueHeads();
+    int headDim = config.headDim();
+    NDArray q =
+        projections
+            .apply(layer, "self_attn.q_proj", x, training)
+            .reshape(batch, tokens, heads, headDim)
+            .transpose(0, 2, 1, 3);
+    NDArray k =
+        projections
+            .apply(layer, "self_attn.k_proj", x, training)
+            .reshape(batch, tokens, kvHeads, headDim)
+            .transpose(0, 2, 1, 3);
+    NDArray v =
+        projections
+            .apply(layer, "self_attn.v_proj", x, training)
+            .reshape(batch, tokens, kvHeads, headDim)
+            .transpose(0, 2, 1, 3);
+    q = rotate(q, cos, sin);
+    k = rotate(k, cos, sin);
+    if (cache != null) {
+      NDArray[] history = cache.append(layer, k, v);
+      k = history[0];
+      v = history[1];
+    }
+    if (config.kvGroups() > 1) {
+      // Each key/value head serves kvGroups consecutive query heads (transformers' repeat_kv).
+      k = k.repeat(1, config.kvGroups());
+      v = v.repeat(1, config.kvGroups());
+    }
+    NDArray scale = x.getManager().create((float) (1.0 / Math.sqrt(headDim)));
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
+    NDArray attended = scores.softmax(3).matMul(v);
+    NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, tokens, (long) heads * headDim);
+    return projections.apply(layer, "self_attn.o_proj", merged, training);
+  }
+
+  private NDArray mlp(int layer, NDArray x, boolean training) {
+    NDArray gate = projections.apply(layer, "mlp.gate_proj", x, training);
+    NDArray up = projections.apply(layer, "mlp.up_proj", x, training);
+    NDArray activated = gate.mul(Activation.sigmoid(gate)).mul(up);
+    return projections.apply(layer, "mlp.down_proj", activated, training);
+  }
+
+  /** x · rsqrt(mean(x²) + ε) · weight, over the last axis. */
+  private NDArray rmsNorm(NDArray x, NDArray weight) {
+    NDArray epsilon = x.getManager().create((float) config.rmsNormEps());
+    NDArray variance = x.square().mean(new int[] {x.getShape().dimension() - 1}, true);
+    return x.div(variance.add(epsilon).sqrt()).mul(weight);
+  }
+
+  /** q·cos + rotate_half(q)·sin, where rotate_half(x) = [-x₂, x₁] for the two halves of x. */
+  private static NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
+    long half = x.getShape().getLastDimension() / 2;
+    int last = x.getShape().dimension() - 1;
+    ai.djl.ndarray.NDList halves = x.split(new long[] {half}, last);
+    NDArray rotated = halves.get(1).neg().concat(halves.get(0), last);
+    return x.mul(cos).add(rotated.mul(sin));
+  }
+
+  /**
+   * 0 where query position i (after {@code past} cached ones) may see key position j, a large
+   * negative number elsewhere: j ≤ i, and with a sliding window also i − j < window.
+   */
+  float[] causalMask(int tokens, int past) {
+    int keys = past + tokens;
+    float[] mask = new float[tokens * keys];
+    int window = config.slidingWindow().orElse(Integer.MAX_VALUE);
+    for (int t = 0; t < tokens; t++) {
+      int i = past + t;
+      for (int j = 0; j < keys; j++) {
+        boolean visible = j <= i && i - j < window;
+        mask[t * keys + j] = visible ? 0f : -Float.MAX_VALUE;
+      }
+    }
+    return mask;
+  }
+}

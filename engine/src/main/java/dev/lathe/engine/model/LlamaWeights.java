@@ -1,0 +1,164 @@
+package dev.lathe.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.lathe.engine.config.ModelConfig;
+import dev.lathe.engine.safetensors.Checkpoint;
+import dev.lathe.engine.safetensors.DType;
+import dev.lathe.engine.safetensors.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The weights of a Llama-family model by their Hugging Face names, as float32 NDArrays on one
+ * manager. Linear weights keep PyTorch's [out, in] layout, so y = x · Wᵀ.
+ */
+public final class LlamaWeights implements AutoCloseable {
+
+  private final ModelConfig config;
+  private final NDManager manager;
+  private final Map<String, NDArray> arrays;
+
+  private LlamaWeights(ModelConfig config, NDManager manager, Map<String, NDArray> arrays) {
+    this.config = config;
+    this.manager = manager;
+    this.arrays = arrays;
+  }
+
+  /** The names and shapes a checkpoint of this architecture holds. */
+  public static Map<String, long[]> expectedShapes(ModelConfig c) {
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    long h = c.hiddenSize();
+    long q = (long) c.numAttentionHeads() * c.headDim();
+    long kv = (long) c.numKeyValueHeads() * c.headDim();
+    shapes.put("model.embed_tokens.weight", new long[] {c.vocabSize(), h});
+    for (int l = 0; l < c.numHiddenLayers(); l++) {
+      String p = "model.layers." + l + ".";
+      shapes.put(p + "self_attn.q_proj.weight", new long[] {q, h});
+      shapes.put(p + "self_attn.k_proj.weight", new long[] {kv, h});
+      shapes.put(p + "self_attn.v_proj.weight", new long[] {kv, h});
+      shapes.put(p + "self_attn.o_proj.weight", new long[] {h, q});
+      shapes.put(p + "mlp.gate_proj.weight", new long[] {c.intermediateSize(), h});
+      shapes.put(p + "mlp.up_proj.weight", new long[] {c.intermediateSize(), h});
+      shapes.put(p + "mlp.down_proj.weight", new long[] {h, c.intermediateSize()});
+      shapes.put(p + "input_layernorm.weight", new long[] {h});
+      shapes.put(p + "post_attention_layernorm.weight", new long[] {h});
+    }
+    shapes.put("model.norm.weight", new long[] {h});
+    if (!c.tieWordEmbeddings()) {
+      shapes.put("lm_head.weight", new long[] {c.vocabSize(), h});
+    }
+    return shapes;
+  }
+
+  /** Loads every expected tensor, widening F16/BF16 to F32; a missing or misshapen one is named. */
+  public static LlamaWeights load(ModelConfig config, Checkpoint checkpoint, NDManager parent) {
+    NDManager manager = parent.newSubManager();
+    Map<String, NDArray> arrays = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> expected : expectedShapes(config).entrySet()) {
+      Tensor tensor = checkpoint.tensors().get(expected.getKey());
+      if (tensor == null) {
+        manager.close();
+        throw new IllegalArgumentException("the checkpoint lacks " + expected.getKey());
+      }
+      if (!java.util.Arrays.equals(tensor.shape(), expected.getValue())) {
+        manager.close();
+        throw new IllegalArgumentException(
+            expected.getKey()
+                + " has shape "
+                + java.util.Arrays.toString(tensor.shape())
+                + ", the config needs "
+                + java.util.Arrays.toString(expected.getValue()));
+      }
+      arrays.put(expected.getKey(), toArray(manager, tensor));
+    }
+    return new LlamaWeights(config, manager, arrays);
+  }
+
+  /**
+   * Random weights for a new model, as Hugging Face initialises Llama: normal(0, 0.02) for
+   * matrices, ones for norms. Seeded, so a model can be rebuilt bit for bit.
+   */
+  public static LlamaWeights random(ModelConfig config, long seed, NDManager parent) {
+    NDManager manager = parent.newSubManager();
+    Random random = new Random(seed);
+    Map<String, NDArray> arrays = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> expected : expectedShapes(config).entrySet()) {
+      long[] shape = expected.getValue();
+      int count = (int) new Shape(shape).size();
+      float[] values = new float[count];
+      if (shape.length == 1) {
+        java.util.Arrays.fill(values, 1f);
+      } else {
+        for (int i = 0; i < count; i++) {
+          values[i] = (float) (random.nextGaussian() * 0.02);
+        }
+      }
+      arrays.put(expected.getKey(), manager.create(values, new Shape(shape)));
+    }
+    return new LlamaWeights(config, manager, arrays);
+  }
+
+  static NDArray toArray(NDManager manager, Tensor tensor) {
+    Tensor f32 = tensor.dtype() == DType.F32 ? tensor : tensor.to(DType.F32);
+    return manager.create(f32.data(), new Shape(f32.shape()), DataType.FLOAT32);
+  }
+
+  static Tensor toTensor(String name, NDArray array, DType dtype) {
+    float[] values = array.toFloatArray();
+    ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    FloatBuffer floats = bytes.asFloatBuffer();
+    floats.put(values);
+    return new Tensor(name, DType.F32, array.getShape().getShape(), bytes).to(dtype);
+  }
+
+  /** The weights as tensors of the given type, in checkpoint order. */
+  public List<Tensor> toTensors(DType dtype) {
+    List<Tensor> tensors = new ArrayList<>();
+    arrays.forEach((name, array) -> tensors.add(toTensor(name, array, dtype)));
+    return tensors;
+  }
+
+  public NDArray get(String name) {
+    NDArray array = arrays.get(name);
+    if (array == null) {
+      throw new IllegalArgumentException("no weight " + name);
+    }
+    return array;
+  }
+
+  /** The output projection: lm_head, or the embeddings when they are tied. */
+  public NDArray outputProjection() {
+    return config.tieWordEmbeddings() ? get("model.embed_tokens.weight") : get("lm_head.weight");
+  }
+
+  /** Replaces a weight (merging an adapter); the old array is freed. */
+  void replace(String name, NDArray value) {
+    NDArray old = arrays.put(name, value);
+    value.attach(manager);
+    if (old != null && old != value) {
+      old.close();
+    }
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
