@@ -140,8 +140,8 @@ public final class LlamaWeights implements AutoCloseable {
     return config.tieWordEmbeddings() ? get("model.embed_tokens.weight") : get("lm_head.weight");
   }
 
-  /** Replaces a weight (merging an adapter); the old array is freed. */
-  void replace(String name, NDArray value) {
+  /** Replaces a weight (merging an adapter into the base); the old array is freed. */
+  public void replace(String name, NDArray value) {
     NDArray old = arrays.put(name, value);
     value.attach(manager);
     if (old != null && old != value) {
