@@ -177,4 +177,29 @@ class TransformersParityIT {
           .isGreaterThan(1e-3f);
     }
   }
+
+  @Test
+  void shardedBfloat16CheckpointLoadsInTransformersAsInLathe() throws Exception {
+    ModelConfig config = config("llama", RopeScaling.NONE, Optional.empty());
+    try (NDManager manager = NDManager.newBaseManager();
+        LlamaWeights weights = LlamaWeights.random(config, 99, manager)) {
+      Path model = dir.resolve("bf16");
+      Files.createDirectories(model);
+      Checkpoint.write(model, weights.toTensors(DType.BF16), 40_000);
+      JSON.writeValue(model.resolve("config.json").toFile(), config.toJson());
+      assertThat(model.resolve(Checkpoint.INDEX_FILE)).exists();
+      try (LlamaWeights reloaded = LlamaWeights.load(config, Checkpoint.open(model), manager)) {
+        float[] lathe =
+            new LlamaModel(reloaded)
+                .forward(manager.create(IDS, new Shape(1, IDS.length)), null, false)
+                .toFloatArray();
+
+        JsonNode reference = referee(model.toString(), "--ids", ids());
+
+        assertThat(maxAbsDiff(lathe, reference))
+            .as("max |Lathe - transformers|, bf16 shards")
+            .isLessThan(TOLERANCE);
+      }
+    }
+  }
 }
