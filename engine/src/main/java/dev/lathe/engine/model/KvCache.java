@@ -2,6 +2,7 @@ package dev.lathe.engine.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 
 /**
  * Keys and values of every layer for the tokens seen so far, so that generating a token attends to
@@ -29,6 +30,8 @@ public final class KvCache implements AutoCloseable {
   NDArray[] append(int layer, NDArray newKeys, NDArray newValues) {
     NDArray k = keys[layer] == null ? newKeys : keys[layer].concat(newKeys, 2);
     NDArray v = values[layer] == null ? newValues : values[layer].concat(newValues, 2);
+    // The history outlives the step's scope (see NDScope): keep it out of it.
+    NDScope.unregister(k, v);
     k.attach(manager);
     v.attach(manager);
     if (keys[layer] != null && keys[layer] != k) {

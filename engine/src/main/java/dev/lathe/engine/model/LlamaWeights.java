@@ -88,6 +88,14 @@ public final class LlamaWeights implements AutoCloseable {
    * matrices, ones for norms. Seeded, so a model can be rebuilt bit for bit.
    */
   public static LlamaWeights random(ModelConfig config, long seed, NDManager parent) {
+    return random(config, seed, 0.02, parent);
+  }
+
+  /**
+   * Random weights with matrices drawn from normal(0, std). Tiny models need a larger std than 0.02
+   * (chosen for hidden sizes in the thousands) for their logits to range widely.
+   */
+  public static LlamaWeights random(ModelConfig config, long seed, double std, NDManager parent) {
     NDManager manager = parent.newSubManager();
     Random random = new Random(seed);
     Map<String, NDArray> arrays = new LinkedHashMap<>();
@@ -99,7 +107,7 @@ public final class LlamaWeights implements AutoCloseable {
         java.util.Arrays.fill(values, 1f);
       } else {
         for (int i = 0; i < count; i++) {
-          values[i] = (float) (random.nextGaussian() * 0.02);
+          values[i] = (float) (random.nextGaussian() * std);
         }
       }
       arrays.put(expected.getKey(), manager.create(values, new Shape(shape)));
