@@ -135,6 +135,11 @@ public final class LlamaWeights implements AutoCloseable {
     return tensors;
   }
 
+  /** Every weight array, in checkpoint order (for full training). */
+  public List<NDArray> parameters() {
+    return List.copyOf(arrays.values());
+  }
+
   public NDArray get(String name) {
     NDArray array = arrays.get(name);
     if (array == null) {

@@ -12,12 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Trains a LoRA adapter on frozen base weights: each optimizer step runs its examples in
- * micro-batches whose gradients accumulate, clips the global gradient norm, and applies AdamW at
- * the scheduled learning rate. Every array a step creates lives in a scope that ends with the step,
- * so memory stays flat however long training runs.
+ * Trains a causal language model's chosen parameters — a LoRA adapter's on frozen base weights, or
+ * every weight when pretraining: each optimizer step runs its examples in micro-batches whose
+ * gradients accumulate, clips the global gradient norm, and applies AdamW at the scheduled learning
+ * rate. Every array a step creates lives in a scope that ends with the step, so memory stays flat
+ * however long training runs.
  */
-public final class LoraTrainer implements AutoCloseable {
+public final class CausalLmTrainer implements AutoCloseable {
 
   /**
    * @param schedule the learning rate by step
@@ -38,20 +39,33 @@ public final class LoraTrainer implements AutoCloseable {
       int step, double loss, double learningRate, double gradientNorm, int targetTokens) {}
 
   private final LlamaModel model;
-  private final LoraAdapter adapter;
+  private final List<NDArray> parameters;
   private final Settings settings;
   private final NDManager manager;
   private final AdamW optimizer;
 
-  public LoraTrainer(LlamaWeights base, LoraAdapter adapter, Settings settings, NDManager parent) {
-    this.adapter = adapter;
+  /** Trains only the adapter; the base weights stay as they are. */
+  public static CausalLmTrainer lora(
+      LlamaWeights base, LoraAdapter adapter, Settings settings, NDManager parent) {
+    return new CausalLmTrainer(
+        new LlamaModel(base, adapter.on(base)), adapter.parameters(), settings, parent);
+  }
+
+  /** Trains every weight of the model (pretraining, or full fine-tuning). */
+  public static CausalLmTrainer full(LlamaWeights weights, Settings settings, NDManager parent) {
+    return new CausalLmTrainer(new LlamaModel(weights), weights.parameters(), settings, parent);
+  }
+
+  private CausalLmTrainer(
+      LlamaModel model, List<NDArray> parameters, Settings settings, NDManager parent) {
+    this.model = model;
+    this.parameters = List.copyOf(parameters);
     this.settings = settings;
-    this.model = new LlamaModel(base, adapter.on(base));
     this.manager = parent.newSubManager();
-    for (NDArray parameter : adapter.parameters()) {
+    for (NDArray parameter : this.parameters) {
       parameter.setRequiresGradient(true);
     }
-    this.optimizer = new AdamW(adapter.parameters(), manager, settings.weightDecay());
+    this.optimizer = new AdamW(this.parameters, manager, settings.weightDecay());
   }
 
   public AdamW optimizer() {
@@ -86,7 +100,7 @@ public final class LoraTrainer implements AutoCloseable {
       norm =
           settings.maxGradNorm() > 0 ? optimizer.clipGradients(settings.maxGradNorm()) : Double.NaN;
       optimizer.update(lr);
-      for (NDArray parameter : adapter.parameters()) {
+      for (NDArray parameter : parameters) {
         parameter.getGradient().muli(0);
       }
     }
@@ -125,7 +139,7 @@ public final class LoraTrainer implements AutoCloseable {
 
   @Override
   public void close() {
-    for (NDArray parameter : adapter.parameters()) {
+    for (NDArray parameter : parameters) {
       parameter.setRequiresGradient(false);
     }
     manager.close();

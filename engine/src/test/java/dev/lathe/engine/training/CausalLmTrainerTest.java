@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class LoraTrainerTest {
+class CausalLmTrainerTest {
 
   private static final ModelConfig MODEL =
       new ModelConfig(
@@ -60,12 +60,12 @@ class LoraTrainerTest {
                 manager)) {
       float[] baseBefore = base.get("model.layers.0.self_attn.q_proj.weight").toFloatArray();
       List<TrainingExample> train = swapTask(64, 3);
-      LoraTrainer.Settings settings =
-          new LoraTrainer.Settings(
+      CausalLmTrainer.Settings settings =
+          new CausalLmTrainer.Settings(
               new LearningRateSchedule(1e-2, 10, 150, "cosine"), 16, 1.0, 0.0, 0);
-      try (LoraTrainer trainer = new LoraTrainer(base, adapter, settings, manager)) {
+      try (CausalLmTrainer trainer = CausalLmTrainer.lora(base, adapter, settings, manager)) {
         double before = trainer.evaluate(train);
-        LoraTrainer.StepResult last = null;
+        CausalLmTrainer.StepResult last = null;
         for (int step = 0; step < 150; step++) {
           last = trainer.step(train.subList((step * 16) % 64, (step * 16) % 64 + 16));
         }
@@ -90,5 +90,38 @@ class LoraTrainerTest {
     assertThat(cosine.at(10)).isEqualTo(1e-3);
     assertThat(cosine.at(60)).isCloseTo(5e-4, org.assertj.core.api.Assertions.within(1e-12));
     assertThat(cosine.at(110)).isCloseTo(0, org.assertj.core.api.Assertions.within(1e-12));
+  }
+
+  @Test
+  void fullTrainingLearnsARepeatingSequenceAndChangesEveryWeight() {
+    try (NDManager manager = NDManager.newBaseManager();
+        LlamaWeights weights = LlamaWeights.random(MODEL, 4, manager)) {
+      float[] before = weights.get("model.layers.1.mlp.down_proj.weight").toFloatArray();
+      int[] pattern = {5, 9, 13, 17, 21, 25, 29, 33};
+      List<TrainingExample> text = new ArrayList<>();
+      for (int start = 0; start < 8; start++) {
+        int[] tokens = new int[24];
+        boolean[] targets = new boolean[24];
+        for (int t = 0; t < tokens.length; t++) {
+          tokens[t] = pattern[(start + t) % pattern.length];
+          targets[t] = true;
+        }
+        text.add(new TrainingExample(tokens, targets));
+      }
+      CausalLmTrainer.Settings settings =
+          new CausalLmTrainer.Settings(
+              new LearningRateSchedule(1e-2, 5, 100, "cosine"), 8, 1.0, 0.01, 0);
+      try (CausalLmTrainer trainer = CausalLmTrainer.full(weights, settings, manager)) {
+        double initial = trainer.evaluate(text);
+        for (int step = 0; step < 100; step++) {
+          trainer.step(text);
+        }
+        double trained = trainer.evaluate(text);
+
+        assertThat(trained).as("loss %.3f -> %.3f", initial, trained).isLessThan(0.5);
+      }
+      assertThat(weights.get("model.layers.1.mlp.down_proj.weight").toFloatArray())
+          .isNotEqualTo(before);
+    }
   }
 }
