@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.engine.config.ModelConfig;
 import dev.lathe.engine.model.LlamaWeights;
 import dev.lathe.engine.model.Projections;
-import dev.lathe.engine.safetensors.DType;
 import dev.lathe.engine.safetensors.SafetensorsFile;
 import dev.lathe.engine.safetensors.SafetensorsWriter;
 import dev.lathe.engine.safetensors.Tensor;
@@ -91,7 +90,9 @@ public final class LoraAdapter implements AutoCloseable {
         String prefix = peftName(layer, module);
         Tensor a = file.tensor(prefix + ".lora_A.weight");
         Tensor b = file.tensor(prefix + ".lora_B.weight");
-        pairs.put(layer + "/" + module, new NDArray[] {toArray(manager, a), toArray(manager, b)});
+        pairs.put(
+            layer + "/" + module,
+            new NDArray[] {LlamaWeights.toArray(manager, a), LlamaWeights.toArray(manager, b)});
       }
     }
     return new LoraAdapter(config, manager, pairs);
@@ -184,12 +185,6 @@ public final class LoraAdapter implements AutoCloseable {
   @Override
   public void close() {
     manager.close();
-  }
-
-  private static NDArray toArray(NDManager manager, Tensor tensor) {
-    Tensor f32 = tensor.dtype() == DType.F32 ? tensor : tensor.to(DType.F32);
-    return manager.create(
-        f32.data(), new Shape(f32.shape()), ai.djl.ndarray.types.DataType.FLOAT32);
   }
 
   private static Tensor toTensor(String name, NDArray array) {

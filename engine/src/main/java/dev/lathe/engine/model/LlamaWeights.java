@@ -115,9 +115,16 @@ public final class LlamaWeights implements AutoCloseable {
     return new LlamaWeights(config, manager, arrays);
   }
 
-  static NDArray toArray(NDManager manager, Tensor tensor) {
+  /**
+   * A float32 copy of the tensor in memory PyTorch owns. DJL wraps a direct buffer without copying,
+   * and a tensor's bytes may be a read-only memory map of the checkpoint: training would then write
+   * into the mapping (or read freed memory once the buffer goes), so the data is copied.
+   */
+  public static NDArray toArray(NDManager manager, Tensor tensor) {
     Tensor f32 = tensor.dtype() == DType.F32 ? tensor : tensor.to(DType.F32);
-    return manager.create(f32.data(), new Shape(f32.shape()), DataType.FLOAT32);
+    try (NDArray view = manager.create(f32.data(), new Shape(f32.shape()), DataType.FLOAT32)) {
+      return view.duplicate();
+    }
   }
 
   static Tensor toTensor(String name, NDArray array, DType dtype) {

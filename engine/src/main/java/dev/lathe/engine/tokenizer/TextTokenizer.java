@@ -23,7 +23,10 @@ public final class TextTokenizer implements AutoCloseable {
   public static TextTokenizer load(Path tokenizerJson) {
     try {
       return new TextTokenizer(
-          HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("addSpecialTokens", "false")));
+          HuggingFaceTokenizer.newInstance(
+              tokenizerJson,
+              // DJL's defaults truncate at 512 tokens and pad batches, silently.
+              Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false")));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load " + tokenizerJson, e);
     }
