@@ -1,0 +1,113 @@
+package dev.lathe.trainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The trainer contract (DESIGN.md §5): what a trainer container is given, through environment
+ * variables the operator sets. Any trainer image that reads these and writes the outputs below can
+ * train for Lathe.
+ *
+ * <p>Outputs, all under the output directory: the model (a PEFT adapter, or a full model) at its
+ * top level, and under {@code lathe/}: {@code progress.json} while training, {@code result.json} at
+ * the end, and {@code statement.json}, the unsigned manifest the operator signs. A failure exits
+ * non-zero with its message in the termination log.
+ *
+ * @param baseModel LATHE_BASE_MODEL_DIR: the base model, Hugging Face layout
+ * @param dataset LATHE_DATASET: the training data, JSON lines
+ * @param datasetFormat LATHE_DATASET_FORMAT: chat-jsonl or completion-jsonl
+ * @param evalDataset LATHE_EVAL_DATASET: optional held-out data in the same format
+ * @param evalFraction LATHE_EVAL_FRACTION: optional share of the training data to hold out
+ * @param output LATHE_OUTPUT_DIR: where the artifact goes
+ * @param checkpoints LATHE_CHECKPOINT_DIR: where checkpoints go (default: OUTPUT + "-checkpoints")
+ * @param settings LATHE_HYPERPARAMETERS: JSON {"method": {...}, "hyperparameters": {...}} with the
+ *     FineTuneJob's field names
+ * @param modelName LATHE_MODEL_NAME: the model's name in the statement (default: model)
+ * @param terminationLog LATHE_TERMINATION_LOG: where the failure message goes (default:
+ *     /dev/termination-log)
+ */
+public record TrainerContract(
+    Path baseModel,
+    Path dataset,
+    String datasetFormat,
+    Optional<Path> evalDataset,
+    Optional<Double> evalFraction,
+    Path output,
+    Path checkpoints,
+    JsonNode settings,
+    String modelName,
+    Path terminationLog) {
+
+  public static final String BASE_MODEL_DIR = "LATHE_BASE_MODEL_DIR";
+  public static final String DATASET = "LATHE_DATASET";
+  public static final String DATASET_FORMAT = "LATHE_DATASET_FORMAT";
+  public static final String EVAL_DATASET = "LATHE_EVAL_DATASET";
+  public static final String EVAL_FRACTION = "LATHE_EVAL_FRACTION";
+  public static final String OUTPUT_DIR = "LATHE_OUTPUT_DIR";
+  public static final String CHECKPOINT_DIR = "LATHE_CHECKPOINT_DIR";
+  public static final String HYPERPARAMETERS = "LATHE_HYPERPARAMETERS";
+  public static final String MODEL_NAME = "LATHE_MODEL_NAME";
+  public static final String TERMINATION_LOG = "LATHE_TERMINATION_LOG";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public static TrainerContract fromEnvironment(Map<String, String> env) {
+    Path output = Path.of(required(env, OUTPUT_DIR));
+    String format = env.getOrDefault(DATASET_FORMAT, "completion-jsonl");
+    if (!format.equals("chat-jsonl") && !format.equals("completion-jsonl")) {
+      throw new ContractException(
+          DATASET_FORMAT + " must be chat-jsonl or completion-jsonl, was " + format);
+    }
+    JsonNode settings;
+    try {
+      settings = JSON.readTree(env.getOrDefault(HYPERPARAMETERS, "{}"));
+    } catch (IOException e) {
+      throw new ContractException(HYPERPARAMETERS + " is not JSON: " + e.getMessage());
+    }
+    Optional<Double> fraction =
+        Optional.ofNullable(env.get(EVAL_FRACTION))
+            .map(
+                f -> {
+                  try {
+                    double value = Double.parseDouble(f);
+                    if (value <= 0 || value > 0.5) {
+                      throw new NumberFormatException();
+                    }
+                    return value;
+                  } catch (NumberFormatException e) {
+                    throw new ContractException(
+                        EVAL_FRACTION + " must be a number in (0, 0.5], was " + f);
+                  }
+                });
+    return new TrainerContract(
+        Path.of(required(env, BASE_MODEL_DIR)),
+        Path.of(required(env, DATASET)),
+        format,
+        Optional.ofNullable(env.get(EVAL_DATASET)).map(Path::of),
+        fraction,
+        output,
+        Path.of(env.getOrDefault(CHECKPOINT_DIR, output + "-checkpoints")),
+        settings,
+        env.getOrDefault(MODEL_NAME, "model"),
+        Path.of(env.getOrDefault(TERMINATION_LOG, "/dev/termination-log")));
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      throw new ContractException(name + " is not set");
+    }
+    return value;
+  }
+
+  /** The contract's environment is unusable; the message names the variable. */
+  public static final class ContractException extends RuntimeException {
+    public ContractException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.lathe.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A trainer killed (SIGKILL, as a preempted pod is) after a checkpoint resumes from it on restart
+ * and ends exactly where an uninterrupted run ends: no finished step is lost or repeated
+ * differently.
+ */
+class ResumeAfterKillTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SETTINGS =
+      "{\"method\": {\"type\": \"lora\", \"rank\": 4, \"dropout\": 0.1}, \"hyperparameters\": {\"maxSteps\": 300,"
+          + " \"batchSize\": 8, \"learningRate\": 0.01, \"checkpointEverySteps\": 10, \"seed\": 5}}";
+
+  @TempDir Path dir;
+
+  private Process start(Map<String, String> env, Path log) throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder(TrainerFixtures.javaCommand(TrainerMain.class.getName()))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    builder.environment().put("OPT_OUT_TRACKING", "true");
+    builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+    return builder.start();
+  }
+
+  private static boolean hasCheckpoint(Path checkpoints) throws Exception {
+    if (!Files.isDirectory(checkpoints)) {
+      return false;
+    }
+    try (Stream<Path> entries = Files.list(checkpoints)) {
+      return entries.anyMatch(p -> p.getFileName().toString().startsWith("step-"));
+    }
+  }
+
+  private static double finalLoss(Path output) throws Exception {
+    return JSON.readTree(output.resolve("lathe/result.json").toFile()).path("trainLoss").asDouble();
+  }
+
+  @Test
+  void killedRunResumesFromItsCheckpointAndReachesTheSameFinalLoss() throws Exception {
+    Path base = TrainerFixtures.smallBase(dir.resolve("models"));
+    Path data = TrainerFixtures.repeatDataset(dir.resolve("train.jsonl"), 40);
+
+    Path straight = dir.resolve("straight");
+    Process uninterrupted =
+        start(
+            TrainerFixtures.environment(base, data, straight, SETTINGS),
+            dir.resolve("straight.log"));
+    assertThat(uninterrupted.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(uninterrupted.exitValue())
+        .as(Files.readString(dir.resolve("straight.log")))
+        .isZero();
+
+    Path resumed = dir.resolve("resumed");
+    Map<String, String> env = TrainerFixtures.environment(base, data, resumed, SETTINGS);
+    Process first = start(env, dir.resolve("first.log"));
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    while (!hasCheckpoint(dir.resolve("resumed-checkpoints"))
+        && first.isAlive()
+        && Instant.now().isBefore(deadline)) {
+      Thread.sleep(5);
+    }
+    first.destroyForcibly().waitFor();
+    assertThat(resumed.resolve("lathe/result.json")).as("killed before it finished").doesNotExist();
+
+    Process second = start(env, dir.resolve("second.log"));
+    assertThat(second.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    String secondLog = Files.readString(dir.resolve("second.log"));
+    assertThat(second.exitValue()).as(secondLog).isZero();
+    assertThat(secondLog).containsPattern("resuming after step [1-9][0-9]*0 ");
+    assertThat(finalLoss(resumed)).isEqualTo(finalLoss(straight));
+  }
+}
