@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs llama_logits.py (Hugging Face transformers + PEFT on CPU) in a venv under
+# Runs logits.py (Hugging Face transformers + PEFT on CPU) in a venv under
 # ${LATHE_CACHE:-~/.cache/lathe}/venv-referee, installing requirements.txt only when it changed.
 # The first install downloads torch from PyPI with its CUDA libraries (a few GB, minutes);
 # later runs start in seconds.
@@ -19,4 +19,4 @@ if [[ ! -x "$venv/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]
   echo "$want" > "$stamp"
 fi
 export OMP_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
-exec "$venv/bin/python" "$here/llama_logits.py" "$@"
+exec "$venv/bin/python" "$here/logits.py" "$@"

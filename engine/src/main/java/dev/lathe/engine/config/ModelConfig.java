@@ -62,13 +62,22 @@ public record ModelConfig(
   public static ModelConfig fromJson(JsonNode json) {
     int hidden = required(json, "hidden_size");
     int heads = required(json, "num_attention_heads");
-    JsonNode scaling = json.path("rope_scaling");
+    // transformers 5 writes rope_parameters (theta and scaling together); older files have
+    // rope_theta and rope_scaling at the top level. Both describe the same rotation.
+    JsonNode parameters = json.path("rope_parameters");
+    JsonNode scaling = parameters.isObject() ? parameters : json.path("rope_scaling");
+    double theta =
+        parameters.has("rope_theta")
+            ? parameters.path("rope_theta").asDouble()
+            : json.path("rope_theta").asDouble(10000.0);
+    String ropeType =
+        scaling.has("rope_type")
+            ? scaling.path("rope_type").asText()
+            : scaling.path("type").asText("default");
     RopeScaling rope =
-        scaling.isObject()
+        scaling.isObject() && !ropeType.equals("default")
             ? new RopeScaling(
-                scaling.has("rope_type")
-                    ? scaling.path("rope_type").asText()
-                    : scaling.path("type").asText("default"),
+                ropeType,
                 scaling.path("factor").asDouble(1.0),
                 scaling.path("low_freq_factor").asDouble(1.0),
                 scaling.path("high_freq_factor").asDouble(4.0),
@@ -85,7 +94,7 @@ public record ModelConfig(
         json.hasNonNull("head_dim") ? json.path("head_dim").asInt() : hidden / heads,
         json.path("max_position_embeddings").asInt(2048),
         json.path("rms_norm_eps").asDouble(1e-6),
-        json.path("rope_theta").asDouble(10000.0),
+        theta,
         rope,
         json.hasNonNull("sliding_window")
             ? Optional.of(json.path("sliding_window").asInt())

@@ -65,8 +65,9 @@ class TinyBaseReferenceIT {
                 "bash",
                 REFEREE.toString(),
                 model.toString(),
-                "--ids",
-                Arrays.stream(ids).mapToObj(Long::toString).collect(Collectors.joining(","))));
+                Arrays.stream(ids)
+                    .mapToObj(Long::toString)
+                    .collect(Collectors.joining(",", "[", "]"))));
     Process process = new ProcessBuilder(command).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

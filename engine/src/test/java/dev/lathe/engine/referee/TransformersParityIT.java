@@ -102,7 +102,7 @@ class TransformersParityIT {
   }
 
   private static String ids() {
-    return Arrays.stream(IDS).mapToObj(Long::toString).collect(Collectors.joining(","));
+    return Arrays.stream(IDS).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
   }
 
   private static float maxAbsDiff(float[] lathe, JsonNode reference) {
@@ -133,7 +133,7 @@ class TransformersParityIT {
               .forward(manager.create(IDS, new Shape(1, IDS.length)), null, false)
               .toFloatArray();
 
-      JsonNode reference = referee(model.toString(), "--ids", ids());
+      JsonNode reference = referee(model.toString(), ids());
 
       assertThat(reference.path("shape").get(0).asInt()).isEqualTo(IDS.length);
       assertThat(maxAbsDiff(lathe, reference))
@@ -167,7 +167,7 @@ class TransformersParityIT {
               .toFloatArray();
 
       JsonNode reference =
-          referee(model.toString(), "--ids", ids(), "--adapter", dir.resolve("adapter").toString());
+          referee(model.toString(), ids(), "--adapter", dir.resolve("adapter").toString());
 
       assertThat(maxAbsDiff(adapted, reference))
           .as("max |Lathe adapted - PEFT|")
@@ -194,7 +194,7 @@ class TransformersParityIT {
                 .forward(manager.create(IDS, new Shape(1, IDS.length)), null, false)
                 .toFloatArray();
 
-        JsonNode reference = referee(model.toString(), "--ids", ids());
+        JsonNode reference = referee(model.toString(), ids());
 
         assertThat(maxAbsDiff(lathe, reference))
             .as("max |Lathe - transformers|, bf16 shards")
