@@ -52,12 +52,7 @@ class FineTuningAccuracyIT {
 
   @Test
   void loraFineTuningRaisesHeldOutExactMatchWellAboveTheBase() throws Exception {
-    String cache =
-        System.getenv()
-            .getOrDefault("LATHE_CACHE", System.getProperty("user.home") + "/.cache/lathe");
-    Path base =
-        TinyBaseModel.ensureBuilt(
-            Path.of(cache, "models"), TinyBaseModel.Recipe.DEFAULT, System.err);
+    Path base = TinyBaseModel.ensureDefault(System.err);
     List<Pair> pairs = new ArrayList<>();
     for (String a : WORDS) {
       for (String b : WORDS) {

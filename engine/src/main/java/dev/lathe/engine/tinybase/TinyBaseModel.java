@@ -265,12 +265,19 @@ public final class TinyBaseModel {
     }
   }
 
-  /** Builds (or finds) the default tiny base under ~/.cache/lathe/models and prints its path. */
-  public static void main(String[] args) {
+  /**
+   * The default tiny base, from ${LATHE_CACHE:-~/.cache/lathe}/models, built there first when
+   * missing.
+   */
+  public static Path ensureDefault(PrintStream log) {
     String cache =
         System.getenv()
             .getOrDefault("LATHE_CACHE", System.getProperty("user.home") + "/.cache/lathe");
-    Path dir = ensureBuilt(Path.of(cache, "models"), Recipe.DEFAULT, System.err);
-    System.out.println(dir);
+    return ensureBuilt(Path.of(cache, "models"), Recipe.DEFAULT, log);
+  }
+
+  /** Builds (or finds) the default tiny base and prints its path. */
+  public static void main(String[] args) {
+    System.out.println(ensureDefault(System.err));
   }
 }

@@ -34,12 +34,7 @@ class TinyBaseReferenceIT {
 
   @Test
   void transformersReadsTheTinyBaseAsLatheDoes() throws Exception {
-    String cache =
-        System.getenv()
-            .getOrDefault("LATHE_CACHE", System.getProperty("user.home") + "/.cache/lathe");
-    Path model =
-        TinyBaseModel.ensureBuilt(
-            Path.of(cache, "models"), TinyBaseModel.Recipe.DEFAULT, System.err);
+    Path model = TinyBaseModel.ensureDefault(System.err);
     long[] ids;
     try (TextTokenizer tokenizer = TextTokenizer.load(model.resolve("tokenizer.json"))) {
       int[] encoded = tokenizer.encode("Question: What is two plus three? Answer:");
