@@ -1,0 +1,130 @@
+package dev.lathe.trainer.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lathe.engine.config.ModelConfig;
+import dev.lathe.engine.config.RopeScaling;
+import dev.lathe.engine.lora.LoraAdapter;
+import dev.lathe.engine.lora.LoraConfig;
+import dev.lathe.engine.model.LlamaWeights;
+import dev.lathe.engine.training.CausalLmTrainer;
+import dev.lathe.engine.training.LearningRateSchedule;
+import dev.lathe.engine.training.TrainingExample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * A benchmark, not a test: LoRA training throughput of Lathe's engine for a model configuration,
+ * printed as JSON (tokens/s, step time, achieved FLOP/s) next to a DJL matmul microbenchmark on the
+ * same threads. trainer-image/bench.sh runs it beside transformers + PEFT on the same configuration
+ * and prints the ratio.
+ *
+ * <p>Usage: TrainingBenchmark NAME HIDDEN INTERMEDIATE LAYERS HEADS KV_HEADS VOCAB BATCH SEQ STEPS
+ */
+public final class TrainingBenchmark {
+
+  private TrainingBenchmark() {}
+
+  public static void main(String[] args) {
+    String name = args[0];
+    int hidden = Integer.parseInt(args[1]);
+    int intermediate = Integer.parseInt(args[2]);
+    int layers = Integer.parseInt(args[3]);
+    int heads = Integer.parseInt(args[4]);
+    int kvHeads = Integer.parseInt(args[5]);
+    int vocab = Integer.parseInt(args[6]);
+    int batch = Integer.parseInt(args[7]);
+    int sequence = Integer.parseInt(args[8]);
+    int steps = Integer.parseInt(args[9]);
+    ModelConfig config =
+        new ModelConfig(
+            "llama",
+            vocab,
+            hidden,
+            intermediate,
+            layers,
+            heads,
+            kvHeads,
+            hidden / heads,
+            Math.max(sequence, 256),
+            1e-5,
+            10000.0,
+            RopeScaling.NONE,
+            Optional.empty(),
+            false,
+            Optional.of(1),
+            List.of(2),
+            "float32");
+    LoraConfig lora =
+        new LoraConfig(8, 16, 0, List.of("q_proj", "k_proj", "v_proj", "o_proj"), name);
+    Random random = new Random(1);
+    List<TrainingExample> examples = new ArrayList<>();
+    for (int i = 0; i < batch; i++) {
+      int[] tokens = new int[sequence];
+      boolean[] targets = new boolean[sequence];
+      for (int t = 0; t < sequence; t++) {
+        tokens[t] = 3 + random.nextInt(vocab - 3);
+        targets[t] = true;
+      }
+      examples.add(new TrainingExample(tokens, targets));
+    }
+    long parameters =
+        LlamaWeights.expectedShapes(config).values().stream()
+            .mapToLong(s -> java.util.Arrays.stream(s).reduce(1, Math::multiplyExact))
+            .sum();
+    ObjectNode out = new ObjectMapper().createObjectNode();
+    try (NDManager manager = NDManager.newBaseManager();
+        LlamaWeights weights = LlamaWeights.random(config, 1, manager);
+        LoraAdapter adapter = LoraAdapter.initialise(lora, config, 2, manager);
+        CausalLmTrainer trainer =
+            CausalLmTrainer.lora(
+                weights,
+                adapter,
+                new CausalLmTrainer.Settings(
+                    new LearningRateSchedule(1e-4, 0, steps + 1, "constant"), batch, 1.0, 0, 0),
+                manager)) {
+      trainer.step(examples); // warm-up: allocation and kernel selection
+      long start = System.nanoTime();
+      for (int s = 0; s < steps; s++) {
+        trainer.step(examples);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double tokensPerSecond = (double) batch * sequence * steps / seconds;
+      out.put("name", name);
+      out.put(
+          "implementation", "lathe (DJL " + ai.djl.engine.Engine.getInstance().getVersion() + ")");
+      out.put("parameters", parameters);
+      out.put("stepSeconds", seconds / steps);
+      out.put("tokensPerSecond", tokensPerSecond);
+      // LoRA training: forward 2N and activation gradients 2N FLOPs per token (frozen weights get
+      // no weight gradients); attention's own FLOPs are left out, as in the usual estimate.
+      out.put("achievedGflops", 4.0 * parameters * tokensPerSecond / 1e9);
+      out.put("matmulGflops", matmulGflops(manager));
+    }
+    System.out.println(out);
+  }
+
+  /** GFLOP/s of a 1024×1024 float32 matmul, the machine's ceiling for this engine and threads. */
+  static double matmulGflops(NDManager manager) {
+    int n = 1024;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray a = manager.randomUniform(-1f, 1f, new Shape(n, n));
+      NDArray b = manager.randomUniform(-1f, 1f, new Shape(n, n));
+      a.matMul(b).close();
+      int repeats = 20;
+      long start = System.nanoTime();
+      for (int i = 0; i < repeats; i++) {
+        a.matMul(b).close();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return 2.0 * n * n * n * repeats / seconds / 1e9;
+    }
+  }
+}
