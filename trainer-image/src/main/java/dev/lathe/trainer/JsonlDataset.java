@@ -2,6 +2,7 @@ package dev.lathe.trainer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lathe.engine.tokenizer.ChatTemplate;
 import dev.lathe.engine.tokenizer.TextTokenizer;
 import dev.lathe.engine.training.TrainingExample;
 import java.io.BufferedReader;
@@ -10,25 +11,36 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads a JSONL dataset into training sequences. completion-jsonl lines are {"prompt",
- * "completion"}; chat-jsonl lines are {"messages": [{"role", "content"}, ...]}, rendered as "Role:
- * content" lines (the tiny base's chat template). Loss falls on completions and assistant turns
- * only. A line that cannot be used is reported with its number.
+ * "completion"}; chat-jsonl lines are {"messages": [{"role", "content"}, ...]}, rendered through
+ * the base model's chat template (tokenizer_config.json), or as "Role: content" lines when it has
+ * none. Loss falls on completions and assistant turns only: an assistant turn's tokens are those
+ * its message adds after the generation prompt. A line that cannot be used is reported with its
+ * number.
  */
 public final class JsonlDataset {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TextTokenizer tokenizer;
+  private final Optional<ChatTemplate> template;
   private final int bosId;
   private final int eosId;
   private final int maxLength;
 
-  public JsonlDataset(TextTokenizer tokenizer, int bosId, int eosId, int maxLength) {
+  public JsonlDataset(
+      TextTokenizer tokenizer,
+      Optional<ChatTemplate> template,
+      int bosId,
+      int eosId,
+      int maxLength) {
     this.tokenizer = tokenizer;
+    this.template = template;
     this.bosId = bosId;
     this.eosId = eosId;
     this.maxLength = maxLength;
@@ -77,15 +89,13 @@ public final class JsonlDataset {
   }
 
   private TrainingExample chat(JsonNode json, Path file, int number) {
-    JsonNode messages = json.path("messages");
-    if (!messages.isArray() || messages.isEmpty()) {
+    JsonNode messagesJson = json.path("messages");
+    if (!messagesJson.isArray() || messagesJson.isEmpty()) {
       throw new DatasetException(
           file, number, "a chat-jsonl line needs a non-empty messages array");
     }
-    Sequence sequence = new Sequence();
-    sequence.add(new int[] {bosId}, false);
-    boolean anyAssistant = false;
-    for (JsonNode message : messages) {
+    List<ChatTemplate.Message> messages = new ArrayList<>();
+    for (JsonNode message : messagesJson) {
       String role = message.path("role").asText("");
       if (!role.equals("system") && !role.equals("user") && !role.equals("assistant")) {
         throw new DatasetException(
@@ -94,17 +104,56 @@ public final class JsonlDataset {
       if (!message.path("content").isTextual()) {
         throw new DatasetException(file, number, "every message needs a string content");
       }
-      boolean assistant = role.equals("assistant");
-      anyAssistant |= assistant;
-      sequence.add(
-          tokenizer.encode(Character.toUpperCase(role.charAt(0)) + role.substring(1) + ":"), false);
-      sequence.add(tokenizer.encode(" " + message.path("content").asText() + "\n"), assistant);
+      messages.add(new ChatTemplate.Message(role, message.path("content").asText()));
     }
-    if (!anyAssistant) {
+    if (messages.stream().noneMatch(m -> m.role().equals("assistant"))) {
       throw new DatasetException(file, number, "no assistant message to learn from");
     }
-    sequence.add(new int[] {eosId}, true);
-    return sequence.toExample();
+    ChatTemplate chat =
+        template.orElse(
+            new ChatTemplate(
+                "{% for message in messages %}{{ message['role'] | capitalize }}: {{ message['content'] }}\n{% endfor %}"
+                    + "{% if add_generation_prompt %}Assistant:{% endif %}",
+                "", ""));
+    Sequence sequence = new Sequence();
+    int[] previous = new int[0];
+    try {
+      for (int i = 0; i < messages.size(); i++) {
+        if (messages.get(i).role().equals("assistant")) {
+          int[] prompt = tokenizer.encode(chat.render(messages.subList(0, i), true));
+          sequence.add(Arrays.copyOfRange(prompt, common(previous, prompt), prompt.length), false);
+          int[] full = tokenizer.encode(chat.render(messages.subList(0, i + 1), false));
+          sequence.add(Arrays.copyOfRange(full, common(prompt, full), full.length), true);
+          previous = full;
+        } else {
+          int[] full = tokenizer.encode(chat.render(messages.subList(0, i + 1), false));
+          sequence.add(Arrays.copyOfRange(full, common(previous, full), full.length), false);
+          previous = full;
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw new DatasetException(file, number, e.getMessage());
+    }
+    TrainingExample example = sequence.toExample();
+    int[] tokens = example.tokens();
+    Sequence framed = new Sequence();
+    if (tokens[0] != bosId) {
+      framed.add(new int[] {bosId}, false);
+    }
+    framed.addAll(example);
+    if (tokens[tokens.length - 1] != eosId) {
+      framed.add(new int[] {eosId}, true);
+    }
+    return framed.toExample();
+  }
+
+  /** How many leading tokens two encodings share: where a rendered prefix stops matching. */
+  private static int common(int[] a, int[] b) {
+    int n = 0;
+    while (n < a.length && n < b.length && a[n] == b[n]) {
+      n++;
+    }
+    return n;
   }
 
   private static final class Sequence {
@@ -115,6 +164,13 @@ public final class JsonlDataset {
       for (int id : ids) {
         tokens.add(id);
         targets.add(target);
+      }
+    }
+
+    void addAll(TrainingExample example) {
+      for (int i = 0; i < example.tokens().length; i++) {
+        tokens.add(example.tokens()[i]);
+        targets.add(example.targets()[i]);
       }
     }
 

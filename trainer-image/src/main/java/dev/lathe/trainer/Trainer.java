@@ -14,6 +14,7 @@ import dev.lathe.engine.lora.LoraAdapter;
 import dev.lathe.engine.model.LlamaWeights;
 import dev.lathe.engine.safetensors.Checkpoint;
 import dev.lathe.engine.safetensors.DType;
+import dev.lathe.engine.tokenizer.ChatTemplate;
 import dev.lathe.engine.tokenizer.TextTokenizer;
 import dev.lathe.engine.training.CausalLmTrainer;
 import dev.lathe.engine.training.LearningRateSchedule;
@@ -78,6 +79,7 @@ public final class Trainer {
       JsonlDataset dataset =
           new JsonlDataset(
               tokenizer,
+              ChatTemplate.load(base),
               bos,
               eos,
               Math.min(plan.maxSequenceLength(), config.maxPositionEmbeddings()));

@@ -44,7 +44,7 @@ public final class TinyBaseModel {
   static final String CORPUS = "/dev/lathe/engine/tinybase/corpus.txt";
 
   /** Bump when the build changes in a way the recipe does not show. */
-  static final int BUILD_FORMAT = 1;
+  static final int BUILD_FORMAT = 2;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -222,7 +222,7 @@ public final class TinyBaseModel {
     tokenizerConfig.put("add_bos_token", false);
     tokenizerConfig.put(
         "chat_template",
-        "{% for message in messages %}{{ message['role'] | capitalize }}: {{ message['content'] }}\\n{% endfor %}"
+        "{% for message in messages %}{{ message['role'] | capitalize }}: {{ message['content'] }}\n{% endfor %}"
             + "{% if add_generation_prompt %}Assistant:{% endif %}");
     JSON.writerWithDefaultPrettyPrinter()
         .writeValue(dir.resolve("tokenizer_config.json").toFile(), tokenizerConfig);

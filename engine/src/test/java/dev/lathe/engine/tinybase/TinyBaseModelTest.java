@@ -6,10 +6,12 @@ import ai.djl.ndarray.NDManager;
 import dev.lathe.engine.config.ModelConfig;
 import dev.lathe.engine.model.LlamaWeights;
 import dev.lathe.engine.safetensors.Checkpoint;
+import dev.lathe.engine.tokenizer.ChatTemplate;
 import dev.lathe.engine.tokenizer.TextTokenizer;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +43,11 @@ class TinyBaseModelTest {
         LlamaWeights weights = LlamaWeights.load(config, Checkpoint.open(dir), manager);
         TextTokenizer tokenizer = TextTokenizer.load(dir.resolve("tokenizer.json"))) {
       assertThat(weights.config().vocabSize()).isEqualTo(300);
+      assertThat(
+              ChatTemplate.load(dir)
+                  .orElseThrow()
+                  .render(List.of(new ChatTemplate.Message("user", "Hi")), true))
+          .isEqualTo("User: Hi\nAssistant:");
       assertThat(tokenizer.decode(tokenizer.encode("The weather in Paris is sunny.")))
           .isEqualTo("The weather in Paris is sunny.");
     }
