@@ -33,8 +33,10 @@ import java.util.Random;
 /**
  * Lathe's own base model for tests, the sandbox and the examples: no registry ships LLM weights, so
  * a small Llama-architecture model is pretrained here from a committed corpus, with a byte-level
- * BPE vocabulary, reproducibly from a seed, and saved in Hugging Face layout. Builds are cached by
- * a digest of the corpus and the recipe.
+ * BPE vocabulary, from a fixed seed, and saved in Hugging Face layout. Builds are cached by a
+ * digest of the corpus and the recipe. Small recipes rebuild bit for bit; larger ones on several
+ * threads can differ in the last digits (libtorch's parallel sums), so tests rely on the cached
+ * build.
  */
 public final class TinyBaseModel {
 
@@ -62,7 +64,7 @@ public final class TinyBaseModel {
       double learningRate,
       long seed) {
 
-    /** About 1.8M parameters; about four minutes on 2 cores (225 s measured). */
+    /** About 1.8M parameters; 2.5 to 4 minutes on 2 cores (154 s and 225 s measured). */
     public static final Recipe DEFAULT = new Recipe(512, 192, 512, 4, 4, 2, 128, 16, 600, 3e-3, 42);
 
     ModelConfig config() {
