@@ -51,6 +51,38 @@ public record ModelConfig(
     require(headDim > 0 && headDim % 2 == 0, "head_dim must be even for rotary embeddings");
   }
 
+  /**
+   * A plain Llama architecture of the given sizes: head_dim = hidden / heads, RMS ε 1e-5, rope θ
+   * 10000 without scaling, untied embeddings, BOS 1 and EOS 2, float32.
+   */
+  public static ModelConfig llama(
+      int vocab,
+      int hidden,
+      int intermediate,
+      int layers,
+      int heads,
+      int kvHeads,
+      int maxPositions) {
+    return new ModelConfig(
+        "llama",
+        vocab,
+        hidden,
+        intermediate,
+        layers,
+        heads,
+        kvHeads,
+        hidden / heads,
+        maxPositions,
+        1e-5,
+        10000.0,
+        RopeScaling.NONE,
+        Optional.empty(),
+        false,
+        Optional.of(1),
+        List.of(2),
+        "float32");
+  }
+
   public static ModelConfig read(Path configJson) {
     try {
       return fromJson(JSON.readTree(configJson.toFile()));

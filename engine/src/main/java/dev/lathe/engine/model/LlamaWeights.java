@@ -59,6 +59,13 @@ public final class LlamaWeights implements AutoCloseable {
     return shapes;
   }
 
+  /** How many weights a model of this architecture has. */
+  public static long parameterCount(ModelConfig config) {
+    return expectedShapes(config).values().stream()
+        .mapToLong(shape -> java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact))
+        .sum();
+  }
+
   /** Loads every expected tensor, widening F16/BF16 to F32; a missing or misshapen one is named. */
   public static LlamaWeights load(ModelConfig config, Checkpoint checkpoint, NDManager parent) {
     NDManager manager = parent.newSubManager();

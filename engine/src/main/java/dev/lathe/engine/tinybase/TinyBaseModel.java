@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lathe.engine.config.ModelConfig;
-import dev.lathe.engine.config.RopeScaling;
 import dev.lathe.engine.model.LlamaWeights;
 import dev.lathe.engine.safetensors.Checkpoint;
 import dev.lathe.engine.safetensors.DType;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -68,24 +66,14 @@ public final class TinyBaseModel {
     public static final Recipe DEFAULT = new Recipe(512, 192, 512, 4, 4, 2, 128, 16, 600, 3e-3, 42);
 
     ModelConfig config() {
-      return new ModelConfig(
-          "llama",
+      return ModelConfig.llama(
           vocabSize,
           hiddenSize,
           intermediateSize,
           layers,
           heads,
           kvHeads,
-          hiddenSize / heads,
-          Math.max(256, sequenceLength),
-          1e-5,
-          10000.0,
-          RopeScaling.NONE,
-          Optional.empty(),
-          false,
-          Optional.of(1),
-          List.of(2),
-          "float32");
+          Math.max(256, sequenceLength));
     }
   }
 
@@ -135,10 +123,7 @@ public final class TinyBaseModel {
     BuildReport report;
     try (NDManager manager = NDManager.newBaseManager();
         LlamaWeights weights = LlamaWeights.random(config, recipe.seed(), manager)) {
-      long parameters =
-          LlamaWeights.expectedShapes(config).values().stream()
-              .mapToLong(s -> java.util.Arrays.stream(s).reduce(1, Math::multiplyExact))
-              .sum();
+      long parameters = LlamaWeights.parameterCount(config);
       CausalLmTrainer.Settings settings =
           new CausalLmTrainer.Settings(
               new LearningRateSchedule(

@@ -7,37 +7,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.lathe.engine.config.ModelConfig;
-import dev.lathe.engine.config.RopeScaling;
 import dev.lathe.engine.model.LlamaModel;
 import dev.lathe.engine.model.LlamaWeights;
 import dev.lathe.engine.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LoraAdapterTest {
 
-  private static final ModelConfig MODEL =
-      new ModelConfig(
-          "llama",
-          96,
-          32,
-          48,
-          2,
-          4,
-          2,
-          8,
-          64,
-          1e-5,
-          10000.0,
-          RopeScaling.NONE,
-          Optional.empty(),
-          false,
-          Optional.empty(),
-          List.of(),
-          "float32");
+  private static final ModelConfig MODEL = ModelConfig.llama(96, 32, 48, 2, 4, 2, 64);
   private static final LoraConfig LORA =
       new LoraConfig(4, 8, 0, List.of("q_proj", "v_proj", "down_proj"), "tiny-llama");
 

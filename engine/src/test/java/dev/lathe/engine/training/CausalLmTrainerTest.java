@@ -4,37 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import dev.lathe.engine.config.ModelConfig;
-import dev.lathe.engine.config.RopeScaling;
 import dev.lathe.engine.lora.LoraAdapter;
 import dev.lathe.engine.lora.LoraConfig;
 import dev.lathe.engine.model.LlamaWeights;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CausalLmTrainerTest {
 
-  private static final ModelConfig MODEL =
-      new ModelConfig(
-          "llama",
-          64,
-          32,
-          64,
-          2,
-          4,
-          2,
-          8,
-          64,
-          1e-5,
-          10000.0,
-          RopeScaling.NONE,
-          Optional.empty(),
-          false,
-          Optional.empty(),
-          List.of(),
-          "float32");
+  private static final ModelConfig MODEL = ModelConfig.llama(64, 32, 64, 2, 4, 2, 64);
 
   /** A task the frozen random base cannot do: answer each prompt (a, b) with (b, a). */
   private static List<TrainingExample> swapTask(int count, long seed) {

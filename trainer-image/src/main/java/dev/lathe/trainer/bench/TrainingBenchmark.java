@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lathe.engine.config.ModelConfig;
-import dev.lathe.engine.config.RopeScaling;
 import dev.lathe.engine.lora.LoraAdapter;
 import dev.lathe.engine.lora.LoraConfig;
 import dev.lathe.engine.model.LlamaWeights;
@@ -16,7 +15,6 @@ import dev.lathe.engine.training.LearningRateSchedule;
 import dev.lathe.engine.training.TrainingExample;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -43,24 +41,8 @@ public final class TrainingBenchmark {
     int sequence = Integer.parseInt(args[8]);
     int steps = Integer.parseInt(args[9]);
     ModelConfig config =
-        new ModelConfig(
-            "llama",
-            vocab,
-            hidden,
-            intermediate,
-            layers,
-            heads,
-            kvHeads,
-            hidden / heads,
-            Math.max(sequence, 256),
-            1e-5,
-            10000.0,
-            RopeScaling.NONE,
-            Optional.empty(),
-            false,
-            Optional.of(1),
-            List.of(2),
-            "float32");
+        ModelConfig.llama(
+            vocab, hidden, intermediate, layers, heads, kvHeads, Math.max(sequence, 256));
     LoraConfig lora =
         new LoraConfig(8, 16, 0, List.of("q_proj", "k_proj", "v_proj", "o_proj"), name);
     Random random = new Random(1);
@@ -74,10 +56,7 @@ public final class TrainingBenchmark {
       }
       examples.add(new TrainingExample(tokens, targets));
     }
-    long parameters =
-        LlamaWeights.expectedShapes(config).values().stream()
-            .mapToLong(s -> java.util.Arrays.stream(s).reduce(1, Math::multiplyExact))
-            .sum();
+    long parameters = LlamaWeights.parameterCount(config);
     ObjectNode out = new ObjectMapper().createObjectNode();
     try (NDManager manager = NDManager.newBaseManager();
         LlamaWeights weights = LlamaWeights.random(config, 1, manager);
