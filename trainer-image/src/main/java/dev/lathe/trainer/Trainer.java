@@ -178,16 +178,27 @@ public final class Trainer {
   static List<TrainingExample> batch(List<TrainingExample> train, TrainingPlan plan, int step) {
     int per = plan.examplesPerStep();
     List<TrainingExample> batch = new ArrayList<>(per);
+    int epoch = -1;
+    List<Integer> order = null;
     for (long i = (long) (step - 1) * per; i < (long) step * per; i++) {
-      int epoch = (int) (i / train.size());
-      List<Integer> order = new ArrayList<>();
-      for (int j = 0; j < train.size(); j++) {
-        order.add(j);
+      int exampleEpoch = (int) (i / train.size());
+      if (exampleEpoch != epoch) {
+        epoch = exampleEpoch;
+        order = epochOrder(train.size(), plan.seed(), epoch);
       }
-      Collections.shuffle(order, new Random(plan.seed() * 31 + epoch));
       batch.add(train.get(order.get((int) (i % train.size()))));
     }
     return batch;
+  }
+
+  /** The order of the examples in an epoch: a function of seed and epoch alone, so resumable. */
+  private static List<Integer> epochOrder(int size, long seed, int epoch) {
+    List<Integer> order = new ArrayList<>(size);
+    for (int j = 0; j < size; j++) {
+      order.add(j);
+    }
+    Collections.shuffle(order, new Random(seed * 31 + epoch));
+    return order;
   }
 
   private void writeModel(ModelConfig config, LlamaWeights weights, LoraAdapter adapter)
