@@ -7,6 +7,7 @@ import dev.lathe.artifact.lineage.Provenance;
 import dev.lathe.artifact.storage.ArtifactStore;
 import dev.lathe.artifact.verify.ArtifactVerifier;
 import dev.lathe.artifact.verify.TrustPolicy;
+import dev.lathe.artifact.verify.VerificationException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,10 +75,15 @@ final class LineageCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  /**
+   * Verifies each artifact once, from {@code start} back along base-model dependencies, and checks
+   * that each parent holds the model its child's provenance names.
+   */
   List<Node> walk(String start, TrustPolicy policy) {
     List<Node> chain = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     String next = start;
+    Provenance.Dependency expected = null;
     while (next != null) {
       if (chain.size() >= MAX_DEPTH || !seen.add(next)) {
         throw new IllegalArgumentException(
@@ -90,38 +96,28 @@ final class LineageCommand implements Callable<Integer> {
         Node node =
             new Node(
                 store.uri(""), verified.manifestDigest(), verified.keyId(), verified.provenance());
-        chain.add(node);
-        Optional<Provenance.Dependency> parent =
-            verified.provenance().flatMap(p -> p.dependency(Provenance.BASE_MODEL));
-        if (parent.isPresent()
-            && !("sha256:" + parent.get().sha256())
-                .equals(verifiedDigestOf(parent.get(), policy))) {
-          throw new dev.lathe.artifact.verify.VerificationException(
-              dev.lathe.artifact.verify.VerificationException.Failure.PROVENANCE_MISMATCH,
-              parent.get().uri(),
+        if (expected != null && !("sha256:" + expected.sha256()).equals(node.manifestDigest())) {
+          Node child = chain.get(chain.size() - 1);
+          throw new VerificationException(
+              VerificationException.Failure.PROVENANCE_MISMATCH,
+              expected.uri(),
               "the provenance of "
-                  + node.uri()
+                  + child.uri()
                   + " names base model sha256:"
-                  + parent.get().sha256()
+                  + expected.sha256()
                   + " at "
-                  + parent.get().uri()
+                  + expected.uri()
                   + ", which holds another model");
         }
-        next = parent.map(Provenance.Dependency::uri).orElse(null);
+        chain.add(node);
+        expected =
+            verified.provenance().flatMap(p -> p.dependency(Provenance.BASE_MODEL)).orElse(null);
+        next = expected == null ? null : expected.uri();
       } finally {
         Locations.close(store);
       }
     }
     return chain;
-  }
-
-  private String verifiedDigestOf(Provenance.Dependency parent, TrustPolicy policy) {
-    ArtifactStore store = locations.open(parent.uri());
-    try {
-      return new ArtifactVerifier(policy).verify(store, "", trust.namespace).manifestDigest();
-    } finally {
-      Locations.close(store);
-    }
   }
 
   static ObjectNode json(List<Node> chain) {

@@ -100,8 +100,10 @@ class LatheCommandTest {
     assertThat(unknownAlgorithm.exitCode()).isEqualTo(2);
   }
 
-  @Test
-  void lineageWalksFromAFineTunedModelToItsBaseInTreeJsonAndDot() throws Exception {
+  private record Chain(String tuned, ArtifactPublisher.Published base, Path publicKey) {}
+
+  /** A base model and a model fine-tuned from it whose provenance names the base's digest. */
+  private Chain signedChain(Optional<String> baseDigest) throws Exception {
     KeyPair key = SigningKeys.generate(dev.lathe.artifact.signing.KeyAlgorithm.ECDSA_P256);
     Path pub =
         Files.writeString(dir.resolve("operator.pub"), SigningKeys.publicKeyPem(key.getPublic()));
@@ -131,13 +133,23 @@ class LatheCommandTest {
             null,
             List.of(
                 new Provenance.Dependency(
-                    Provenance.BASE_MODEL, base.uri(), base.manifestDigest().substring(7)),
+                    Provenance.BASE_MODEL,
+                    base.uri(),
+                    baseDigest.orElse(base.manifestDigest().substring(7))),
                 new Provenance.Dependency(
                     Provenance.DATASET, "s3://datasets/train.jsonl", "ef".repeat(32))),
             Instant.parse("2026-11-25T10:00:00Z"),
             Instant.parse("2026-11-25T11:00:00Z"));
     publisher.sign("tuned/support-bot-v3", key, Optional.of(provenance));
-    String tuned = storeRoot.resolve("tuned/support-bot-v3").toString();
+    return new Chain(storeRoot.resolve("tuned/support-bot-v3").toString(), base, pub);
+  }
+
+  @Test
+  void lineageWalksFromAFineTunedModelToItsBaseInTreeJsonAndDot() throws Exception {
+    Chain chain = signedChain(Optional.empty());
+    String tuned = chain.tuned();
+    Path pub = chain.publicKey();
+    var base = chain.base();
 
     Run tree = lathe("lineage", tuned, "-k", pub.toString());
     Run json = lathe("lineage", tuned, "-k", pub.toString(), "-o", "json");
@@ -153,5 +165,17 @@ class LatheCommandTest {
     assertThat(lineage).hasSize(2);
     assertThat(lineage.get(1).path("manifestDigest").asText()).isEqualTo(base.manifestDigest());
     assertThat(dot.out()).startsWith("digraph lineage {").contains("n1 -> n0");
+  }
+
+  @Test
+  void lineageRefusesAProvenanceWhoseBaseLocationHoldsAnotherModel() throws Exception {
+    Chain chain = signedChain(Optional.of("ab".repeat(32)));
+
+    Run run = lathe("lineage", chain.tuned(), "-k", chain.publicKey().toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("names base model sha256:" + "ab".repeat(32))
+        .contains("which holds another model");
   }
 }
