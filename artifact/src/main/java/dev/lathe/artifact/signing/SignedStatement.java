@@ -72,6 +72,19 @@ public final class SignedStatement {
    *
    * @throws ArtifactException naming what is wrong: the bundle's shape, the key, or the signature
    */
+  /**
+   * The statement a bundle carries, read without checking its signature: only for decisions that
+   * trust nothing in it (e.g. whether a prefix already holds this very model).
+   */
+  public static JsonNode unverifiedStatement(byte[] bundleBytes) {
+    JsonNode envelope = parseBundle(bundleBytes).path("dsseEnvelope");
+    try {
+      return JSON.readTree(Base64.getDecoder().decode(envelope.path("payload").asText()));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ArtifactException("the signed payload is not base64 JSON: " + e.getMessage(), e);
+    }
+  }
+
   public static JsonNode verify(byte[] bundleBytes, PublicKey key) {
     JsonNode bundle = parseBundle(bundleBytes);
     JsonNode envelope = bundle.path("dsseEnvelope");

@@ -120,10 +120,7 @@ public final class ArtifactPublisher {
     if (bundle.isEmpty()) {
       return Optional.empty();
     }
-    JsonNode payload =
-        JSON.readTree(
-            java.util.Base64.getDecoder()
-                .decode(JSON.readTree(bundle.get()).path("dsseEnvelope").path("payload").asText()));
+    JsonNode payload = SignedStatement.unverifiedStatement(bundle.get());
     return Optional.of(
         "sha256:" + payload.path("subject").path(0).path("digest").path("sha256").asText());
   }
