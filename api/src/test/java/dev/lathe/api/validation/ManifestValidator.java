@@ -2,7 +2,9 @@ package dev.lathe.api.validation;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -12,6 +14,9 @@ import tools.jackson.databind.JsonNode;
 public final class ManifestValidator {
 
   private final CrdCatalog catalog;
+
+  /** Compiled once per kind: building the closed schema and its validator is the costly part. */
+  private final Map<JsonNode, StructuralSchemaCheck> structuralChecks = new IdentityHashMap<>();
 
   public ManifestValidator(CrdCatalog catalog) {
     this.catalog = catalog;
@@ -43,7 +48,9 @@ public final class ManifestValidator {
     if (schema == null) {
       return List.of("no CRD defines " + kind + " in " + apiVersion);
     }
-    List<String> problems = new ArrayList<>(new StructuralSchemaCheck(schema).check(manifest));
+    List<String> problems =
+        new ArrayList<>(
+            structuralChecks.computeIfAbsent(schema, StructuralSchemaCheck::new).check(manifest));
     if (problems.isEmpty()) {
       // CEL runs only on objects that fit the schema, so rules may rely on field types.
       problems.addAll(new CelRuleCheck(schema).check(manifest, oldManifest));
