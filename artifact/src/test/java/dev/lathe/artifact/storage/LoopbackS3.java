@@ -12,14 +12,14 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * A real S3 server (s3proxy, in memory) on a loopback port, speaking the S3 protocol with AWS
  * signature v4 authentication, for tests.
  */
-final class LoopbackS3 implements AutoCloseable {
+public final class LoopbackS3 implements AutoCloseable {
 
-  static final String ACCESS_KEY = "lathe-test";
-  static final String SECRET_KEY = "lathe-test-secret";
+  public static final String ACCESS_KEY = "lathe-test";
+  public static final String SECRET_KEY = "lathe-test-secret";
 
   private final S3Proxy proxy;
 
-  LoopbackS3() throws Exception {
+  public LoopbackS3() throws Exception {
     proxy =
         S3Proxy.builder()
             .blobStore(new TransientNio2BlobStore())
@@ -36,16 +36,16 @@ final class LoopbackS3 implements AutoCloseable {
     }
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + proxy.getPort());
   }
 
-  static StaticCredentialsProvider credentials() {
+  public static StaticCredentialsProvider credentials() {
     return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
   }
 
   /** A store on a new bucket of this server, under {@code prefix}. */
-  S3Store store(String bucket, String prefix) {
+  public S3Store store(String bucket, String prefix) {
     S3Location location =
         S3Location.parse(
             "s3://" + bucket + "/" + prefix, Optional.of(endpoint()), "us-east-1", true);
