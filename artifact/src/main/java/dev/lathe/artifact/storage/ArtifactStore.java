@@ -32,6 +32,14 @@ public interface ArtifactStore {
   /** Every key under the prefix, recursively, sorted. */
   List<String> list(String prefix) throws IOException;
 
+  /**
+   * Deletes the object; deleting a key that does not exist is not an error. Stores that keep
+   * everything (read-only views, test recorders) need not support it.
+   */
+  default void delete(String key) throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " deletes nothing");
+  }
+
   /** Downloads the object to a local file. */
   void download(String key, Path target) throws IOException;
 

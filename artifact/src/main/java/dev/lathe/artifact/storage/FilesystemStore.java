@@ -118,6 +118,11 @@ public final class FilesystemStore implements ArtifactStore {
   }
 
   @Override
+  public void delete(String key) throws IOException {
+    Files.deleteIfExists(resolve(key));
+  }
+
+  @Override
   public void download(String key, Path target) throws IOException {
     Files.createDirectories(target.toAbsolutePath().getParent());
     Files.copy(resolve(key), target, StandardCopyOption.REPLACE_EXISTING);

@@ -224,6 +224,15 @@ public final class S3Store implements ArtifactStore, AutoCloseable {
   }
 
   @Override
+  public void delete(String key) throws IOException {
+    try {
+      s3.deleteObject(b -> b.bucket(location.bucket()).key(fullKey(key)));
+    } catch (SdkException e) {
+      throw failure("delete", key, e);
+    }
+  }
+
+  @Override
   public void download(String key, Path target) throws IOException {
     Files.createDirectories(target.toAbsolutePath().getParent());
     try (InputStream in = s3.getObject(b -> b.bucket(location.bucket()).key(fullKey(key)))) {

@@ -89,19 +89,9 @@ public final class ArtifactVerifier {
    */
   public Verified verify(
       ModelFiles files, byte[] bundle, Optional<byte[]> provenanceBundle, String namespace) {
-    TrustPolicy.TrustedKey key = trustedKey(SignedStatement.keyHint(bundle), namespace);
-    JsonNode statement;
-    try {
-      statement = SignedStatement.verify(bundle, key.key());
-    } catch (ArtifactException e) {
-      throw new VerificationException(BAD_SIGNATURE, key.keyId(), e.getMessage());
-    }
-    Claim claim;
-    try {
-      claim = ModelSigningStatement.read(statement);
-    } catch (ArtifactException e) {
-      throw new VerificationException(MALFORMED_STATEMENT, files.describe(), e.getMessage());
-    }
+    Signed signed = verifySignature(bundle, namespace, files.describe());
+    Claim claim = signed.claim();
+    TrustPolicy.TrustedKey key = signed.key();
 
     Set<String> ignored = new HashSet<>(claim.ignorePaths());
     ignored.addAll(ArtifactLayout.NOT_MODEL_FILES);
@@ -116,6 +106,38 @@ public final class ArtifactVerifier {
         "sha256:" + claim.rootDigest(),
         claim,
         provenance);
+  }
+
+  /** A signature checked against the trust policy, before any file is read. */
+  public record Signed(TrustPolicy.TrustedKey key, KeyAlgorithm algorithm, Claim claim) {
+    public String manifestDigest() {
+      return "sha256:" + claim.rootDigest();
+    }
+  }
+
+  /**
+   * Checks only the signature and the statement's shape: cheap, reads no model file. Whoever cannot
+   * afford to hash the weights (the operator) checks this and has the digests checked elsewhere.
+   */
+  public Signed verifySignature(byte[] bundle, String namespace, String where) {
+    TrustPolicy.TrustedKey key = trustedKey(SignedStatement.keyHint(bundle), namespace);
+    JsonNode statement;
+    try {
+      statement = SignedStatement.verify(bundle, key.key());
+    } catch (ArtifactException e) {
+      throw new VerificationException(BAD_SIGNATURE, key.keyId(), e.getMessage());
+    }
+    try {
+      return new Signed(
+          key, SigningKeys.algorithmOf(key.key()), ModelSigningStatement.read(statement));
+    } catch (ArtifactException e) {
+      throw new VerificationException(MALFORMED_STATEMENT, where, e.getMessage());
+    }
+  }
+
+  /** Checks a provenance bundle's signature and that it describes the signed model. */
+  public Provenance verifyProvenance(byte[] bundle, Claim claim, String namespace) {
+    return provenance(bundle, claim, namespace);
   }
 
   private TrustPolicy.TrustedKey trustedKey(String hint, String namespace) {

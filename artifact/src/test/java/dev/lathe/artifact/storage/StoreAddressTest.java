@@ -60,4 +60,21 @@ class StoreAddressTest {
       }
     }
   }
+
+  @Test
+  void deletesObjectsFromBothKindsOfStoreAndToleratesMissingKeys(@TempDir Path dir)
+      throws Exception {
+    ArtifactStore local = new FilesystemStore(dir);
+    local.write("a/b.bin", new byte[] {1});
+    local.delete("a/b.bin");
+    local.delete("a/b.bin");
+    assertThat(local.read("a/b.bin")).isEmpty();
+    try (LoopbackS3 s3 = new LoopbackS3()) {
+      S3Store store = s3.store("deletes", "p");
+      store.write("x.bin", new byte[] {2});
+      store.delete("x.bin");
+      store.delete("x.bin");
+      assertThat(store.read("x.bin")).isEmpty();
+    }
+  }
 }
