@@ -43,11 +43,24 @@ public final class Trainer {
   private final TrainerContract contract;
   private final PrintStream log;
   private final Clock clock;
+  private final ProgressListener progressListener;
 
   public Trainer(TrainerContract contract, PrintStream log, Clock clock) {
+    this(contract, log, clock, (file, step, totalSteps) -> {});
+  }
+
+  public Trainer(
+      TrainerContract contract, PrintStream log, Clock clock, ProgressListener progressListener) {
     this.contract = contract;
     this.log = log;
     this.clock = clock;
+    this.progressListener = progressListener;
+  }
+
+  /** Told after every step, once progress.json holds that step. */
+  @FunctionalInterface
+  public interface ProgressListener {
+    void progressWritten(Path progressFile, int step, int totalSteps);
   }
 
   /** What a run produced. */
@@ -150,6 +163,7 @@ public final class Trainer {
         if (checkpoint) {
           checkpoints.save(step, trained, trainer.optimizer());
         }
+        progressListener.progressWritten(lathe.resolve("progress.json"), step, totalSteps);
       }
       writeModel(config, weights, adapter);
     }

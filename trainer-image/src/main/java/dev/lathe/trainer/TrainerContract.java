@@ -2,8 +2,10 @@ package dev.lathe.trainer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lathe.artifact.storage.StoreAddress;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,7 +42,10 @@ public record TrainerContract(
     Path checkpoints,
     JsonNode settings,
     String modelName,
-    Path terminationLog) {
+    Path terminationLog,
+    Optional<StoreAddress> outputStorage,
+    Optional<Path> inputsFile,
+    Duration progressInterval) {
 
   public static final String BASE_MODEL_DIR = "LATHE_BASE_MODEL_DIR";
   public static final String DATASET = "LATHE_DATASET";
@@ -52,6 +57,12 @@ public record TrainerContract(
   public static final String HYPERPARAMETERS = "LATHE_HYPERPARAMETERS";
   public static final String MODEL_NAME = "LATHE_MODEL_NAME";
   public static final String TERMINATION_LOG = "LATHE_TERMINATION_LOG";
+  public static final String OUTPUT_STORAGE = "LATHE_OUTPUT_STORAGE";
+  public static final String INPUTS_FILE = "LATHE_INPUTS_FILE";
+  public static final String PROGRESS_INTERVAL_SECONDS = "LATHE_PROGRESS_INTERVAL_SECONDS";
+  public static final String FETCH_PLAN = "LATHE_FETCH_PLAN";
+  public static final String VERIFY_PLAN = "LATHE_VERIFY_PLAN";
+  public static final String TRUSTED_KEYS = "LATHE_TRUSTED_KEYS";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -93,7 +104,36 @@ public record TrainerContract(
         Path.of(env.getOrDefault(CHECKPOINT_DIR, output + "-checkpoints")),
         settings,
         env.getOrDefault(MODEL_NAME, "model"),
-        Path.of(env.getOrDefault(TERMINATION_LOG, "/dev/termination-log")));
+        Path.of(env.getOrDefault(TERMINATION_LOG, "/dev/termination-log")),
+        outputStorage(env),
+        Optional.ofNullable(env.get(INPUTS_FILE)).filter(f -> !f.isBlank()).map(Path::of),
+        progressInterval(env));
+  }
+
+  private static Optional<StoreAddress> outputStorage(Map<String, String> env) {
+    String json = env.get(OUTPUT_STORAGE);
+    if (json == null || json.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(StoreAddress.fromJson(json));
+    } catch (IllegalArgumentException e) {
+      throw new ContractException(OUTPUT_STORAGE + ": " + e.getMessage());
+    }
+  }
+
+  private static Duration progressInterval(Map<String, String> env) {
+    String value = env.getOrDefault(PROGRESS_INTERVAL_SECONDS, "10");
+    try {
+      double seconds = Double.parseDouble(value);
+      if (seconds < 0 || Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+        throw new NumberFormatException();
+      }
+      return Duration.ofNanos((long) (seconds * 1e9));
+    } catch (NumberFormatException e) {
+      throw new ContractException(
+          PROGRESS_INTERVAL_SECONDS + " must be a number of seconds >= 0, was " + value);
+    }
   }
 
   private static String required(Map<String, String> env, String name) {

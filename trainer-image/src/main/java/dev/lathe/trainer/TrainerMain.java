@@ -1,52 +1,40 @@
 package dev.lathe.trainer;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
+import java.io.PrintStream;
+import java.util.Map;
 
 /**
- * The trainer image's entry point: reads the contract from the environment and runs. A failure the
- * user can fix (contract, dataset, base model) exits 1 with its message on stderr and in the
- * termination log, which Kubernetes shows as the pod's termination message.
+ * The trainer image's entry point. The operator runs it in three roles, chosen by the first
+ * argument: {@code fetch} (the training pod's init container, {@link FetchMode}), {@code train}
+ * (the main container, the default, {@link TrainMode}) and {@code verify} (a ModelVersion's
+ * verification Job, {@link VerifyMode}). Every failure exits 1 with its message on stderr and in
+ * the termination log, which Kubernetes shows as the pod's termination message.
  */
 public final class TrainerMain {
 
   private TrainerMain() {}
 
   public static void main(String[] args) {
-    TrainerContract contract;
-    try {
-      contract = TrainerContract.fromEnvironment(System.getenv());
-    } catch (TrainerContract.ContractException e) {
-      fail(
-          Path.of(
-              System.getenv()
-                  .getOrDefault(TrainerContract.TERMINATION_LOG, "/dev/termination-log")),
-          e.getMessage());
-      return;
-    }
-    try {
-      new Trainer(contract, System.err, Clock.systemUTC()).run();
-    } catch (TrainerContract.ContractException
-        | JsonlDataset.DatasetException
-        | IllegalArgumentException e) {
-      fail(contract.terminationLog(), e.getMessage());
-    } catch (IOException e) {
-      fail(contract.terminationLog(), "I/O failure: " + e.getMessage());
-    }
+    int status = run(args, System.getenv(), System.out, System.err);
+    System.exit(status);
   }
 
-  private static void fail(Path terminationLog, String message) {
-    System.err.println("trainer: " + message);
+  /** Runs a mode and returns its exit status, so tests can run modes in process. */
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    String mode = args.length == 0 ? "train" : args[0];
     try {
-      if (Files.isWritable(terminationLog)
-          || Files.isWritable(terminationLog.toAbsolutePath().getParent())) {
-        Files.writeString(terminationLog, message);
-      }
-    } catch (IOException | RuntimeException ignored) {
-      // The message is on stderr already; the termination log is a convenience.
+      return switch (mode) {
+        case "fetch" -> FetchMode.run(env, err);
+        case "train" -> TrainMode.run(env, err);
+        case "verify" -> VerifyMode.run(env, out, err);
+        default ->
+            TerminationLog.from(env, err)
+                .fail("unknown mode " + mode + ": the trainer runs fetch, train or verify");
+      };
+    } catch (RuntimeException e) {
+      // A bug rather than a bad input: still leave a termination message, then the stack trace.
+      e.printStackTrace(err);
+      return TerminationLog.from(env, err).fail(mode + " failed: " + e);
     }
-    System.exit(1);
   }
 }

@@ -3,11 +3,22 @@ package dev.lathe.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lathe.artifact.manifest.ModelHasher;
+import dev.lathe.artifact.signing.KeyAlgorithm;
+import dev.lathe.artifact.signing.SigningKeys;
+import dev.lathe.artifact.storage.ArtifactLayout;
+import dev.lathe.artifact.storage.ArtifactPublisher;
+import dev.lathe.artifact.storage.ArtifactStore;
+import dev.lathe.artifact.storage.StoreAddress;
+import dev.lathe.artifact.verify.ArtifactVerifier;
+import dev.lathe.artifact.verify.TrustPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -16,9 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A trainer killed (SIGKILL, as a preempted pod is) after a checkpoint resumes from it on restart
  * and ends exactly where an uninterrupted run ends: no finished step is lost or repeated
- * differently.
+ * differently, and what it uploads to the attempt's prefix is that same model, whole.
  */
 class ResumeAfterKillTest {
+
+  private static final KeyPair OPERATOR_KEY = SigningKeys.generate(KeyAlgorithm.ECDSA_P256);
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SETTINGS =
@@ -68,6 +81,10 @@ class ResumeAfterKillTest {
 
     Path resumed = dir.resolve("resumed");
     Map<String, String> env = TrainerFixtures.environment(base, data, resumed, SETTINGS);
+    StoreAddress output =
+        StoreAddress.directory(
+            "pvc://models/attempt-1", Files.createDirectories(dir.resolve("store")));
+    env.put(TrainerContract.OUTPUT_STORAGE, output.toJson());
     Process first = start(env, dir.resolve("first.log"));
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     while (!hasCheckpoint(dir.resolve("resumed-checkpoints"))
@@ -84,5 +101,16 @@ class ResumeAfterKillTest {
     assertThat(second.exitValue()).as(secondLog).isZero();
     assertThat(secondLog).containsPattern("resuming after step [1-9][0-9]*0 ");
     assertThat(finalLoss(resumed)).isEqualTo(finalLoss(straight));
+
+    // What the restarted pod uploaded is whole: it is the uninterrupted run's model, and it
+    // verifies once signed.
+    ArtifactStore store = output.open();
+    new ArtifactPublisher(store).sign("", OPERATOR_KEY, Optional.empty());
+    ArtifactVerifier.Verified verified =
+        new ArtifactVerifier(new TrustPolicy().trust(OPERATOR_KEY.getPublic()))
+            .verify(store, "", "team-a");
+    assertThat(verified.manifestDigest())
+        .isEqualTo(
+            ModelHasher.files().hash(straight, ArtifactLayout.NOT_MODEL_FILES).digestString());
   }
 }
