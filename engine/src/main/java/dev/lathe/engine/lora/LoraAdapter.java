@@ -139,6 +139,20 @@ public final class LoraAdapter implements AutoCloseable {
     };
   }
 
+  /**
+   * What this adapter adds to projection {@code module} of {@code layer} for input x, (alpha/r) · x
+   * Aᵀ Bᵀ, at inference (no dropout); null when the adapter does not touch that projection. Lets a
+   * server add several adapters' updates to one base projection, each for its own batch rows.
+   */
+  public NDArray update(int layer, String module, NDArray x) {
+    NDArray[] pair = pairs.get(layer + "/" + module);
+    if (pair == null) {
+      return null;
+    }
+    NDArray scale = x.getManager().create((float) config.scaling());
+    return x.matMul(pair[0].transpose()).matMul(pair[1].transpose()).mul(scale);
+  }
+
   private NDArray dropout(NDArray x) {
     NDManager m = x.getManager();
     NDArray keep =

@@ -45,20 +45,61 @@ public final class LlamaModel {
    * what it holds and it is extended; without one, they start at position 0.
    */
   public NDArray forward(NDArray tokenIds, KvCache cache, boolean training) {
+    return forward(tokenIds, cache, null, training);
+  }
+
+  /**
+   * Logits for a batch of sequences of different lengths, left-padded to a common length: row b's
+   * first {@code leftPadding[b]} positions (counted from the cache's start) are padding, which no
+   * token attends to, and its real tokens take positions from 0. This is how sequences that started
+   * at different times share one cache and one forward pass (continuous batching).
+   */
+  public NDArray forward(NDArray tokenIds, KvCache cache, int[] leftPadding, boolean training) {
     NDManager manager = tokenIds.getManager();
     long batch = tokenIds.getShape().get(0);
     int tokens = (int) tokenIds.getShape().get(1);
     int past = cache == null ? 0 : cache.length();
+    if (leftPadding != null && leftPadding.length != batch) {
+      throw new IllegalArgumentException(
+          "leftPadding has " + leftPadding.length + " rows, the batch " + batch);
+    }
 
     NDArray hidden =
         weights
             .get("model.embed_tokens.weight")
             .get(tokenIds.flatten().toType(DataType.INT64, false))
             .reshape(batch, tokens, config.hiddenSize());
-    float[][] table = rotary.table(past, tokens);
-    NDArray cos = manager.create(table[0], new Shape(1, 1, tokens, config.headDim()));
-    NDArray sin = manager.create(table[1], new Shape(1, 1, tokens, config.headDim()));
-    NDArray mask = manager.create(causalMask(tokens, past), new Shape(1, 1, tokens, past + tokens));
+    NDArray cos;
+    NDArray sin;
+    NDArray mask;
+    if (leftPadding == null) {
+      float[][] table = rotary.table(past, tokens);
+      cos = manager.create(table[0], new Shape(1, 1, tokens, config.headDim()));
+      sin = manager.create(table[1], new Shape(1, 1, tokens, config.headDim()));
+      mask = manager.create(causalMask(tokens, past), new Shape(1, 1, tokens, past + tokens));
+    } else {
+      int rows = (int) batch;
+      int width = tokens * config.headDim();
+      float[] cosRows = new float[rows * width];
+      float[] sinRows = new float[rows * width];
+      int keys = past + tokens;
+      float[] maskRows = new float[rows * tokens * keys];
+      for (int b = 0; b < rows; b++) {
+        float[][] table = rotary.table(past - leftPadding[b], tokens);
+        System.arraycopy(table[0], 0, cosRows, b * width, width);
+        System.arraycopy(table[1], 0, sinRows, b * width, width);
+        float[] rowMask = causalMask(tokens, past);
+        for (int t = 0; t < tokens; t++) {
+          for (int j = 0; j < leftPadding[b] && j < keys; j++) {
+            rowMask[t * keys + j] = -Float.MAX_VALUE;
+          }
+        }
+        System.arraycopy(rowMask, 0, maskRows, b * tokens * keys, tokens * keys);
+      }
+      cos = manager.create(cosRows, new Shape(batch, 1, tokens, config.headDim()));
+      sin = manager.create(sinRows, new Shape(batch, 1, tokens, config.headDim()));
+      mask = manager.create(maskRows, new Shape(batch, 1, tokens, keys));
+    }
 
     for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
       String prefix = "model.layers." + layer + ".";

@@ -1,0 +1,95 @@
+package dev.lathe.runtime;
+
+import dev.lathe.artifact.ArtifactException;
+import dev.lathe.artifact.verify.VerificationException;
+import dev.lathe.runtime.verify.FetchAndVerify;
+import dev.lathe.runtime.verify.StoreLocations;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code fetch-and-verify}: the init container of a ModelDeployment pod. */
+@Command(
+    name = "fetch-and-verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Download a ModelVersion (and its base, for an adapter) and verify signatures and every"
+          + " digest against the trust policy. Exit 0 only if all hold; 1 names what failed."
+    })
+final class FetchAndVerifyCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--model-uri",
+      defaultValue = "${env:LATHE_MODEL_URI}",
+      required = true,
+      description = "s3://BUCKET/PREFIX, file:///PATH or a directory (env LATHE_MODEL_URI).")
+  String modelUri;
+
+  @Option(
+      names = "--adapter",
+      split = ",",
+      defaultValue = "${env:LATHE_ADAPTER_URIS}",
+      description =
+          "NAME=URI of a further adapter; repeat or separate by commas (env LATHE_ADAPTER_URIS).")
+  Map<String, String> adapters = new LinkedHashMap<>();
+
+  @Option(
+      names = "--models-dir",
+      defaultValue = "${env:LATHE_MODELS_DIR:-/models}",
+      description = "Where to put model/, base/ and adapters/ (env LATHE_MODELS_DIR).")
+  Path modelsDir;
+
+  @Option(names = "--s3-endpoint", defaultValue = "${env:LATHE_S3_ENDPOINT}")
+  URI endpoint;
+
+  @Option(names = "--s3-region", defaultValue = "${env:LATHE_S3_REGION:-us-east-1}")
+  String region;
+
+  @Option(names = "--s3-path-style", defaultValue = "${env:LATHE_S3_PATH_STYLE:-false}")
+  boolean pathStyle;
+
+  @Option(names = "--s3-credentials-dir", defaultValue = "${env:LATHE_S3_CREDENTIALS_DIR}")
+  Path credentialsDir;
+
+  @Mixin TrustOptions trust;
+
+  @Override
+  public Integer call() {
+    try {
+      FetchAndVerify.Result result =
+          new FetchAndVerify(
+                  new StoreLocations(
+                      Optional.ofNullable(endpoint), region, pathStyle, credentialsDir),
+                  trust.verifier(),
+                  System.out)
+              .run(modelUri, adapters == null ? Map.of() : adapters, modelsDir);
+      System.out.println(
+          "fetch-and-verify: "
+              + result.model().manifestDigest()
+              + (result.base().isPresent()
+                  ? " on base " + result.base().get().manifestDigest()
+                  : "")
+              + ", "
+              + result.adapters().size()
+              + " further adapter(s): all verified");
+      return ExitCodes.OK;
+    } catch (VerificationException e) {
+      String message =
+          "verification failed (" + e.failure() + ", " + e.subject() + "): " + e.getMessage();
+      System.err.println(message);
+      TerminationLog.write(message);
+      return ExitCodes.VERIFICATION_FAILED;
+    } catch (ArtifactException | IllegalArgumentException e) {
+      String message = "fetch-and-verify failed: " + e.getMessage();
+      System.err.println(message);
+      TerminationLog.write(message);
+      return ExitCodes.FAILED;
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.lathe.runtime;
+
+import dev.lathe.runtime.verify.LocalModelVerifier;
+import dev.lathe.runtime.verify.TrustedKeys;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The trust policy flags fetch-and-verify and serve share. */
+final class TrustOptions {
+
+  @Option(
+      names = "--trusted-keys-dir",
+      defaultValue = "${env:LATHE_TRUSTED_KEYS_DIR:-/etc/lathe/trusted-keys}",
+      description = "Directory of trusted PEM public keys (env LATHE_TRUSTED_KEYS_DIR).")
+  Path trustedKeys;
+
+  @Option(
+      names = "--namespace",
+      defaultValue = "${env:LATHE_NAMESPACE}",
+      description = "Namespace the trust policy is applied for (env LATHE_NAMESPACE).")
+  String namespace;
+
+  LocalModelVerifier verifier() {
+    return new LocalModelVerifier(TrustedKeys.fromDirectory(trustedKeys), namespace);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.lathe.runtime.verify;
+
+import dev.lathe.artifact.storage.ArtifactStore;
+import dev.lathe.artifact.storage.FilesystemStore;
+import dev.lathe.artifact.storage.S3Credentials;
+import dev.lathe.artifact.storage.S3Location;
+import dev.lathe.artifact.storage.S3Store;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Opens the store an artifact URI points into: s3://BUCKET/PREFIX (endpoint, region and path style
+ * for MinIO or Ceph; keys from a mounted Secret directory or the AWS defaults), file:///PATH or a
+ * plain directory. The artifact is the store's root.
+ */
+public record StoreLocations(
+    Optional<URI> endpoint, String region, boolean pathStyle, Path credentialsDirectory) {
+
+  public ArtifactStore open(String location) {
+    if (location.startsWith("s3://")) {
+      return new S3Store(
+          S3Location.parse(location, endpoint, region, pathStyle),
+          S3Credentials.fromMountedSecretOrDefault(credentialsDirectory));
+    }
+    Path path = location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
+    return new FilesystemStore(path);
+  }
+
+  public static void close(ArtifactStore store) {
+    if (store instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        // The download is complete or failed already; closing the client changes neither.
+      }
+    }
+  }
+}

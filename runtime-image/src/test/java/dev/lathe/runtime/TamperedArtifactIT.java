@@ -1,0 +1,117 @@
+package dev.lathe.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lathe.artifact.signing.KeyAlgorithm;
+import dev.lathe.artifact.signing.SigningKeys;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Nothing unverified is ever served: tampering anywhere stops the runtime before it listens. */
+class TamperedArtifactIT {
+
+  @TempDir static Path work;
+  static SignedModels models;
+
+  @BeforeAll
+  static void publish() {
+    models = SignedModels.create(work, false);
+  }
+
+  @Test
+  void fetchAndVerifyRefusesATamperedWeightFileNamingItAndServeNeverStarts() throws Exception {
+    Path tampered = work.resolve("store/models/tampered");
+    OpenAiClientIT.copy(work.resolve("store/models/tiny-base"), tampered);
+    flipAByte(tampered.resolve("model.safetensors"));
+    Path modelsDir = work.resolve("tampered-models");
+
+    RuntimeProcess fetch = fetch(tampered.toUri().toString(), modelsDir, models.trustedKeys);
+    assertThat(fetch.waitFor(Duration.ofMinutes(1))).as(fetch.output()).isEqualTo(1);
+    assertThat(fetch.output())
+        .contains("verification failed (DIGEST_MISMATCH, model.safetensors)")
+        .doesNotContain("all verified");
+
+    int port = RuntimeProcess.freePort();
+    RuntimeProcess serve = serve(modelsDir, port);
+    assertThat(serve.waitFor(Duration.ofMinutes(1))).as(serve.output()).isEqualTo(1);
+    assertThat(serve.output()).contains("DIGEST_MISMATCH").doesNotContain("listening");
+    assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
+        .isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void serveRefusesWeightsChangedAfterTheirVerifiedFetch() throws Exception {
+    Path modelsDir = work.resolve("changed-models");
+    RuntimeProcess fetch = fetch(models.baseUri, modelsDir, models.trustedKeys);
+    assertThat(fetch.waitFor(Duration.ofMinutes(1))).as(fetch.output()).isZero();
+    flipAByte(modelsDir.resolve("model/model.safetensors"));
+
+    int port = RuntimeProcess.freePort();
+    RuntimeProcess serve = serve(modelsDir, port);
+    assertThat(serve.waitFor(Duration.ofMinutes(1))).as(serve.output()).isEqualTo(1);
+    assertThat(serve.output())
+        .contains("verification failed (DIGEST_MISMATCH, model.safetensors)", "nothing is served")
+        .doesNotContain("listening");
+  }
+
+  @Test
+  void aSignatureByAKeyOutsideTheTrustPolicyIsRefused() throws Exception {
+    Path otherKeys = work.resolve("other-keys");
+    Files.createDirectories(otherKeys);
+    Files.writeString(
+        otherKeys.resolve("someone-else.pem"),
+        SigningKeys.publicKeyPem(SigningKeys.generate(KeyAlgorithm.ECDSA_P256).getPublic()));
+    RuntimeProcess fetch = fetch(models.baseUri, work.resolve("untrusted-models"), otherKeys);
+    assertThat(fetch.waitFor(Duration.ofMinutes(1))).as(fetch.output()).isEqualTo(1);
+    assertThat(fetch.output()).contains("verification failed (UNTRUSTED_KEY");
+  }
+
+  private static RuntimeProcess fetch(String uri, Path modelsDir, Path trustedKeys)
+      throws IOException {
+    return RuntimeProcess.start(
+        work.resolve("logs"),
+        Map.of(),
+        "fetch-and-verify",
+        "--model-uri",
+        uri,
+        "--models-dir",
+        modelsDir.toString(),
+        "--trusted-keys-dir",
+        trustedKeys.toString());
+  }
+
+  private static RuntimeProcess serve(Path modelsDir, int port) throws IOException {
+    return RuntimeProcess.start(
+        work.resolve("logs"),
+        Map.of(),
+        "serve",
+        "--models-dir",
+        modelsDir.toString(),
+        "--trusted-keys-dir",
+        models.trustedKeys.toString(),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        Integer.toString(port));
+  }
+
+  private static void flipAByte(Path file) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      long at = raf.length() / 2;
+      raf.seek(at);
+      int b = raf.read();
+      raf.seek(at);
+      raf.write(b ^ 0x01);
+    }
+  }
+}
