@@ -1,0 +1,331 @@
+package dev.lathe.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The local kubelet runs the pods that the real Job controller creates and the real scheduler binds
+ * to its node, as local processes: here every image that contains {@code lathe-test/shell} runs as
+ * {@code /bin/sh -c <args>}.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+class LocalKubeletIT {
+
+  private static final String NODE = "kubelet-it";
+  private static final String SHELL = "registry.example/lathe-test/shell:1";
+  private static final Duration WAIT = Duration.ofSeconds(45);
+
+  private static LocalKubelet kubelet;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void startKubelet(KubernetesClient shared, @org.junit.jupiter.api.io.TempDir Path root) {
+    client = shared;
+    kubelet =
+        LocalKubelet.start(
+            client,
+            LocalKubelet.Options.defaults(
+                    ImageResolver.byImageSubstring(
+                        Map.of("lathe-test/shell", List.of("/bin/sh", "-c"))))
+                .withNodeName(NODE)
+                .withLabel("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3")
+                .withCapacity("nvidia.com/gpu", "8")
+                .withTaint("nvidia.com/gpu", null, "NoSchedule")
+                .withRootDirectory(root));
+  }
+
+  @AfterAll
+  static void stopKubelet() {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+  }
+
+  @Test
+  void jobRunsInitThenMainContainerSharingAnEmptyDirAndCompletesWithTheTerminationMessage() {
+    String ns = namespace("kubelet-job");
+    PodSpec spec =
+        onThisNode()
+            .withRestartPolicy("Never")
+            .addNewVolume()
+            .withName("work")
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .endVolume()
+            .addNewInitContainer()
+            .withName("fetch")
+            .withImage(SHELL)
+            .withArgs("echo fetched > /work/data.txt")
+            .addNewVolumeMount()
+            .withName("work")
+            .withMountPath("/work")
+            .endVolumeMount()
+            .endInitContainer()
+            .addNewContainer()
+            .withName("train")
+            .withImage(SHELL)
+            .withArgs(
+                "test \"$(cat /work/data.txt)\" = fetched && echo \"trained on $(cat $INPUT)\" > /dev/termination-log")
+            .addNewEnv()
+            .withName("INPUT")
+            .withValue("/work/data.txt")
+            .endEnv()
+            .addNewVolumeMount()
+            .withName("work")
+            .withMountPath("/work")
+            .endVolumeMount()
+            .endContainer()
+            .build();
+    client.resource(job(ns, "train", spec)).create();
+
+    awaitJobCondition(ns, "train", "Complete");
+
+    Pod pod = onlyPod(ns, "train");
+    assertThat(pod.getStatus().getPhase()).isEqualTo("Succeeded");
+    assertThat(pod.getStatus().getPodIP()).startsWith("127.");
+    assertThat(pod.getStatus().getStartTime()).isNotNull();
+    ContainerStateTerminated fetch =
+        terminated(pod.getStatus().getInitContainerStatuses(), "fetch");
+    ContainerStateTerminated train = terminated(pod.getStatus().getContainerStatuses(), "train");
+    assertThat(fetch.getExitCode()).isZero();
+    assertThat(fetch.getReason()).isEqualTo("Completed");
+    assertThat(train.getExitCode()).isZero();
+    assertThat(train.getReason()).isEqualTo("Completed");
+    assertThat(train.getMessage()).isEqualTo("trained on fetched\n");
+    assertThat(train.getStartedAt()).isGreaterThanOrEqualTo(fetch.getFinishedAt());
+    assertThat(pod.getStatus().getConditions())
+        .filteredOn(c -> List.of("PodScheduled", "Initialized").contains(c.getType()))
+        .extracting(PodCondition::getStatus)
+        .containsExactly("True", "True");
+    assertThat(kubelet.containerLog(ns, pod.getMetadata().getName(), "train")).isPresent();
+  }
+
+  @Test
+  void containerExitingThreeFailsThePodWithItsMessageAndTheJobWithoutRetries() {
+    String ns = namespace("kubelet-fail");
+    PodSpec spec =
+        onThisNode()
+            .withRestartPolicy("Never")
+            .addNewContainer()
+            .withName("train")
+            .withImage(SHELL)
+            .withArgs("echo 'dataset has no rows' > /dev/termination-log; exit 3")
+            .endContainer()
+            .build();
+    Job job = job(ns, "broken", spec);
+    job.getSpec().setBackoffLimit(0);
+    client.resource(job).create();
+
+    awaitJobCondition(ns, "broken", "Failed");
+
+    Pod pod = onlyPod(ns, "broken");
+    assertThat(pod.getStatus().getPhase()).isEqualTo("Failed");
+    ContainerStateTerminated train = terminated(pod.getStatus().getContainerStatuses(), "train");
+    assertThat(train.getExitCode()).isEqualTo(3);
+    assertThat(train.getReason()).isEqualTo("Error");
+    assertThat(train.getMessage()).isEqualTo("dataset has no rows\n");
+  }
+
+  @Test
+  void suspendingARunningJobStopsItsProcessAndThePodDisappears() {
+    String ns = namespace("kubelet-suspend");
+    PodSpec spec =
+        onThisNode()
+            .withRestartPolicy("Never")
+            .withTerminationGracePeriodSeconds(5L)
+            .addNewContainer()
+            .withName("train")
+            .withImage(SHELL)
+            .withArgs("sleep 600")
+            .endContainer()
+            .build();
+    client.resource(job(ns, "long", spec)).create();
+    awaitOrDump(
+        ns,
+        () ->
+            pods(ns, "long").stream()
+                .anyMatch(
+                    p ->
+                        p.getStatus().getContainerStatuses() != null
+                            && p.getStatus().getContainerStatuses().stream()
+                                .anyMatch(s -> s.getState().getRunning() != null)));
+    Pod running = onlyPod(ns, "long");
+    assertThat(running.getStatus().getPhase()).isEqualTo("Running");
+    List<ProcessHandle> processes = kubelet.processes();
+    assertThat(processes).isNotEmpty();
+
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(ns)
+        .withName("long")
+        .edit(
+            j -> {
+              j.getSpec().setSuspend(true);
+              return j;
+            });
+
+    awaitOrDump(ns, () -> pods(ns, "long").isEmpty());
+    assertThat(processes).noneMatch(ProcessHandle::isAlive);
+  }
+
+  @Test
+  void imageWithoutALocalCommandFailsThePodWithImageNotRunnable() {
+    String ns = namespace("kubelet-image");
+    client
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("gpu-only")
+                .withNamespace(ns)
+                .endMetadata()
+                .withSpec(
+                    onThisNode()
+                        .withRestartPolicy("Never")
+                        .addNewContainer()
+                        .withName("serve")
+                        .withImage("registry.example/vllm:0.6")
+                        .endContainer()
+                        .build())
+                .build())
+        .create();
+
+    awaitOrDump(
+        ns,
+        () ->
+            "Failed"
+                .equals(
+                    client
+                        .pods()
+                        .inNamespace(ns)
+                        .withName("gpu-only")
+                        .get()
+                        .getStatus()
+                        .getPhase()));
+    Pod pod = client.pods().inNamespace(ns).withName("gpu-only").get();
+    assertThat(pod.getStatus().getReason()).isEqualTo("ImageNotRunnable");
+    assertThat(pod.getStatus().getMessage()).contains("registry.example/vllm:0.6", "serve", NODE);
+    assertThat(terminated(pod.getStatus().getContainerStatuses(), "serve").getReason())
+        .isEqualTo("ImageNotRunnable");
+  }
+
+  private static String namespace(String name) {
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    return name;
+  }
+
+  /** Pinned to this test's node (other tests may register nodes) and tolerating its GPU taint. */
+  private static PodSpecBuilder onThisNode() {
+    return new PodSpecBuilder()
+        .addToNodeSelector("kubernetes.io/hostname", NODE)
+        .addNewToleration()
+        .withKey("nvidia.com/gpu")
+        .withOperator("Exists")
+        .withEffect("NoSchedule")
+        .endToleration();
+  }
+
+  private static Job job(String ns, String name, PodSpec spec) {
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ns)
+        .endMetadata()
+        .withNewSpec()
+        .withNewTemplate()
+        .withSpec(spec)
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static List<Pod> pods(String ns, String job) {
+    return client.pods().inNamespace(ns).withLabel("job-name", job).list().getItems();
+  }
+
+  private static Pod onlyPod(String ns, String job) {
+    List<Pod> pods = pods(ns, job);
+    assertThat(pods).hasSize(1);
+    return pods.get(0);
+  }
+
+  private static ContainerStateTerminated terminated(List<ContainerStatus> statuses, String name) {
+    Optional<ContainerStatus> status =
+        statuses.stream().filter(s -> name.equals(s.getName())).findFirst();
+    assertThat(status).isPresent();
+    assertThat(status.get().getState().getTerminated()).as("state of " + name).isNotNull();
+    return status.get().getState().getTerminated();
+  }
+
+  private static void awaitJobCondition(String ns, String job, String type) {
+    awaitOrDump(
+        ns,
+        () -> {
+          Job current = client.batch().v1().jobs().inNamespace(ns).withName(job).get();
+          return current.getStatus() != null
+              && current.getStatus().getConditions() != null
+              && current.getStatus().getConditions().stream()
+                  .map(JobCondition::getType)
+                  .anyMatch(type::equals);
+        });
+  }
+
+  /** Waits; on a timeout prints the namespace's pods and their container logs first. */
+  private static void awaitOrDump(String ns, Callable<Boolean> condition) {
+    try {
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(condition);
+    } catch (RuntimeException | AssertionError e) {
+      for (Pod pod : client.pods().inNamespace(ns).list().getItems()) {
+        System.err.println(client.getKubernetesSerialization().asYaml(pod));
+        for (var c : pod.getSpec().getContainers()) {
+          kubelet
+              .containerLog(ns, pod.getMetadata().getName(), c.getName())
+              .ifPresent(
+                  log -> System.err.println("--- log of " + c.getName() + ":\n" + read(log)));
+        }
+      }
+      System.err.println(
+          client
+              .getKubernetesSerialization()
+              .asYaml(client.batch().v1().jobs().inNamespace(ns).list()));
+      throw e;
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
+  }
+}
