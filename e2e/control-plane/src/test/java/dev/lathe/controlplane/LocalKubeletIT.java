@@ -34,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code /bin/sh -c <args>}.
  */
 @ExtendWith(ControlPlaneExtension.class)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class LocalKubeletIT {
 
   private static final String NODE = "kubelet-it";
@@ -41,6 +42,7 @@ class LocalKubeletIT {
   private static final Duration WAIT = Duration.ofSeconds(45);
 
   private static LocalKubelet kubelet;
+  private static java.time.ZonedDateTime firstLeaseRenewal;
   private static KubernetesClient client;
 
   @BeforeAll
@@ -57,6 +59,14 @@ class LocalKubeletIT {
                 .withCapacity("nvidia.com/gpu", "8")
                 .withTaint("nvidia.com/gpu", null, "NoSchedule")
                 .withRootDirectory(root));
+    firstLeaseRenewal =
+        client
+            .leases()
+            .inNamespace("kube-node-lease")
+            .withName(NODE)
+            .get()
+            .getSpec()
+            .getRenewTime();
   }
 
   @AfterAll
@@ -233,6 +243,166 @@ class LocalKubeletIT {
     assertThat(pod.getStatus().getMessage()).contains("registry.example/vllm:0.6", "serve", NODE);
     assertThat(terminated(pod.getStatus().getContainerStatuses(), "serve").getReason())
         .isEqualTo("ImageNotRunnable");
+  }
+
+  @Test
+  void indexedJobPodsGetSecretEnvTheirCompletionIndexAndAClaimThatOutlivesEachPod() {
+    String ns = namespace("kubelet-indexed");
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("hub")
+                .withNamespace(ns)
+                .endMetadata()
+                .addToStringData("token", "s3cret")
+                .build())
+        .create();
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName("checkpoints")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources()
+                .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+                .endResources()
+                .endSpec()
+                .build())
+        .create();
+    PodSpec spec =
+        onThisNode()
+            .withRestartPolicy("Never")
+            .addNewVolume()
+            .withName("ckpt")
+            .withNewPersistentVolumeClaim()
+            .withClaimName("checkpoints")
+            .endPersistentVolumeClaim()
+            .endVolume()
+            .addNewContainer()
+            .withName("train")
+            .withImage(SHELL)
+            .withArgs("echo \"$TOKEN-$INDEX\" >> $CKPT/runs && cp $CKPT/runs /dev/termination-log")
+            .addNewEnv()
+            .withName("TOKEN")
+            .withNewValueFrom()
+            .withNewSecretKeyRef("token", "hub", false)
+            .endValueFrom()
+            .endEnv()
+            .addNewEnv()
+            .withName("INDEX")
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("metadata.annotations['batch.kubernetes.io/job-completion-index']")
+            .endFieldRef()
+            .endValueFrom()
+            .endEnv()
+            .addNewEnv()
+            .withName("CKPT")
+            .withValue("/checkpoints/run-1")
+            .endEnv()
+            .addNewVolumeMount()
+            .withName("ckpt")
+            .withMountPath("/checkpoints")
+            .endVolumeMount()
+            .endContainer()
+            .build();
+    spec.getContainers()
+        .get(0)
+        .setArgs(List.of("mkdir -p $CKPT && " + spec.getContainers().get(0).getArgs().get(0)));
+    Job job = job(ns, "indexed", spec);
+    job.getSpec().setCompletionMode("Indexed");
+    job.getSpec().setCompletions(2);
+    job.getSpec().setParallelism(1);
+    client.resource(job).create();
+
+    awaitJobCondition(ns, "indexed", "Complete");
+
+    Pod second =
+        pods(ns, "indexed").stream()
+            .filter(
+                p ->
+                    "1"
+                        .equals(
+                            p.getMetadata()
+                                .getAnnotations()
+                                .get("batch.kubernetes.io/job-completion-index")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(terminated(second.getStatus().getContainerStatuses(), "train").getMessage())
+        .isEqualTo("s3cret-0\ns3cret-1\n");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+  void nodeIsReadyWithItsCapacityLabelsAndTaintsAndRenewsItsLease() {
+    io.fabric8.kubernetes.api.model.Node node = client.nodes().withName(NODE).get();
+    assertThat(node.getStatus().getAllocatable().get("nvidia.com/gpu").toString()).isEqualTo("8");
+    assertThat(node.getMetadata().getLabels())
+        .containsEntry("nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3");
+    assertThat(node.getSpec().getTaints())
+        .extracting(io.fabric8.kubernetes.api.model.Taint::getKey)
+        .containsExactly("nvidia.com/gpu");
+    assertThat(node.getStatus().getAddresses())
+        .anySatisfy(a -> assertThat(a.getAddress()).isEqualTo("127.0.0.1"));
+    assertThat(node.getStatus().getConditions())
+        .filteredOn(c -> "Ready".equals(c.getType()))
+        .singleElement()
+        .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                client
+                    .leases()
+                    .inNamespace("kube-node-lease")
+                    .withName(NODE)
+                    .get()
+                    .getSpec()
+                    .getRenewTime()
+                    .isAfter(firstLeaseRenewal));
+  }
+
+  @Test
+  void closingTheKubeletStopsItsProcessesAndDeletesItsNode(
+      @org.junit.jupiter.api.io.TempDir Path root) {
+    String ns = namespace("kubelet-close");
+    String node = "kubelet-close-it";
+    List<ProcessHandle> processes;
+    try (LocalKubelet second =
+        LocalKubelet.start(
+            client,
+            LocalKubelet.Options.defaults(
+                    ImageResolver.byImageSubstring(
+                        Map.of("lathe-test/shell", List.of("/bin/sh", "-c"))))
+                .withNodeName(node)
+                .withRootDirectory(root))) {
+      client
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName("sleeper")
+                  .withNamespace(ns)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withNodeName(node)
+                  .addNewContainer()
+                  .withName("sleep")
+                  .withImage(SHELL)
+                  .withArgs("sleep 600")
+                  .endContainer()
+                  .endSpec()
+                  .build())
+          .create();
+      await().atMost(WAIT).until(() -> !second.processes().isEmpty());
+      processes = second.processes();
+    }
+    assertThat(processes).noneMatch(ProcessHandle::isAlive);
+    assertThat(client.nodes().withName(node).get()).isNull();
   }
 
   private static String namespace(String name) {
