@@ -1,0 +1,74 @@
+package dev.lathe.runtime.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One streaming completion over HTTP, timed as a client sees it: time to the first generated text,
+ * time to [DONE], and the completion tokens the server reports in its usage chunk.
+ */
+final class StreamingProbe {
+
+  record Timing(double ttftMillis, double latencyMillis, int tokens) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final URI uri;
+  private final String body;
+
+  StreamingProbe(String baseUrl, String model, String prompt, int maxTokens) {
+    this.uri = URI.create(baseUrl + "/v1/completions");
+    this.body =
+        JSON.createObjectNode()
+            .put("model", model)
+            .put("prompt", prompt)
+            .put("max_tokens", maxTokens)
+            .put("temperature", 0)
+            .put("ignore_eos", true)
+            .put("stream", true)
+            .set("stream_options", JSON.createObjectNode().put("include_usage", true))
+            .toString();
+  }
+
+  Timing run() throws Exception {
+    long start = System.nanoTime();
+    HttpResponse<InputStream> response =
+        client.send(
+            HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("HTTP " + response.statusCode());
+    }
+    double ttft = -1;
+    int tokens = 0;
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (!line.startsWith("data: ") || line.equals("data: [DONE]")) {
+          continue;
+        }
+        JsonNode chunk = JSON.readTree(line.substring(6));
+        if (ttft < 0 && !chunk.path("choices").path(0).path("text").asText().isEmpty()) {
+          ttft = (System.nanoTime() - start) / 1e6;
+        }
+        if (chunk.path("usage").isObject()) {
+          tokens = chunk.path("usage").path("completion_tokens").asInt();
+        }
+      }
+    }
+    return new Timing(ttft, (System.nanoTime() - start) / 1e6, tokens);
+  }
+}
