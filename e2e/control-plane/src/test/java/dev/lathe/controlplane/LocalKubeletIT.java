@@ -206,6 +206,39 @@ class LocalKubeletIT {
   }
 
   @Test
+  void onFailureRestartsTheFailedContainerInTheSamePodAndCountsTheRestart() {
+    String ns = namespace("kubelet-restart");
+    PodSpec spec =
+        onThisNode()
+            .withRestartPolicy("OnFailure")
+            .addNewVolume()
+            .withName("scratch")
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .endVolume()
+            .addNewContainer()
+            .withName("train")
+            .withImage(SHELL)
+            .withArgs("[ -f /scratch/tried ] && exit 0; touch /scratch/tried; exit 1")
+            .addNewVolumeMount()
+            .withName("scratch")
+            .withMountPath("/scratch")
+            .endVolumeMount()
+            .endContainer()
+            .build();
+    client.resource(job(ns, "flaky", spec)).create();
+
+    awaitJobCondition(ns, "flaky", "Complete");
+
+    Pod pod = onlyPod(ns, "flaky");
+    ContainerStatus train = pod.getStatus().getContainerStatuses().get(0);
+    assertThat(train.getRestartCount()).isEqualTo(1);
+    assertThat(train.getLastState().getTerminated().getExitCode()).isEqualTo(1);
+    assertThat(train.getState().getTerminated().getExitCode()).isZero();
+    assertThat(pod.getStatus().getPhase()).isEqualTo("Succeeded");
+  }
+
+  @Test
   void imageWithoutALocalCommandFailsThePodWithImageNotRunnable() {
     String ns = namespace("kubelet-image");
     client
