@@ -14,10 +14,32 @@ import java.util.Optional;
  * variables the operator sets. Any trainer image that reads these and writes the outputs below can
  * train for Lathe.
  *
- * <p>Outputs, all under the output directory: the model (a PEFT adapter, or a full model) at its
- * top level, and under {@code lathe/}: {@code progress.json} while training, {@code result.json} at
- * the end, and {@code statement.json}, the unsigned manifest the operator signs. A failure exits
- * non-zero with its message in the termination log.
+ * <p>Lathe's trainer image runs in three modes, chosen by its first argument ({@link TrainerMain}):
+ *
+ * <ul>
+ *   <li>{@code fetch}, the training pod's init container ({@link FetchMode}): LATHE_FETCH_PLAN,
+ *       JSON {@code {"namespace", "baseModel": {"address", "verify", "expectedDigest"?, "target"},
+ *       "dataset": {"address", "key", "target"}, "evalDataset"?: {...}, "inputs"}}, addresses being
+ *       {@code StoreAddress} JSON. A base with {@code verify: true} is downloaded (without
+ *       model.sig and lathe/) and verified against LATHE_TRUSTED_KEYS for the namespace, or
+ *       deleted; a raw base is hashed. A dataset is the object {@code key}, or with an empty key
+ *       every *.jsonl under the address in key order, joined by newlines. The inputs file records
+ *       {@code {"baseModel": {"uri", "digest", "verified", "keyId"?}, "dataset": {"uri", "digest"},
+ *       "evalDataset"?: {...}}}, digests as sha256:HEX.
+ *   <li>{@code train}, the main container and the default ({@link TrainMode}): the variables below.
+ *   <li>{@code verify}, a ModelVersion's verification Job ({@link VerifyMode}): LATHE_VERIFY_PLAN,
+ *       JSON {@code {"namespace", "address", "expectedDigest"?}}, and LATHE_TRUSTED_KEYS; the
+ *       outcome is one JSON line in the termination log ({@link VerificationReport}).
+ * </ul>
+ *
+ * <p>Outputs of {@code train}, all under the output directory: the model (a PEFT adapter, or a full
+ * model) at its top level, and under {@code lathe/}: {@code progress.json} while training, {@code
+ * result.json} at the end, and {@code statement.json}, the unsigned manifest the operator signs.
+ * With LATHE_OUTPUT_STORAGE, progress.json is also pushed to the prefix at most once per
+ * LATHE_PROGRESS_INTERVAL_SECONDS (failed pushes are logged, never fatal), and at the end
+ * lathe/result.json, lathe/inputs.json, the model files and lathe/statement.json, last, are
+ * uploaded there. Every failure, in every mode, exits 1 with its message on stderr and (at most
+ * 4000 bytes of it) in the termination log.
  *
  * @param baseModel LATHE_BASE_MODEL_DIR: the base model, Hugging Face layout
  * @param dataset LATHE_DATASET: the training data, JSON lines
@@ -31,6 +53,12 @@ import java.util.Optional;
  * @param modelName LATHE_MODEL_NAME: the model's name in the statement (default: model)
  * @param terminationLog LATHE_TERMINATION_LOG: where the failure message goes (default:
  *     /dev/termination-log)
+ * @param outputStorage LATHE_OUTPUT_STORAGE: optional {@code StoreAddress} JSON of the attempt's
+ *     immutable prefix, where progress and the finished artifact are uploaded
+ * @param inputsFile LATHE_INPUTS_FILE: optional inputs file the fetch step wrote, uploaded as
+ *     lathe/inputs.json
+ * @param progressInterval LATHE_PROGRESS_INTERVAL_SECONDS: the least time between two pushes of
+ *     progress.json to the output storage (default 10)
  */
 public record TrainerContract(
     Path baseModel,

@@ -54,13 +54,18 @@ final class VerificationReport {
       if (excess <= 0) {
         return json;
       }
-      // Escaping can make the JSON longer than the text; cut by what is over and look again.
+      // Escaping makes the JSON longer than the text, by a factor that depends on the text: cut
+      // the text in proportion to what is over, and look again.
       int bytes = cutMessage.getBytes(StandardCharsets.UTF_8).length;
-      cutMessage = TerminationLog.truncate(cutMessage, Math.max(0, bytes - excess - 8));
+      int escaped =
+          write(JSON.getNodeFactory().textNode(cutMessage)).getBytes(StandardCharsets.UTF_8).length
+              - 2;
+      long room = (long) bytes * Math.max(0, escaped - excess) / Math.max(1, escaped);
+      cutMessage = TerminationLog.truncate(cutMessage, (int) Math.min(bytes - 1, room));
     }
   }
 
-  private static String write(ObjectNode report) {
+  private static String write(com.fasterxml.jackson.databind.JsonNode report) {
     try {
       return JSON.writeValueAsString(report);
     } catch (JsonProcessingException e) {

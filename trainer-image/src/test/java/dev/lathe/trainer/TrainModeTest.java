@@ -182,6 +182,19 @@ class TrainModeTest {
         assertThat(verified.manifestDigest()).isEqualTo(uploaded);
         assertThat(verified.claim().digestsByName())
             .containsOnlyKeys("adapter_config.json", "adapter_model.safetensors");
+
+        // The ModelVersion's verification Job, streaming from the same prefix.
+        ObjectNode verifyPlan = JSON.createObjectNode();
+        verifyPlan.put("namespace", NAMESPACE);
+        verifyPlan.set("address", JSON.valueToTree(output));
+        verifyPlan.put("expectedDigest", uploaded);
+        env.put(TrainerContract.VERIFY_PLAN, verifyPlan.toString());
+        assertThat(TrainerMain.run(new String[] {"verify"}, env, QUIET, err.stream))
+            .as(err.text())
+            .isZero();
+        JsonNode report = JSON.readTree(Path.of(env.get(TrainerContract.TERMINATION_LOG)).toFile());
+        assertThat(report.path("manifestDigest").asText()).isEqualTo(uploaded);
+        assertThat(report.path("files").asInt()).isEqualTo(2);
       } finally {
         StoreAddress.close(store);
       }
