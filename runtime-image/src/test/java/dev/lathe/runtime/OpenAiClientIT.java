@@ -211,6 +211,42 @@ class OpenAiClientIT {
   }
 
   @Test
+  @Order(3)
+  void evaluateReportsExactMatchErrorRateAndLatencyAsJson() throws Exception {
+    String adapted = seen.at("/completion_adapter/text").asText();
+    Path dataset = work.resolve("eval.jsonl");
+    Files.writeString(
+        dataset,
+        JSON.createObjectNode().put("prompt", SignedModels.PROMPT).put("completion", adapted)
+            + "\n"
+            + JSON.createObjectNode().put("prompt", SignedModels.PROMPT).put("completion", "wrong")
+            + "\n");
+    RuntimeProcess evaluate =
+        RuntimeProcess.start(
+            work.resolve("logs"),
+            Map.of(),
+            "evaluate",
+            "--endpoint",
+            "http://127.0.0.1:" + port + "/v1",
+            "--model",
+            SignedModels.ADAPTER_NAME,
+            "--dataset",
+            dataset.toString(),
+            "--max-tokens",
+            Integer.toString(MAX_TOKENS));
+    assertThat(evaluate.waitFor(Duration.ofMinutes(1))).as(evaluate.output()).isZero();
+    String out = evaluate.output();
+    JsonNode report = JSON.readTree(out.substring(out.indexOf('{')));
+    assertThat(report.get("examples").asInt()).isEqualTo(2);
+    assertThat(report.get("exactMatch").asDouble()).isEqualTo(0.5);
+    assertThat(report.get("accuracy").asDouble()).isEqualTo(0.5);
+    assertThat(report.get("errorRate").asDouble()).isZero();
+    assertThat(report.at("/latencyMs/p95").asDouble())
+        .isGreaterThanOrEqualTo(report.at("/latencyMs/p50").asDouble())
+        .isPositive();
+  }
+
+  @Test
   @Order(4)
   void shutdownLetsARunningStreamFinishThenExits() throws Exception {
     HttpClient client = HttpClient.newHttpClient();
