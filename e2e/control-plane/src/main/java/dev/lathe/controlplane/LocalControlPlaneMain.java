@@ -11,6 +11,14 @@ import java.util.concurrent.CountDownLatch;
  * machine without a cluster: etcd, kube-apiserver, kube-controller-manager and kube-scheduler with
  * Lathe's CRDs installed. Writes the admin kubeconfig to the path given as the first argument once
  * the control plane is ready.
+ *
+ * <p>Opt-in: with {@code LATHE_LOCAL_IMAGES} set (or the system property {@code
+ * lathe.local.images}) it also starts a {@link LocalKubelet}, node {@code lathe-local}, whose pods
+ * run as local processes. The value maps image-name substrings to local entrypoints, {@code
+ * SUBSTRING=COMMAND ARG...}, several separated by {@code ;} (see {@link ImageResolver#parse}); e.g.
+ * {@code lathe-trainer=java -cp /path/to/trainer.jar dev.lathe.trainer.TrainerMain}. {@code
+ * LATHE_LOCAL_GPUS} gives the node that many {@code nvidia.com/gpu}. Pod sandboxes and claim
+ * directories go to {@code kubelet/} next to the kubeconfig.
  */
 public final class LocalControlPlaneMain {
 
@@ -26,16 +34,20 @@ public final class LocalControlPlaneMain {
         LocalControlPlane.start(
             ControlPlaneBinaries.locate(root.resolve("e2e/control-plane/go.mod")),
             LocalControlPlane.Options.withControllers().installingCrdsFrom(root.resolve("crds")));
+    Path target = Path.of(args[0]);
+    LocalKubelet kubelet = startKubeletIfAsked(plane, target.toAbsolutePath().getParent());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (kubelet != null) {
+                    kubelet.close();
+                  }
                   plane.close();
                   stopped.countDown();
                 },
                 "lathe-local-control-plane-stop"));
-    Path target = Path.of(args[0]);
     Files.createDirectories(target.toAbsolutePath().getParent());
     Path staging =
         Files.createTempFile(target.toAbsolutePath().getParent(), ".kubeconfig-", ".tmp");
@@ -46,5 +58,28 @@ public final class LocalControlPlaneMain {
     System.err.println(
         "local control plane ready at " + plane.serverUrl() + "; kubeconfig " + target);
     stopped.await();
+  }
+
+  private static LocalKubelet startKubeletIfAsked(LocalControlPlane plane, Path stateDirectory) {
+    String images = System.getProperty("lathe.local.images", System.getenv("LATHE_LOCAL_IMAGES"));
+    if (images == null || images.isBlank()) {
+      return null;
+    }
+    LocalKubelet.Options options =
+        LocalKubelet.Options.defaults(ImageResolver.parse(images))
+            .withRootDirectory(stateDirectory.resolve("kubelet"));
+    String gpus = System.getenv("LATHE_LOCAL_GPUS");
+    if (gpus != null && !gpus.isBlank()) {
+      options = options.withCapacity("nvidia.com/gpu", gpus.strip());
+    }
+    LocalKubelet kubelet = LocalKubelet.start(plane.client(), options);
+    System.err.println(
+        "local kubelet: node "
+            + kubelet.nodeName()
+            + " runs pods of images matching "
+            + images
+            + "; sandboxes in "
+            + kubelet.rootDirectory());
+    return kubelet;
   }
 }
