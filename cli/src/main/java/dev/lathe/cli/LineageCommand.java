@@ -42,9 +42,20 @@ final class LineageCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(
-      paramLabel = "URI|DIR",
-      description = "s3://BUCKET/PREFIX, file:///PATH or a directory.")
+      paramLabel = "URI|DIR|mv/NAME",
+      description =
+          "s3://BUCKET/PREFIX, file:///PATH, a directory, or mv/NAME: a ModelVersion of the"
+              + " namespace, read through the kubeconfig with its storage settings and"
+              + " credentials.")
   String location;
+
+  @Option(
+      names = "--kubeconfig",
+      description = "The kubeconfig for mv/NAME (default: $KUBECONFIG or ~/.kube/config).")
+  java.nio.file.Path kubeconfig;
+
+  /** Set when the chain starts at mv/NAME: resolves cluster-known artifacts along the way. */
+  private ClusterModelVersions cluster;
 
   @Mixin TrustOptions trust;
 
@@ -61,7 +72,32 @@ final class LineageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Node> chain = walk(location, trust.policy());
+    String start = location;
+    io.fabric8.kubernetes.client.KubernetesClient client = null;
+    if (ClusterModelVersions.names(location)) {
+      io.fabric8.kubernetes.client.Config config =
+          kubeconfig == null
+              ? io.fabric8.kubernetes.client.Config.autoConfigure(null)
+              : io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                  java.nio.file.Files.readString(kubeconfig));
+      client =
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+      String namespace =
+          trust.namespace != null
+              ? trust.namespace
+              : Optional.ofNullable(config.getNamespace()).orElse("default");
+      trust.namespace = namespace;
+      cluster = new ClusterModelVersions(client, namespace);
+      start = cluster.uriOf(location);
+    }
+    List<Node> chain;
+    try {
+      chain = walk(start, trust.policy());
+    } finally {
+      if (client != null) {
+        client.close();
+      }
+    }
     PrintWriter out = spec.commandLine().getOut();
     switch (output) {
       case "json" ->
@@ -89,7 +125,9 @@ final class LineageCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "lineage loops or is deeper than " + MAX_DEPTH + " at " + next);
       }
-      ArtifactStore store = locations.open(next);
+      String at = next;
+      ArtifactStore store =
+          Optional.ofNullable(cluster).flatMap(c -> c.open(at)).orElseGet(() -> locations.open(at));
       try {
         ArtifactVerifier.Verified verified =
             new ArtifactVerifier(policy).verify(store, "", trust.namespace);

@@ -2,14 +2,23 @@ package dev.lathe.operator;
 
 import dev.lathe.operator.finetunejob.FineTuneJobAcceptance;
 import dev.lathe.operator.finetunejob.FineTuneJobReconciler;
+import dev.lathe.operator.finetunejob.TrainingLifecycle;
+import dev.lathe.operator.metrics.FineTuneJobMetrics;
 import dev.lathe.operator.modeldeployment.ModelDeploymentAcceptance;
 import dev.lathe.operator.modeldeployment.ModelDeploymentReconciler;
+import dev.lathe.operator.modelversion.ArtifactDeletion;
 import dev.lathe.operator.modelversion.ModelVersionAcceptance;
 import dev.lathe.operator.modelversion.ModelVersionReconciler;
+import dev.lathe.operator.modelversion.ModelVersionVerification;
+import dev.lathe.operator.publishing.ModelPublisher;
 import dev.lathe.operator.references.ClusterReferenceLookup;
 import dev.lathe.operator.references.ReferenceLookup;
+import dev.lathe.operator.signing.OperatorKeys;
 import dev.lathe.operator.status.AcceptanceReport;
+import dev.lathe.operator.status.ConditionReport;
 import dev.lathe.operator.status.EventRecorder;
+import dev.lathe.operator.storage.OperatorStorage;
+import dev.lathe.operator.training.ProgressReader;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
@@ -55,18 +64,47 @@ public final class LatheOperator {
               overrides.accept(o);
             });
     ReferenceLookup lookup = new ClusterReferenceLookup(client);
-    AcceptanceReport report =
-        new AcceptanceReport(new EventRecorder(client, clock), clock, settings.recheckInterval());
+    EventRecorder events = new EventRecorder(client, clock);
+    AcceptanceReport report = new AcceptanceReport(events, clock, settings.recheckInterval());
+    ConditionReport conditions = new ConditionReport(events, clock);
+    WorkloadSettings workloads = settings.workloads();
+    OperatorStorage storage = new OperatorStorage(client, workloads.volumeRoot());
+    OperatorKeys keys = new OperatorKeys(client, workloads);
+    FineTuneJobMetrics metrics = new FineTuneJobMetrics(meters);
     Consumer<ControllerConfigurationOverrider<?>> namespaces =
         c -> {
           if (!settings.watchNamespaces().isEmpty()) {
             c.settingNamespaces(settings.watchNamespaces());
           }
         };
+    TrainingLifecycle lifecycle =
+        new TrainingLifecycle(
+            client,
+            workloads,
+            storage,
+            keys,
+            new ModelPublisher(client, storage, keys),
+            new ProgressReader(storage, workloads.progressInterval(), clock),
+            conditions,
+            metrics,
+            clock,
+            settings.recheckInterval());
+    FineTuneJobAcceptance.Capabilities capabilities =
+        new FineTuneJobAcceptance.Capabilities(
+            workloads.defaultStorage().isPresent(), storage.readsClaims());
     operator.register(
-        new FineTuneJobReconciler(new FineTuneJobAcceptance(lookup), report), namespaces::accept);
+        new FineTuneJobReconciler(
+            new FineTuneJobAcceptance(lookup, capabilities), report, lifecycle, metrics),
+        namespaces::accept);
     operator.register(
-        new ModelVersionReconciler(new ModelVersionAcceptance(lookup), report), namespaces::accept);
+        new ModelVersionReconciler(
+            new ModelVersionAcceptance(lookup),
+            report,
+            new ModelVersionVerification(
+                client, workloads, storage, keys, conditions, settings.recheckInterval()),
+            new ArtifactDeletion(storage, workloads.deleteArtifactsByDefault()),
+            events),
+        namespaces::accept);
     operator.register(
         new ModelDeploymentReconciler(new ModelDeploymentAcceptance(lookup), report),
         namespaces::accept);

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
  * @param httpPort the port of /healthz, /readyz and /metrics (LATHE_HTTP_PORT)
  * @param recheckInterval how soon a spec rejected for a missing Secret, claim or ModelVersion is
  *     looked at again (LATHE_RECHECK_SECONDS)
+ * @param workloads how training and verification workloads are built, and artifacts signed
  */
 public record OperatorSettings(
     boolean leaderElection,
@@ -25,7 +26,8 @@ public record OperatorSettings(
     String leaseNamespace,
     Set<String> watchNamespaces,
     int httpPort,
-    Duration recheckInterval) {
+    Duration recheckInterval,
+    WorkloadSettings workloads) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final String DEFAULT_LEASE_NAME = "lathe-operator-leader";
@@ -43,10 +45,11 @@ public record OperatorSettings(
         parsePort(env.getOrDefault("LATHE_HTTP_PORT", String.valueOf(DEFAULT_HTTP_PORT))),
         Duration.ofSeconds(
             parsePositive(
-                "LATHE_RECHECK_SECONDS", env.getOrDefault("LATHE_RECHECK_SECONDS", "30"))));
+                "LATHE_RECHECK_SECONDS", env.getOrDefault("LATHE_RECHECK_SECONDS", "30"))),
+        WorkloadSettings.fromEnvironment(env));
   }
 
-  private static long parsePositive(String name, String value) {
+  static long parsePositive(String name, String value) {
     try {
       long parsed = Long.parseLong(value.trim());
       if (parsed <= 0) {

@@ -53,6 +53,22 @@ public final class Fixtures {
     return modelVersion(name, ModelFormat.HF_SAFETENSORS, null);
   }
 
+  /** The version with Verified=True, as the operator leaves a version whose files all match. */
+  public static ModelVersion verified(ModelVersion version) {
+    dev.lathe.api.v1alpha1.ModelVersionStatus status =
+        new dev.lathe.api.v1alpha1.ModelVersionStatus();
+    status
+        .getConditions()
+        .add(
+            new dev.lathe.api.v1alpha1.Condition(
+                "Verified", "True", "Verified", "every file matches"));
+    // Generation 1: a version the operator has already verified, so it does not verify it again.
+    status.getConditions().get(0).setObservedGeneration(1L);
+    status.getConditions().get(0).setLastTransitionTime("2026-11-25T10:00:00Z");
+    version.setStatus(status);
+    return version;
+  }
+
   /** An imported peft-lora ModelVersion trained on {@code base}. */
   public static ModelVersion adapter(String name, String base) {
     return modelVersion(name, ModelFormat.PEFT_LORA, base);

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +50,14 @@ class LatheOperatorOnApiServerIT {
           .create();
     }
     OperatorSettings settings =
-        new OperatorSettings(false, "unused", null, Set.of(NAMESPACE), 0, Duration.ofSeconds(1));
+        new OperatorSettings(
+            false,
+            "unused",
+            null,
+            Set.of(NAMESPACE),
+            0,
+            Duration.ofSeconds(1),
+            WorkloadSettings.fromEnvironment(Map.of()));
     lathe =
         LatheOperator.create(
             client, settings, new SimpleMeterRegistry(), Clock.systemUTC(), o -> {});
@@ -67,7 +75,7 @@ class LatheOperatorOnApiServerIT {
 
   @Test
   void statusIsServerSideAppliedToTheStatusSubresourceAndTracksGeneration() {
-    client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
+    ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
     client.resource(Fixtures.minioCredentials()).create();
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
     assertThat(created.getMetadata().getGeneration()).isEqualTo(1);
@@ -104,7 +112,7 @@ class LatheOperatorOnApiServerIT {
 
   @Test
   void missingSecretGivesAWarningEventAndAcceptedFalseUntilTheSecretIsCreated() {
-    client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
+    ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
 
     Condition rejected = awaitCondition(client, created, "Accepted", "False");

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -71,7 +72,15 @@ class LatheOperatorOnMockServerTest {
   }
 
   private void startOperator(Duration recheck) {
-    OperatorSettings settings = new OperatorSettings(false, "unused", null, Set.of(), 0, recheck);
+    OperatorSettings settings =
+        new OperatorSettings(
+            false,
+            "unused",
+            null,
+            Set.of(),
+            0,
+            recheck,
+            WorkloadSettings.fromEnvironment(Map.of()));
     lathe =
         LatheOperator.create(
             client,
@@ -93,7 +102,7 @@ class LatheOperatorOnMockServerTest {
   @Test
   void validFineTuneJobIsAcceptedAndObservedGenerationFollowsItsSpec() {
     startOperator(Duration.ofHours(1));
-    client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
+    ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
     client.resource(Fixtures.minioCredentials()).create();
 
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
@@ -131,7 +140,7 @@ class LatheOperatorOnMockServerTest {
   @Test
   void jobNamingAMissingSecretIsRejectedWithAnEventAndAcceptedOnceTheSecretExists() {
     startOperator(Duration.ofSeconds(1));
-    client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
+    ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
 
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
 
@@ -171,7 +180,7 @@ class LatheOperatorOnMockServerTest {
     assertThat(awaitCondition(client, created, "Accepted", "False").getReason())
         .isEqualTo("ModelVersionNotFound");
 
-    client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
+    ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
 
     awaitCondition(client, created, "Accepted", "True");
   }
@@ -185,10 +194,10 @@ class LatheOperatorOnMockServerTest {
     assertThat(awaitCondition(client, adapter, "Accepted", "False").getReason())
         .isEqualTo("ModelVersionNotFound");
 
-    client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
+    ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
     awaitCondition(client, adapter, "Accepted", "True");
 
-    client.resource(Fixtures.baseModel("mistral-7b")).create();
+    ResourceStatus.createVerified(client, Fixtures.baseModel("mistral-7b"));
     ModelDeployment deployment = Fixtures.canaryDeployment();
     deployment.getSpec().setModelVersion("mistral-7b");
     deployment.getSpec().setAdapters(List.of(adapterReference("support", "support-bot-v3")));

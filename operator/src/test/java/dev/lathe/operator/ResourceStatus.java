@@ -65,4 +65,18 @@ final class ResourceStatus {
         .filter(e -> resource.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
         .toList();
   }
+
+  /**
+   * Creates a base ModelVersion and gives it the verdict a verification Job would have led to.
+   * These tests have no storage to verify it from, so the running operator's own attempt settles
+   * first (it cannot read the files); a version verified for its generation is not verified again.
+   */
+  static dev.lathe.api.v1alpha1.ModelVersion createVerified(
+      KubernetesClient client, dev.lathe.api.v1alpha1.ModelVersion version) {
+    dev.lathe.api.v1alpha1.ModelVersion created = client.resource(version).create();
+    awaitCondition(client, created, "Verified", "Unknown");
+    dev.lathe.api.v1alpha1.ModelVersion current = current(client, created);
+    current.setStatus(Fixtures.verified(version).getStatus());
+    return client.resource(current).updateStatus();
+  }
 }

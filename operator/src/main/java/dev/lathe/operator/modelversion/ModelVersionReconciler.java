@@ -3,42 +3,111 @@ package dev.lathe.operator.modelversion;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.ModelVersionStatus;
 import dev.lathe.operator.references.ModelVersionReferences;
+import dev.lathe.operator.status.Acceptance;
 import dev.lathe.operator.status.AcceptanceReport;
+import dev.lathe.operator.status.EventRecorder;
+import dev.lathe.operator.training.TrainingNames;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Reconciles ModelVersions. Today it accepts or rejects the spec's references; verifying the
- * signature and digests (Verified, Available) comes with the artifact module.
+ * Reconciles ModelVersions: accept the spec, then verify the artifact (signature here, digests in a
+ * Job) and report Verified and Available; on deletion, keep or delete the files as the policy says.
  */
 @ControllerConfiguration(name = ModelVersionReconciler.NAME)
-public class ModelVersionReconciler implements Reconciler<ModelVersion> {
+public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner<ModelVersion> {
 
   public static final String NAME = "modelversion";
 
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
   private final ModelVersionAcceptance acceptance;
   private final AcceptanceReport report;
+  private final ModelVersionVerification verification;
+  private final ArtifactDeletion deletion;
+  private final EventRecorder events;
 
-  public ModelVersionReconciler(ModelVersionAcceptance acceptance, AcceptanceReport report) {
+  public ModelVersionReconciler(
+      ModelVersionAcceptance acceptance,
+      AcceptanceReport report,
+      ModelVersionVerification verification,
+      ArtifactDeletion deletion,
+      EventRecorder events) {
     this.acceptance = acceptance;
     this.report = report;
+    this.verification = verification;
+    this.deletion = deletion;
+    this.events = events;
   }
 
   @Override
   public UpdateControl<ModelVersion> reconcile(
       ModelVersion version, Context<ModelVersion> context) {
-    return report.report(version, acceptance.decide(version), ModelVersionStatus::new);
+    String before =
+        JSON.asJson(Optional.ofNullable(version.getStatus()).orElseGet(ModelVersionStatus::new));
+    Acceptance verdict = acceptance.decide(version);
+    report.apply(version, verdict, ModelVersionStatus::new);
+    Optional<Duration> next =
+        verdict.waitsOnOtherObjects() ? Optional.of(report.recheck()) : Optional.empty();
+    if (verdict.accepted()) {
+      String jobName = VerificationJobBuilder.name(version);
+      Optional<Job> job =
+          context.getSecondaryResources(Job.class).stream()
+              .filter(j -> jobName.equals(j.getMetadata().getName()))
+              .findFirst();
+      next = verification.advance(version, job);
+    }
+    UpdateControl<ModelVersion> control =
+        before.equals(JSON.asJson(version.getStatus()))
+            ? UpdateControl.noUpdate()
+            : UpdateControl.patchStatus(version);
+    next.ifPresent(control::rescheduleAfter);
+    return control;
   }
 
-  /** An adapter is looked at again when its base appears or changes. */
+  @Override
+  public DeleteControl cleanup(ModelVersion version, Context<ModelVersion> context) {
+    try {
+      int deleted = deletion.apply(version);
+      if (deleted > 0) {
+        events.record(
+            version,
+            EventRecorder.NORMAL,
+            "ArtifactDeleted",
+            "deleted "
+                + deleted
+                + " objects under "
+                + version.getSpec().getSource().getStorage().getUri());
+      }
+      return DeleteControl.defaultDelete();
+    } catch (Exception e) {
+      // Keep the finalizer: the files must not outlive a deletion that the policy asked for.
+      events.record(
+          version,
+          EventRecorder.WARNING,
+          "ArtifactDeletionFailed",
+          "cannot delete the files yet: " + e.getMessage());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(report.recheck());
+    }
+  }
+
+  /**
+   * An adapter is looked at again when its base appears or changes; a version by its verify Job.
+   */
   @Override
   public List<EventSource<?, ModelVersion>> prepareEventSources(
       EventSourceContext<ModelVersion> context) {
@@ -50,6 +119,12 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
             InformerEventSourceConfiguration.from(ModelVersion.class, ModelVersion.class)
                 .withName("base-models")
                 .withSecondaryToPrimaryMapper(adaptersOfBase)
+                .build(),
+            context),
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Job.class, ModelVersion.class)
+                .withName("verify-jobs")
+                .withLabelSelector(TrainingNames.MODEL_VERSION_LABEL)
                 .build(),
             context));
   }

@@ -38,8 +38,25 @@ public class AcceptanceReport {
 
   public <S extends ConditionedStatus, R extends CustomResource<?, S>> UpdateControl<R> report(
       R resource, Acceptance acceptance, Supplier<S> newStatus) {
+    String before = JSON.asJson(Optional.ofNullable(resource.getStatus()).orElseGet(newStatus));
+    S status = apply(resource, acceptance, newStatus);
+    UpdateControl<R> control =
+        before.equals(JSON.asJson(status))
+            ? UpdateControl.noUpdate()
+            : UpdateControl.patchStatus(resource);
+    if (acceptance.waitsOnOtherObjects()) {
+      control.rescheduleAfter(recheck);
+    }
+    return control;
+  }
+
+  /**
+   * Sets the Accepted condition and observedGeneration on the resource's status (created when
+   * absent) and records an Event when the verdict changed; the caller patches.
+   */
+  public <S extends ConditionedStatus, R extends CustomResource<?, S>> S apply(
+      R resource, Acceptance acceptance, Supplier<S> newStatus) {
     S status = Optional.ofNullable(resource.getStatus()).orElseGet(newStatus);
-    String before = JSON.asJson(status);
     long generation =
         resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
 
@@ -55,15 +72,11 @@ public class AcceptanceReport {
     StatusConditions.set(status.getConditions(), wanted, clock);
     status.setObservedGeneration(generation);
     resource.setStatus(status);
+    return status;
+  }
 
-    UpdateControl<R> control =
-        before.equals(JSON.asJson(status))
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(resource);
-    if (acceptance.waitsOnOtherObjects()) {
-      control.rescheduleAfter(recheck);
-    }
-    return control;
+  public Duration recheck() {
+    return recheck;
   }
 
   private static boolean verdictChanged(Condition previous, Condition wanted) {

@@ -22,13 +22,16 @@ import org.junit.jupiter.api.Test;
 
 class FineTuneJobAcceptanceTest {
 
+  private static final FineTuneJobAcceptance.Capabilities CAPABLE =
+      new FineTuneJobAcceptance.Capabilities(true, true);
+
   private final TestingReferenceLookup cluster =
       new TestingReferenceLookup()
-          .with(Fixtures.baseModel("llama-3-1-8b-instruct"))
+          .with(Fixtures.verified(Fixtures.baseModel("llama-3-1-8b-instruct")))
           .with(Fixtures.minioCredentials());
 
   private Acceptance decide(FineTuneJob job) {
-    return new FineTuneJobAcceptance(cluster).decide(job);
+    return new FineTuneJobAcceptance(cluster, CAPABLE).decide(job);
   }
 
   @Test
@@ -77,9 +80,10 @@ class FineTuneJobAcceptanceTest {
   @Test
   void missingCredentialsSecretIsRejectedForEveryLocationThatNamesIt() {
     TestingReferenceLookup noSecret =
-        new TestingReferenceLookup().with(Fixtures.baseModel("llama-3-1-8b-instruct"));
+        new TestingReferenceLookup()
+            .with(Fixtures.verified(Fixtures.baseModel("llama-3-1-8b-instruct")));
 
-    Acceptance acceptance = new FineTuneJobAcceptance(noSecret).decide(Fixtures.loraJob());
+    Acceptance acceptance = new FineTuneJobAcceptance(noSecret, CAPABLE).decide(Fixtures.loraJob());
 
     assertThat(acceptance.problems())
         .extracting(Problem::message)
@@ -206,5 +210,90 @@ class FineTuneJobAcceptanceTest {
     variable.setName(name);
     variable.setValue(value);
     return variable;
+  }
+
+  @Test
+  void unverifiedBaseModelVersionIsWaitedForWithItsVerificationReason() {
+    ModelVersion base = Fixtures.baseModel("llama-3-1-8b-instruct");
+    base.setStatus(new dev.lathe.api.v1alpha1.ModelVersionStatus());
+    base.getStatus()
+        .getConditions()
+        .add(new dev.lathe.api.v1alpha1.Condition("Verified", "False", "Unsigned", "no signature"));
+    cluster.with(base);
+
+    Acceptance acceptance = decide(Fixtures.loraJob());
+
+    assertThat(acceptance.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.reason()).isEqualTo(FineTuneJobAcceptance.BASE_MODEL_NOT_VERIFIED);
+              assertThat(p.message()).contains("(Unsigned: no signature)");
+              assertThat(p.waitsOnOtherObjects()).isTrue();
+            });
+  }
+
+  @Test
+  void loraFromARawStorageBaseIsRefusedBecauseTheAdapterNeedsABaseModelVersion() {
+    FineTuneJob job = Fixtures.loraJob();
+    StorageLocation raw = new StorageLocation();
+    raw.setUri("s3://models/llama-raw");
+    job.getSpec().getBaseModel().setModelVersion(null);
+    job.getSpec().getBaseModel().setStorage(raw);
+
+    assertThat(decide(job).problems())
+        .extracting(Problem::reason)
+        .containsExactly(Problem.INVALID_SPEC);
+    assertThat(decide(job).problems().get(0).message())
+        .contains("import it (a ModelVersion with spec.source.storage)");
+  }
+
+  @Test
+  void jobWithoutOutputStorageIsRefusedWhenTheOperatorHasNoDefaultStore() {
+    FineTuneJob job = Fixtures.loraJob();
+    job.getSpec().getOutput().setStorage(null);
+
+    Acceptance acceptance =
+        new FineTuneJobAcceptance(cluster, new FineTuneJobAcceptance.Capabilities(false, true))
+            .decide(job);
+
+    assertThat(acceptance.problems())
+        .extracting(Problem::reason)
+        .containsExactly(FineTuneJobAcceptance.NO_OUTPUT_STORAGE);
+    assertThat(decide(job).accepted()).isTrue();
+  }
+
+  @Test
+  void claimOutputIsRefusedWhenTheOperatorCannotReadClaims() {
+    FineTuneJob job = Fixtures.loraJob();
+    StorageLocation claim = new StorageLocation();
+    claim.setUri("pvc://models/out");
+    job.getSpec().getOutput().setStorage(claim);
+    cluster.withClaim(NAMESPACE, "models");
+
+    Acceptance acceptance =
+        new FineTuneJobAcceptance(cluster, new FineTuneJobAcceptance.Capabilities(true, false))
+            .decide(job);
+
+    assertThat(acceptance.problems())
+        .extracting(Problem::reason)
+        .containsExactly(FineTuneJobAcceptance.OUTPUT_UNREACHABLE);
+  }
+
+  @Test
+  void multiNodeJobNeedsItsOwnTrainerImage() {
+    FineTuneJob job = Fixtures.loraJob();
+    job.getSpec().getResources().setNodes(2);
+    job.getSpec().getResources().setGpusPerNode(8);
+    job.getSpec().setTrainer(null);
+
+    assertThat(decide(job).problems().get(0).message())
+        .startsWith("spec.resources.nodes: Lathe's default trainer trains on one node");
+
+    job.getSpec().setTrainer(new dev.lathe.api.v1alpha1.TrainerSpec());
+    job.getSpec()
+        .getTrainer()
+        .setImage("registry.example/torchrun-trainer@sha256:" + "a".repeat(64));
+    assertThat(decide(job).accepted()).isTrue();
   }
 }

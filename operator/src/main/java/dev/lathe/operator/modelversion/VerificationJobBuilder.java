@@ -1,0 +1,131 @@
+package dev.lathe.operator.modelversion;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.artifact.storage.StoreAddress;
+import dev.lathe.operator.names.BoundedNames;
+import dev.lathe.operator.storage.PodStorage;
+import dev.lathe.operator.training.TrainingNames;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Job that checks every file of a ModelVersion against its signed manifest (DESIGN.md §1: the
+ * operator never hashes weights; a pod near the storage does). It runs the trainer image's verify
+ * step with the namespace's trusted public keys, and answers in its termination message. Pure.
+ */
+public final class VerificationJobBuilder {
+
+  public static final String CONTAINER = "verify";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private VerificationJobBuilder() {}
+
+  public static String name(ModelVersion version) {
+    return BoundedNames.shorten(version.getMetadata().getName() + "-verify");
+  }
+
+  public static Job build(
+      ModelVersion version, String image, String trustedKeys, String expectedDigest) {
+    PodStorage storage = new PodStorage();
+    StoreAddress address = storage.address(version.getSpec().getSource().getStorage(), false);
+    ObjectNode plan = JSON.createObjectNode();
+    plan.put("namespace", version.getMetadata().getNamespace());
+    plan.set("address", JSON.valueToTree(address));
+    if (expectedDigest != null) {
+      plan.put("expectedDigest", expectedDigest);
+    }
+    List<VolumeMount> mounts = new ArrayList<>(storage.mounts());
+    mounts.add(
+        new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+            .withName("tmp")
+            .withMountPath("/tmp")
+            .build());
+    Map<String, String> labels =
+        Map.of(
+            TrainingNames.MODEL_VERSION_LABEL,
+            BoundedNames.shorten(version.getMetadata().getName()),
+            TrainingNames.MANAGED_BY,
+            TrainingNames.OPERATOR,
+            "app.kubernetes.io/name",
+            "lathe-verifier");
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(name(version))
+        .withNamespace(version.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion(version.getApiVersion())
+                .withKind(version.getKind())
+                .withName(version.getMetadata().getName())
+                .withUid(version.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build())
+        .endMetadata()
+        .withNewSpec()
+        // A storage blip deserves a retry; a tampered file fails the same way every time.
+        .withBackoffLimit(2)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withEnableServiceLinks(false)
+        .withAutomountServiceAccountToken(false)
+        .addNewContainer()
+        .withName(CONTAINER)
+        .withImage(image)
+        .withArgs("verify")
+        .addNewEnv()
+        .withName("LATHE_VERIFY_PLAN")
+        .withValue(plan.toString())
+        .endEnv()
+        .addNewEnv()
+        .withName("LATHE_TRUSTED_KEYS")
+        .withValue(trustedKeys)
+        .endEnv()
+        .addNewEnv()
+        .withName("LATHE_TERMINATION_LOG")
+        .withValue("/dev/termination-log")
+        .endEnv()
+        .addNewEnv()
+        .withName("HOME")
+        .withValue("/tmp")
+        .endEnv()
+        .withVolumeMounts(mounts)
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .endContainer()
+        .withVolumes(storage.volumes())
+        .addNewVolume()
+        .withName("tmp")
+        .withNewEmptyDir()
+        .endEmptyDir()
+        .endVolume()
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(65532L)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+}

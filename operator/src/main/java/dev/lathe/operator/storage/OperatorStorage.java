@@ -1,0 +1,111 @@
+package dev.lathe.operator.storage;
+
+import dev.lathe.api.v1alpha1.StorageLocation;
+import dev.lathe.artifact.storage.ArtifactStore;
+import dev.lathe.artifact.storage.FilesystemStore;
+import dev.lathe.artifact.storage.S3Location;
+import dev.lathe.artifact.storage.S3Store;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * Opens storage for the operator itself, which reads only small files there (statements, progress,
+ * signatures) and writes signatures: S3 with the location's credentials Secret read through the
+ * API, or a claim seen under the operator's volume root (the sandbox, or a shared volume). It never
+ * reads model weights.
+ */
+public class OperatorStorage {
+
+  /** Storage the operator cannot use: the message says why, for a condition. */
+  public static final class UnreachableStorage extends RuntimeException {
+    public UnreachableStorage(String message) {
+      super(message);
+    }
+  }
+
+  private final KubernetesClient client;
+  private final Optional<Path> volumeRoot;
+
+  public OperatorStorage(KubernetesClient client, Optional<Path> volumeRoot) {
+    this.client = client;
+    this.volumeRoot = volumeRoot;
+  }
+
+  /** A store rooted at {@code location}; close it with {@link #close(ArtifactStore)}. */
+  public ArtifactStore open(String namespace, StorageLocation location) {
+    String uri = location.getUri();
+    if (uri.startsWith("s3://")) {
+      S3Location s3 =
+          S3Location.parse(
+              uri,
+              Optional.ofNullable(location.getEndpoint()).map(URI::create),
+              location.getRegion(),
+              Boolean.TRUE.equals(location.getPathStyle()));
+      return new S3Store(s3, credentials(namespace, location.getCredentialsSecret()));
+    }
+    PodStorage.ClaimPath claim = PodStorage.ClaimPath.parse(uri);
+    Path root =
+        volumeRoot.orElseThrow(
+            () ->
+                new UnreachableStorage(
+                    uri
+                        + " is a PersistentVolumeClaim the operator cannot read: give the operator"
+                        + " the claims' volume (LATHE_VOLUME_ROOT) or use S3-compatible storage"));
+    Path directory = root.resolve(namespace).resolve(claim.claim());
+    return new FilesystemStore(
+        claim.path().isEmpty() ? directory : directory.resolve(claim.path()));
+  }
+
+  /** Whether the operator can open pvc:// locations at all. */
+  public boolean readsClaims() {
+    return volumeRoot.isPresent();
+  }
+
+  public static void close(ArtifactStore store) {
+    dev.lathe.artifact.storage.StoreAddress.close(store);
+  }
+
+  private AwsCredentialsProvider credentials(String namespace, String secretName) {
+    if (secretName == null) {
+      return DefaultCredentialsProvider.builder().build();
+    }
+    Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
+    if (secret == null) {
+      throw new UnreachableStorage(
+          "credentials Secret " + namespace + "/" + secretName + " does not exist");
+    }
+    Map<String, String> data = Optional.ofNullable(secret.getData()).orElse(Map.of());
+    String access = decode(data.get("AWS_ACCESS_KEY_ID"));
+    String key = decode(data.get("AWS_SECRET_ACCESS_KEY"));
+    if (access == null || key == null) {
+      throw new UnreachableStorage(
+          "credentials Secret "
+              + namespace
+              + "/"
+              + secretName
+              + " lacks AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY");
+    }
+    String token = decode(data.get("AWS_SESSION_TOKEN"));
+    return StaticCredentialsProvider.create(
+        token == null
+            ? AwsBasicCredentials.create(access, key)
+            : AwsSessionCredentials.create(access, key, token));
+  }
+
+  private static String decode(String base64) {
+    return base64 == null
+        ? null
+        : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8).strip();
+  }
+}

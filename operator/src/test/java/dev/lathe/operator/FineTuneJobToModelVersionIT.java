@@ -1,0 +1,536 @@
+package dev.lathe.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lathe.api.v1alpha1.Condition;
+import dev.lathe.api.v1alpha1.ConditionedStatus;
+import dev.lathe.api.v1alpha1.FineTuneJob;
+import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.artifact.manifest.ModelHasher;
+import dev.lathe.artifact.signing.KeyAlgorithm;
+import dev.lathe.artifact.signing.SigningKeys;
+import dev.lathe.artifact.storage.ArtifactPublisher;
+import dev.lathe.artifact.storage.LoopbackS3;
+import dev.lathe.artifact.storage.S3Store;
+import dev.lathe.controlplane.ControlPlaneExtension;
+import dev.lathe.controlplane.ImageResolver;
+import dev.lathe.controlplane.LocalControlPlane;
+import dev.lathe.controlplane.LocalKubelet;
+import dev.lathe.engine.tinybase.TinyBaseModel;
+import dev.lathe.operator.training.TrainingNames;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The first half of the product on the real control plane: FineTuneJobs become batch Jobs that the
+ * real Job controller and scheduler run on a GPU-labelled, tainted node whose pods are local
+ * processes of the real trainer (fetch, train, verify), with S3 over loopback. The operator signs
+ * what the trainer uploaded and publishes ModelVersions, which a verification Job checks file by
+ * file.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FineTuneJobToModelVersionIT {
+
+  private static final String NAMESPACE = "training";
+  private static final String OPERATOR_NAMESPACE = "lathe-system";
+  private static final String TRAINER_IMAGE = "registry.local/lathe-trainer:it";
+  private static final String H100 = "NVIDIA-H100-80GB-HBM3";
+  private static final Duration TRAINING = Duration.ofMinutes(4);
+
+  private final KubernetesClient client;
+  private final LocalControlPlane plane;
+  private LoopbackS3 s3;
+  private LocalKubelet cpuNode;
+  private LocalKubelet gpuNode;
+  private LatheOperator lathe;
+  private KeyPair key;
+  private String baseDigest;
+
+  FineTuneJobToModelVersionIT(KubernetesClient client, LocalControlPlane plane) {
+    this.client = client;
+    this.plane = plane;
+  }
+
+  @BeforeAll
+  void startClusterStorageAndOperator() throws Exception {
+    s3 = new LoopbackS3();
+    for (String ns : List.of(NAMESPACE, OPERATOR_NAMESPACE)) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .serverSideApply();
+    }
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("s3-credentials")
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .addToStringData("AWS_ACCESS_KEY_ID", LoopbackS3.ACCESS_KEY)
+                .addToStringData("AWS_SECRET_ACCESS_KEY", LoopbackS3.SECRET_KEY)
+                .build())
+        .serverSideApply();
+    key = SigningKeys.generate(KeyAlgorithm.ECDSA_P256);
+    storeSigningKey();
+    // The trust policy holds the public key on its own, so verification does not depend on the
+    // signing Secret being there (key rotation, or a verifier-only operator).
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("lathe-trust-policy")
+                .withNamespace(OPERATOR_NAMESPACE)
+                .endMetadata()
+                .addToData("operator.pem", SigningKeys.publicKeyPem(key.getPublic()))
+                .build())
+        .serverSideApply();
+
+    // The base model: the tiny Llama, published signed, imported as a ModelVersion.
+    Path tinyBase = TinyBaseModel.ensureDefault(new PrintStream(PrintStream.nullOutputStream()));
+    S3Store models = s3.store("models", "tiny-base");
+    baseDigest =
+        new ArtifactPublisher(models)
+            .publish(tinyBase, "tiny-base", "", ModelHasher.files(), key, Optional.empty())
+            .manifestDigest();
+    StringBuilder lines = new StringBuilder();
+    String[] words = {"apple", "river", "stone", "cloud", "maple", "ember", "frost", "lumen"};
+    for (int i = 0; i < 16; i++) {
+      String a = words[i % words.length];
+      String b = words[(i * 3 + 1) % words.length];
+      lines.append(
+          "{\"prompt\": \"Copy: "
+              + a
+              + " "
+              + b
+              + "\\n\", \"completion\": \""
+              + a
+              + " "
+              + b
+              + "\"}\n");
+    }
+    s3.store("datasets", "copy")
+        .write("train.jsonl", lines.toString().getBytes(StandardCharsets.UTF_8));
+
+    // Two nodes, as in a cluster: verification Jobs land on the CPU node; training pods need the
+    // GPU node's product label and tolerate its taint.
+    ImageResolver trainer = trainerImage();
+    cpuNode =
+        LocalKubelet.start(client, LocalKubelet.Options.defaults(trainer).withNodeName("cpu-node"));
+    gpuNode =
+        LocalKubelet.start(
+            client,
+            LocalKubelet.Options.defaults(trainer)
+                .withNodeName("gpu-node")
+                .withLabel("nvidia.com/gpu.product", H100)
+                .withCapacity("nvidia.com/gpu", "4")
+                .withTaint("nvidia.com/gpu", null, "NoSchedule"));
+
+    client.resource(Serialization.unmarshal(baseModelYaml(), ModelVersion.class)).serverSideApply();
+    startOperator();
+  }
+
+  @AfterAll
+  void stopEverything() throws Exception {
+    if (lathe != null) {
+      lathe.stop();
+    }
+    for (LocalKubelet node : new LocalKubelet[] {gpuNode, cpuNode}) {
+      if (node != null) {
+        node.close();
+      }
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void importedBaseModelIsVerifiedFileByFileByAJob() {
+    ModelVersion base =
+        awaitCondition(ModelVersion.class, "tiny-base", "Verified", "True", TRAINING);
+    assertThat(base.getStatus().getArtifact().getManifestDigest()).isEqualTo(baseDigest);
+    assertThat(base.getStatus().getArtifact().getFiles()).isGreaterThan(2);
+    assertThat(base.getStatus().getSignature().getKeyId())
+        .isEqualTo(SigningKeys.keyId(key.getPublic()));
+    assertThat(condition(base, "Available").map(Condition::getStatus)).contains("True");
+  }
+
+  @Test
+  @Order(2)
+  void jobTrainsOnTheGpuNodeThenASecondWaitsForQuotaAndBothPublishVerifiedModelVersions()
+      throws Exception {
+    client
+        .resource(
+            new ResourceQuotaBuilder()
+                .withNewMetadata()
+                .withName("gpus")
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .withNewSpec()
+                .addToHard("requests.nvidia.com/gpu", new Quantity("1"))
+                .endSpec()
+                .build())
+        .serverSideApply();
+
+    FineTuneJob first = client.resource(fineTuneJob("copy-a")).create();
+    Job batch =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    client
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(NAMESPACE)
+                        .withName(TrainingNames.job(first, 1))
+                        .get(),
+                j -> j != null);
+    var pod = batch.getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu"))
+        .isEqualTo(new Quantity("1"));
+    assertThat(pod.getNodeSelector()).containsEntry("nvidia.com/gpu.product", H100);
+    assertThat(pod.getTolerations())
+        .anySatisfy(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
+    Map<String, String> env =
+        pod.getContainers().get(0).getEnv().stream()
+            .filter(e -> e.getValue() != null)
+            .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    assertThat(env).containsKeys("LATHE_OUTPUT_STORAGE", "LATHE_HYPERPARAMETERS", "LATHE_DATASET");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .pods()
+                            .inNamespace(NAMESPACE)
+                            .withLabel(
+                                "batch.kubernetes.io/job-name", batch.getMetadata().getName())
+                            .list()
+                            .getItems())
+                    .isNotEmpty()
+                    .allSatisfy(p -> assertThat(p.getSpec().getNodeName()).isEqualTo("gpu-node")));
+
+    // The quota controller counts the first job's pod; the second must queue behind it.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                Optional.ofNullable(
+                        client
+                            .resourceQuotas()
+                            .inNamespace(NAMESPACE)
+                            .withName("gpus")
+                            .get()
+                            .getStatus())
+                    .map(s -> s.getUsed())
+                    .map(u -> u.get("requests.nvidia.com/gpu"))
+                    .map(q -> q.getAmount().equals("1"))
+                    .orElse(false));
+    FineTuneJob second = client.resource(fineTuneJob("copy-b")).create();
+    Condition queued =
+        awaitCondition(FineTuneJob.class, "copy-b", "Queued", "True", Duration.ofSeconds(60))
+            .getStatus()
+            .getConditions()
+            .stream()
+            .filter(c -> c.getType().equals("Queued"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(queued.getReason()).isEqualTo("QuotaExceeded");
+    assertThat(queued.getMessage()).contains("needs 1 GPU, 0 free under ResourceQuota gpus");
+
+    FineTuneJob done = awaitCondition(FineTuneJob.class, "copy-a", "Succeeded", "True", TRAINING);
+    assertThat(done.getStatus().getModelVersion()).isEqualTo("copy-a");
+    assertThat(done.getStatus().getProgress().getPercentComplete()).isEqualTo(100);
+    ModelVersion published =
+        awaitCondition(ModelVersion.class, "copy-a", "Verified", "True", TRAINING);
+    assertThat(published.getMetadata().getOwnerReferences()).isNullOrEmpty();
+    assertThat(published.getMetadata().getLabels())
+        .containsEntry(TrainingNames.JOB_LABEL, "copy-a");
+    assertThat(published.getSpec().getBase()).isEqualTo("tiny-base");
+    assertThat(published.getStatus().getLineage().getParents()).containsExactly(baseDigest);
+    assertThat(published.getStatus().getLineage().getDatasetDigest()).startsWith("sha256:");
+    assertThat(published.getStatus().getLineage().getFineTuneJobName()).isEqualTo("copy-a");
+    assertLineageWalksToTheBase("copy-a", published.getStatus().getLineage().getDatasetDigest());
+
+    // Quota frees when the first job's pod ends: the queued job is admitted and trains too.
+    FineTuneJob later = awaitCondition(FineTuneJob.class, "copy-b", "Succeeded", "True", TRAINING);
+    assertThat(condition(later, "Queued").map(Condition::getReason)).contains("Admitted");
+    awaitCondition(ModelVersion.class, "copy-b", "Verified", "True", TRAINING);
+    assertThat(second.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
+  }
+
+  @Test
+  @Order(3)
+  void operatorRestartedBetweenSigningAndCreatingTheModelVersionEndsWithExactlyOne()
+      throws Exception {
+    client.resourceQuotas().inNamespace(NAMESPACE).withName("gpus").delete();
+    // Without its signing key the operator trains but cannot publish: it waits, losing nothing.
+    client.secrets().inNamespace(OPERATOR_NAMESPACE).withName("lathe-signing-key").delete();
+    FineTuneJob job = client.resource(fineTuneJob("copy-c")).create();
+    FineTuneJob waiting =
+        awaitReason(FineTuneJob.class, "copy-c", "Succeeded", "SigningKeyUnavailable", TRAINING);
+    assertThat(condition(waiting, "Succeeded").map(Condition::getMessage).orElse(""))
+        .contains("training finished; publishing waits");
+
+    // The operator "crashes" after signing: the artifact is signed, no ModelVersion exists.
+    lathe.stop();
+    String prefix = "copy-c-" + job.getMetadata().getUid().substring(0, 8) + "/attempt-1";
+    new ArtifactPublisher(s3.store("models", "fine-tuned/" + prefix))
+        .sign("", key, Optional.empty());
+    assertThat(client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName("copy-c").get())
+        .isNull();
+    storeSigningKey();
+    startOperator();
+
+    awaitCondition(FineTuneJob.class, "copy-c", "Succeeded", "True", Duration.ofSeconds(60));
+    awaitCondition(ModelVersion.class, "copy-c", "Verified", "True", TRAINING);
+    assertThat(
+            client
+                .resources(ModelVersion.class)
+                .inNamespace(NAMESPACE)
+                .withLabel(TrainingNames.JOB_LABEL, "copy-c")
+                .list()
+                .getItems())
+        .hasSize(1);
+  }
+
+  @Test
+  @Order(4)
+  void jobNamingABaseModelThatDoesNotExistIsNotAccepted() {
+    FineTuneJob job = fineTuneJob("copy-d");
+    job.getSpec().getBaseModel().setModelVersion("no-such-model");
+    client.resource(job).create();
+
+    FineTuneJob refused =
+        awaitCondition(FineTuneJob.class, "copy-d", "Accepted", "False", Duration.ofSeconds(30));
+    assertThat(condition(refused, "Accepted").map(Condition::getReason))
+        .contains("ModelVersionNotFound");
+    assertThat(
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(NAMESPACE)
+                .withName(TrainingNames.job(refused, 1))
+                .get())
+        .isNull();
+  }
+
+  // --- helpers --------------------------------------------------------------------------------
+
+  /** `lathe lineage mv/NAME` through the kubeconfig: the chain from the adapter to its base. */
+  private void assertLineageWalksToTheBase(String name, String datasetDigest) throws Exception {
+    Path publicKey = Files.createTempFile("operator", ".pub");
+    Files.writeString(publicKey, SigningKeys.publicKeyPem(key.getPublic()));
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine lathe = dev.lathe.cli.LatheCommand.commandLine();
+    lathe.setOut(new java.io.PrintWriter(out));
+    lathe.setErr(new java.io.PrintWriter(err));
+    int exit =
+        lathe.execute(
+            "lineage",
+            "mv/" + name,
+            "--namespace",
+            NAMESPACE,
+            "--kubeconfig",
+            plane.kubeconfig().toString(),
+            "-k",
+            publicKey.toString(),
+            "-o",
+            "json");
+    assertThat(exit).as(err.toString()).isZero();
+    String json = out.toString();
+    assertThat(json).contains("s3://models/fine-tuned/" + name + "-");
+    assertThat(json).contains("s3://models/tiny-base");
+    assertThat(json).contains(baseDigest);
+    assertThat(json).contains(datasetDigest.substring("sha256:".length()));
+  }
+
+  /** The trainer image as a local JVM on this test's classpath. */
+  private static ImageResolver trainerImage() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return ImageResolver.byImageSubstring(
+        Map.of(
+            "lathe-trainer",
+            List.of(
+                java,
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.lathe.trainer.TrainerMain")));
+  }
+
+  private void startOperator() {
+    Map<String, String> env = new HashMap<>();
+    env.put("LATHE_TRAINER_IMAGE", TRAINER_IMAGE);
+    env.put("LATHE_OPERATOR_NAMESPACE", OPERATOR_NAMESPACE);
+    env.put("LATHE_PROGRESS_SECONDS", "1");
+    OperatorSettings settings =
+        new OperatorSettings(
+            false,
+            "unused",
+            null,
+            Set.of(NAMESPACE),
+            0,
+            Duration.ofSeconds(2),
+            WorkloadSettings.fromEnvironment(env));
+    lathe =
+        LatheOperator.create(
+            client, settings, new SimpleMeterRegistry(), Clock.systemUTC(), o -> {});
+    lathe.start();
+    await().atMost(Duration.ofSeconds(30)).until(lathe::isReady);
+  }
+
+  private void storeSigningKey() {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("lathe-signing-key")
+                .withNamespace(OPERATOR_NAMESPACE)
+                .endMetadata()
+                .addToStringData(
+                    WorkloadSettings.SIGNING_KEY_FILE, SigningKeys.privateKeyPem(key.getPrivate()))
+                .build())
+        .serverSideApply();
+  }
+
+  private String storage(String uri) {
+    return "{uri: '"
+        + uri
+        + "', endpoint: '"
+        + s3.endpoint()
+        + "', pathStyle: true, credentialsSecret: s3-credentials}";
+  }
+
+  private String baseModelYaml() {
+    return "apiVersion: lathe.dev/v1alpha1\n"
+        + "kind: ModelVersion\n"
+        + "metadata: {name: tiny-base, namespace: "
+        + NAMESPACE
+        + "}\n"
+        + "spec:\n"
+        + "  modelName: tiny-llama\n"
+        + "  format: hf-safetensors\n"
+        + "  source:\n"
+        + "    storage: "
+        + storage("s3://models/tiny-base")
+        + "\n";
+  }
+
+  private FineTuneJob fineTuneJob(String name) {
+    String yaml =
+        "apiVersion: lathe.dev/v1alpha1\n"
+            + "kind: FineTuneJob\n"
+            + "metadata: {name: "
+            + name
+            + ", namespace: "
+            + NAMESPACE
+            + "}\n"
+            + "spec:\n"
+            + "  baseModel: {modelVersion: tiny-base}\n"
+            + "  dataset:\n"
+            + "    format: completion-jsonl\n"
+            + "    storage: "
+            + storage("s3://datasets/copy/train.jsonl")
+            + "\n"
+            + "  method: {type: lora, rank: 4, alpha: 8, targetModules: [q_proj, v_proj]}\n"
+            + "  hyperparameters: {maxSteps: 4, batchSize: 4, learningRate: 0.003, seed: 7,"
+            + " checkpointEverySteps: 2}\n"
+            + "  resources: {gpusPerNode: 1, gpuProduct: "
+            + H100
+            + "}\n"
+            + "  trainer:\n"
+            + "    env:\n"
+            + "    - {name: DJL_CACHE_DIR, value: '"
+            + System.getProperty("user.home")
+            + "/.cache/lathe/djl'}\n"
+            + "    - {name: OMP_WAIT_POLICY, value: PASSIVE}\n"
+            + "  output:\n"
+            + "    storage: "
+            + storage("s3://models/fine-tuned")
+            + "\n";
+    return Serialization.unmarshal(yaml, FineTuneJob.class);
+  }
+
+  private <R extends io.fabric8.kubernetes.client.CustomResource<?, ? extends ConditionedStatus>>
+      R awaitCondition(
+          Class<R> type, String name, String condition, String status, Duration patience) {
+    return await()
+        .atMost(patience)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> client.resources(type).inNamespace(NAMESPACE).withName(name).get(),
+            r ->
+                r != null
+                    && condition(r, condition)
+                        .map(c -> status.equals(c.getStatus()))
+                        .orElse(false));
+  }
+
+  private <R extends io.fabric8.kubernetes.client.CustomResource<?, ? extends ConditionedStatus>>
+      R awaitReason(
+          Class<R> type, String name, String condition, String reason, Duration patience) {
+    return await()
+        .atMost(patience)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> client.resources(type).inNamespace(NAMESPACE).withName(name).get(),
+            r ->
+                r != null
+                    && condition(r, condition)
+                        .map(c -> reason.equals(c.getReason()))
+                        .orElse(false));
+  }
+
+  private static Optional<Condition> condition(
+      io.fabric8.kubernetes.client.CustomResource<?, ? extends ConditionedStatus> resource,
+      String type) {
+    if (resource.getStatus() == null) {
+      return Optional.empty();
+    }
+    return resource.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
+  }
+
+  static String read(Path file) throws Exception {
+    return Files.readString(file);
+  }
+}
