@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Lathe's main job, until the full sandbox lands: builds Lathe and runs its operator.
+# Lathe's main job: builds Lathe and runs its operator.
 #   ./scripts/run-operator.sh           # against the cluster of the current kubeconfig when one is
-#                                       # reachable, else against a local control plane (etcd,
-#                                       # kube-apiserver, controller-manager, scheduler built from
-#                                       # the Kubernetes Go modules; no pods run: there is no kubelet)
-#   ./scripts/run-operator.sh --local   # always the local control plane
-# With the local control plane, another terminal can use it:
+#                                       # reachable, else locally (below)
+#   ./scripts/run-operator.sh --local   # always locally
+# Locally, on one machine with no cluster: a control plane built from the Kubernetes Go modules
+# (etcd, kube-apiserver, controller-manager, scheduler), a node whose pods run Lathe's trainer
+# image as local processes, and a demo in namespace "demo": the tiny base model, signed and
+# imported as a ModelVersion, and a LoRA FineTuneJob that trains it, publishes a signed
+# ModelVersion, and has it verified. From another terminal:
 #   export KUBECONFIG=~/.cache/lathe/local/kubeconfig
-#   kubectl create namespace ml-platform && kubectl apply -f examples/ && kubectl get lathe -n ml-platform
+#   kubectl get ftj,mv -n demo -w
+# --no-demo starts the local cluster and the operator without the demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,14 +20,22 @@ command -v java >/dev/null && command -v mvn >/dev/null || {
 }
 
 local_plane=false
-if [[ "${1:-}" == "--local" ]] || ! kubectl version --request-timeout=5s >/dev/null 2>&1; then
+demo=true
+for arg in "$@"; do
+  case "$arg" in
+    --local) local_plane=true ;;
+    --no-demo) demo=false ;;
+    *) echo "usage: $0 [--local] [--no-demo]" >&2; exit 2 ;;
+  esac
+done
+if ! $local_plane && ! kubectl version --request-timeout=5s >/dev/null 2>&1; then
   local_plane=true
 fi
 
 echo "==> building (tests skipped; run 'mvn -B -ntp verify' for them)"
 if $local_plane; then
   # Builds the control plane binaries on first use (about five minutes), then nothing.
-  mvn -B -ntp -q -DskipTests install -pl e2e/control-plane,operator -am
+  mvn -B -ntp -q -DskipTests install -pl e2e/control-plane,operator,trainer-image,cli -am
 else
   mvn -B -ntp -q -DskipTests package -pl operator -am -Dlathe.controlplane.build.skip=true
 fi
@@ -36,6 +47,11 @@ if $local_plane; then
   rm -f "$kubeconfig"
   echo "==> no cluster in the current kubeconfig (or --local): starting a local control plane"
   (cd e2e/control-plane && mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile="$state/classpath" >/dev/null)
+  # The local node runs the trainer image (fetch, train, verify) as a local JVM, and offers GPUs
+  # to the scheduler (the tiny model trains on the CPU).
+  trainer_jar="$PWD/trainer-image/target/lathe-trainer.jar"
+  LATHE_LOCAL_IMAGES="lathe-trainer=$(command -v java) -Dai.djl.offline=true -jar $trainer_jar" \
+  LATHE_LOCAL_GPUS="${LATHE_LOCAL_GPUS:-2}" \
   java -cp "e2e/control-plane/target/classes:$(cat "$state/classpath")" \
     dev.lathe.controlplane.LocalControlPlaneMain "$kubeconfig" >"$state/control-plane.log" 2>&1 &
   plane_pid=$!
@@ -47,7 +63,15 @@ if $local_plane; then
   done
   [[ -f "$kubeconfig" ]] || { echo "the local control plane did not start in 3 minutes" >&2; exit 1; }
   export KUBECONFIG="$kubeconfig"
-  echo "==> local control plane ready; KUBECONFIG=$kubeconfig (CRDs installed)"
+  echo "==> local control plane and node ready; KUBECONFIG=$kubeconfig (CRDs installed)"
+  export LATHE_TRAINER_IMAGE="${LATHE_TRAINER_IMAGE:-lathe.local/lathe-trainer:dev}"
+  export LATHE_OPERATOR_NAMESPACE=lathe-system
+  export LATHE_VOLUME_ROOT="$state/kubelet/volumes"
+  export LATHE_PROGRESS_SECONDS="${LATHE_PROGRESS_SECONDS:-2}"
+  export LATHE_RECHECK_SECONDS="${LATHE_RECHECK_SECONDS:-5}"
+  if $demo; then
+    ./scripts/local-demo.sh "$state"
+  fi
 else
   echo "==> installing the CRDs into $(kubectl config current-context)"
   kubectl apply --server-side --force-conflicts -f crds/

@@ -26,6 +26,8 @@ import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
@@ -351,6 +353,63 @@ class FineTuneJobToModelVersionIT {
         .isNull();
   }
 
+  @Test
+  @Order(5)
+  void kueueQueueLeavesTheJobSuspendedUntilKueueAdmitsIt() {
+    FineTuneJob job = fineTuneJob("copy-kueue");
+    job.getSpec().setQueueName("team-a");
+    FineTuneJob created = client.resource(job).create();
+
+    FineTuneJob waiting =
+        awaitReason(
+            FineTuneJob.class, "copy-kueue", "Queued", "WaitingForKueue", Duration.ofSeconds(60));
+    assertThat(condition(waiting, "Queued").map(Condition::getStatus)).contains("True");
+    var batch =
+        client.batch().v1().jobs().inNamespace(NAMESPACE).withName(TrainingNames.job(created, 1));
+    assertThat(batch.get().getSpec().getSuspend()).isTrue();
+    assertThat(batch.get().getMetadata().getLabels())
+        .containsEntry("kueue.x-k8s.io/queue-name", "team-a");
+
+    // What Kueue does when the workload fits its ClusterQueue: unsuspend the Job.
+    batch.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":false}}");
+
+    FineTuneJob done =
+        awaitCondition(FineTuneJob.class, "copy-kueue", "Succeeded", "True", TRAINING);
+    assertThat(condition(done, "Queued").map(Condition::getReason)).contains("Admitted");
+  }
+
+  @Test
+  @Order(6)
+  void multiNodePodsGetTheRendezvousEnvironmentAndAFailureCarriesTheTrainersMessage() {
+    FineTuneJob job = fineTuneJob("probe-mn");
+    job.getSpec().getResources().setNodes(2);
+    job.getSpec().setBackoffLimit(0);
+    job.getSpec().setTrainer(new dev.lathe.api.v1alpha1.TrainerSpec());
+    job.getSpec().getTrainer().setImage("registry.local/rendezvous-probe:1");
+    FineTuneJob created = client.resource(job).create();
+
+    FineTuneJob failed = awaitCondition(FineTuneJob.class, "probe-mn", "Failed", "True", TRAINING);
+    String jobName = TrainingNames.job(created, 1);
+    String message = condition(failed, "Failed").map(Condition::getMessage).orElse("");
+    assertThat(message)
+        .contains("trainer exited 3")
+        .contains("MASTER_ADDR=" + jobName + "-0." + jobName)
+        .contains("WORLD_SIZE=2")
+        .containsPattern("RANK=[01]");
+    assertThat(
+            client
+                .services()
+                .inNamespace(NAMESPACE)
+                .withName(jobName)
+                .get()
+                .getSpec()
+                .getClusterIP())
+        .isEqualTo("None");
+    assertThat(
+            client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName("probe-mn").get())
+        .isNull();
+  }
+
   // --- helpers --------------------------------------------------------------------------------
 
   /** `lathe lineage mv/NAME` through the kubeconfig: the chain from the adapter to its base. */
@@ -385,6 +444,10 @@ class FineTuneJobToModelVersionIT {
   /** The trainer image as a local JVM on this test's classpath. */
   private static ImageResolver trainerImage() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // A custom multi-node trainer stand-in: it reports its rendezvous environment and fails.
+    String probe =
+        "echo \"MASTER_ADDR=$MASTER_ADDR WORLD_SIZE=$WORLD_SIZE RANK=$RANK\""
+            + " > \"$LATHE_TERMINATION_LOG\"; exit 3";
     return ImageResolver.byImageSubstring(
         Map.of(
             "lathe-trainer",
@@ -393,7 +456,9 @@ class FineTuneJobToModelVersionIT {
                 "-Dai.djl.offline=true",
                 "-cp",
                 System.getProperty("java.class.path"),
-                "dev.lathe.trainer.TrainerMain")));
+                "dev.lathe.trainer.TrainerMain"),
+            "rendezvous-probe",
+            List.of("/bin/sh", "-c", probe, "probe")));
   }
 
   private void startOperator() {

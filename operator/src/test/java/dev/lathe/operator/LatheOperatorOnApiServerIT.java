@@ -13,6 +13,8 @@ import dev.lathe.controlplane.ControlPlaneExtension;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,11 +96,7 @@ class LatheOperatorOnApiServerIT {
         .resources(FineTuneJob.class)
         .inNamespace(NAMESPACE)
         .withName(created.getMetadata().getName())
-        .edit(
-            job -> {
-              job.getSpec().setSuspend(true);
-              return job;
-            });
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":true}}");
 
     await()
         .atMost(Duration.ofSeconds(30))

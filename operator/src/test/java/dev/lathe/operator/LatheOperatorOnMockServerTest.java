@@ -15,6 +15,8 @@ import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.validation.ProjectLayout;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
@@ -116,11 +118,7 @@ class LatheOperatorOnMockServerTest {
         .resources(FineTuneJob.class)
         .inNamespace(NAMESPACE)
         .withName(created.getMetadata().getName())
-        .edit(
-            job -> {
-              job.getSpec().setSuspend(true);
-              return job;
-            });
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":true}}");
 
     await()
         .atMost(Duration.ofSeconds(20))

@@ -30,6 +30,8 @@ import dev.lathe.operator.training.TrainingObservation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,6 +202,7 @@ public class TrainingLifecycle {
         attemptLocation(job, attempt),
         keys.trustedKeysPem(namespace),
         trainerImage(job),
+        settings.trainerImage(),
         kueue || Boolean.TRUE.equals(job.getSpec().getSuspend()));
   }
 
@@ -289,7 +292,7 @@ public class TrainingLifecycle {
         return Optional.of(progress.interval());
       }
       case FAILED -> {
-        finish(job, batch);
+        finish(job);
         set(job, RUNNING, Condition.FALSE, "Failed", "training stopped", null);
         set(job, FAILED, Condition.TRUE, "TrainingFailed", seen.message(), EventRecorder.WARNING);
         metrics.finished(job, false);
@@ -331,11 +334,8 @@ public class TrainingLifecycle {
         .jobs()
         .inNamespace(batch.getMetadata().getNamespace())
         .withName(batch.getMetadata().getName())
-        .edit(
-            j -> {
-              j.getSpec().setSuspend(wanted);
-              return j;
-            });
+        // A merge patch of the one field: no read-modify-write race with the Job controller.
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":" + wanted + "}}");
     batch.getSpec().setSuspend(wanted);
   }
 
@@ -409,7 +409,7 @@ public class TrainingLifecycle {
     }
   }
 
-  private void finish(FineTuneJob job, Job batch) {
+  private void finish(FineTuneJob job) {
     FineTuneJobStatus status = job.getStatus();
     if (status.getCompletionTime() == null) {
       status.setCompletionTime(

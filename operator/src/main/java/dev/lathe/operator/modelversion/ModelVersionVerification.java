@@ -42,6 +42,13 @@ import java.util.Optional;
 public class ModelVersionVerification {
 
   public static final String VERIFYING = "Verifying";
+
+  /**
+   * Refusals that another object can lift without a spec change — a signature uploaded later, a key
+   * added to the trust policy — and so are looked at again; a digest mismatch is final.
+   */
+  static final java.util.Set<String> RECHECKED = java.util.Set.of("Unsigned", "UntrustedKey");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final KubernetesClient client;
@@ -180,7 +187,10 @@ public class ModelVersionVerification {
               .map(a -> a.path("subject").asText("") + ": " + a.path("message").asText(""))
               .orElse("the verification Job failed without saying why");
       if (failure.equals("STORAGE") || failure.isEmpty()) {
-        return refuse(version, "VerificationFailed", message);
+        // The files could not be read, which says nothing about them: try again later.
+        client.resource(job).delete();
+        return unknown(
+            version, "StorageUnavailable", "the verification Job could not read " + message);
       }
       return refuse(version, reason(failure), message);
     }
@@ -285,6 +295,7 @@ public class ModelVersionVerification {
   }
 
   private Optional<Duration> refuse(ModelVersion version, String reason, String message) {
+    Optional<Duration> again = RECHECKED.contains(reason) ? Optional.of(recheck) : Optional.empty();
     conditions.set(
         version,
         version.getStatus(),
@@ -301,7 +312,7 @@ public class ModelVersionVerification {
         "NotVerified",
         "deployments may not use a version that failed verification",
         null);
-    return Optional.empty();
+    return again;
   }
 
   private Optional<Duration> unknown(ModelVersion version, String reason, String message) {

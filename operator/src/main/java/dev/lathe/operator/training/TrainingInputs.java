@@ -13,7 +13,9 @@ import java.util.Optional;
  * @param baseModelDigest the base ModelVersion's verified manifest digest, when known
  * @param output the attempt's own prefix in the output storage
  * @param trustedKeys PEM public keys the fetch step trusts for the job's namespace
- * @param trainerImage the image to run
+ * @param trainerImage the image that trains (the job's own, or the operator's default)
+ * @param fetchImage Lathe's trainer image, which runs the fetch step even for a custom trainer:
+ *     verifying inputs is Lathe's job, not the custom image's
  * @param suspended whether the Job starts suspended (spec.suspend, queued, or waiting for Kueue)
  */
 public record TrainingInputs(
@@ -24,4 +26,5 @@ public record TrainingInputs(
     StorageLocation output,
     String trustedKeys,
     String trainerImage,
+    String fetchImage,
     boolean suspended) {}

@@ -108,7 +108,7 @@ public final class TrainingJobBuilder {
     Container fetch =
         new ContainerBuilder()
             .withName(FETCH_CONTAINER)
-            .withImage(inputs.trainerImage())
+            .withImage(inputs.fetchImage())
             .withArgs("fetch")
             .withEnv(
                 env("LATHE_FETCH_PLAN", fetchPlan),

@@ -45,6 +45,7 @@ class TrainingJobBuilderTest {
         output,
         "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
         "registry.example/lathe-trainer@sha256:" + "c".repeat(64),
+        "registry.example/lathe-trainer@sha256:" + "c".repeat(64),
         suspended);
   }
 
@@ -222,5 +223,27 @@ class TrainingJobBuilderTest {
 
     assertThat(TrainingNames.job(a, 1)).hasSizeLessThanOrEqualTo(63);
     assertThat(TrainingNames.job(a, 1)).isNotEqualTo(TrainingNames.job(b, 1));
+  }
+
+  @Test
+  void customTrainerImageTrainsButLathesOwnImageFetchesAndVerifiesTheInputs() {
+    FineTuneJob ftj = job();
+    TrainingInputs defaults = inputs(ftj, false);
+    TrainingInputs custom =
+        new TrainingInputs(
+            1,
+            defaults.baseModel(),
+            true,
+            defaults.baseModelDigest(),
+            defaults.output(),
+            defaults.trustedKeys(),
+            "registry.example/torchrun@sha256:" + "d".repeat(64),
+            "registry.example/lathe-trainer@sha256:" + "c".repeat(64),
+            false);
+    PodSpec pod = TrainingJobBuilder.build(ftj, custom).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getInitContainers().get(0).getImage())
+        .startsWith("registry.example/lathe-trainer@");
+    assertThat(pod.getContainers().get(0).getImage()).startsWith("registry.example/torchrun@");
   }
 }
