@@ -79,7 +79,7 @@ spec:
     storage: {uri: pvc://datasets/copy.jsonl}
     evaluation: {fraction: 0.1}
   method: {type: lora, rank: 8, alpha: 16, targetModules: [q_proj, k_proj, v_proj, o_proj]}
-  hyperparameters: {epochs: 3, batchSize: 8, learningRate: 0.003, seed: 7, checkpointEverySteps: 10}
+  hyperparameters: {epochs: 8, batchSize: 8, learningRate: 0.003, seed: 7, checkpointEverySteps: 10}
   resources: {gpusPerNode: 1}
   trainer:
     env:

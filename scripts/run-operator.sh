@@ -55,7 +55,10 @@ if $local_plane; then
   java -cp "e2e/control-plane/target/classes:$(cat "$state/classpath")" \
     dev.lathe.controlplane.LocalControlPlaneMain "$kubeconfig" >"$state/control-plane.log" 2>&1 &
   plane_pid=$!
+  # Stops the control plane and its node's processes however this script ends (Ctrl-C, SIGTERM).
   trap 'kill "$plane_pid" 2>/dev/null; wait "$plane_pid" 2>/dev/null || true' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   for _ in $(seq 180); do
     [[ -f "$kubeconfig" ]] && break
     kill -0 "$plane_pid" 2>/dev/null || { echo "the local control plane failed; see $state/control-plane.log" >&2; tail -20 "$state/control-plane.log" >&2; exit 1; }
@@ -80,4 +83,9 @@ fi
 echo "==> starting the operator (Ctrl-C stops it); health and metrics on :${LATHE_HTTP_PORT:-8080}"
 export LATHE_LEADER_ELECTION="${LATHE_LEADER_ELECTION:-false}"
 export LATHE_LOG_FORMAT="${LATHE_LOG_FORMAT:-text}"
-java -jar operator/target/lathe-operator.jar
+# Not exec'd: the script stays to stop the local control plane when the operator ends.
+java -jar operator/target/lathe-operator.jar &
+operator_pid=$!
+trap 'kill "$operator_pid" 2>/dev/null; exit 130' INT
+trap 'kill "$operator_pid" 2>/dev/null; exit 143' TERM
+wait "$operator_pid"
