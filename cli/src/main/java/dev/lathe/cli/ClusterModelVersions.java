@@ -3,20 +3,17 @@ package dev.lathe.cli;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.artifact.storage.ArtifactStore;
+import dev.lathe.artifact.storage.S3Credentials;
 import dev.lathe.artifact.storage.S3Location;
 import dev.lathe.artifact.storage.S3Store;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * ModelVersions of one namespace as artifact locations, for {@code lathe lineage mv/NAME}: a name
@@ -81,18 +78,8 @@ final class ClusterModelVersions {
     Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
     Map<String, String> data =
         secret == null || secret.getData() == null ? Map.of() : secret.getData();
-    String access = decode(data.get("AWS_ACCESS_KEY_ID"));
-    String key = decode(data.get("AWS_SECRET_ACCESS_KEY"));
-    if (access == null || key == null) {
-      // The user may not read Secrets: fall back to their own AWS settings.
-      return DefaultCredentialsProvider.builder().build();
-    }
-    return StaticCredentialsProvider.create(AwsBasicCredentials.create(access, key));
-  }
-
-  private static String decode(String base64) {
-    return base64 == null
-        ? null
-        : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8).strip();
+    // The user may not read Secrets: fall back to their own AWS settings.
+    return S3Credentials.fromSecretData(data)
+        .orElseGet(() -> DefaultCredentialsProvider.builder().build());
   }
 }

@@ -410,7 +410,50 @@ class FineTuneJobToModelVersionIT {
         .isNull();
   }
 
+  @Test
+  @Order(7)
+  void deletingAModelVersionKeepsItsFilesUnlessItsPolicySaysDelete() throws Exception {
+    ModelVersion kept =
+        client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName("copy-a").get();
+    ModelVersion dropped =
+        client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName("copy-b").get();
+    String keptPrefix = prefixOf(kept);
+    String droppedPrefix = prefixOf(dropped);
+    assertThat(s3.store("models", "").list(keptPrefix)).contains(keptPrefix + "/model.sig");
+    assertThat(s3.store("models", "").list(droppedPrefix)).contains(droppedPrefix + "/model.sig");
+
+    client
+        .resources(ModelVersion.class)
+        .inNamespace(NAMESPACE)
+        .withName("copy-b")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"metadata\":{\"annotations\":{\"lathe.dev/artifact-deletion-policy\":\"Delete\"}}}");
+    client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName("copy-a").delete();
+    client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName("copy-b").delete();
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName("copy-a").get()
+                        == null
+                    && client
+                            .resources(ModelVersion.class)
+                            .inNamespace(NAMESPACE)
+                            .withName("copy-b")
+                            .get()
+                        == null);
+    assertThat(s3.store("models", "").list(droppedPrefix)).isEmpty();
+    assertThat(s3.store("models", "").list(keptPrefix)).contains(keptPrefix + "/model.sig");
+  }
+
   // --- helpers --------------------------------------------------------------------------------
+
+  /** The key prefix of a version's artifact in the models bucket. */
+  private static String prefixOf(ModelVersion version) {
+    return version.getSpec().getSource().getStorage().getUri().substring("s3://models/".length());
+  }
 
   /** `lathe lineage mv/NAME` through the kubeconfig: the chain from the adapter to its base. */
   private void assertLineageWalksToTheBase(String name, String datasetDigest) throws Exception {
@@ -557,31 +600,28 @@ class FineTuneJobToModelVersionIT {
   private <R extends io.fabric8.kubernetes.client.CustomResource<?, ? extends ConditionedStatus>>
       R awaitCondition(
           Class<R> type, String name, String condition, String status, Duration patience) {
-    return await()
-        .atMost(patience)
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () -> client.resources(type).inNamespace(NAMESPACE).withName(name).get(),
-            r ->
-                r != null
-                    && condition(r, condition)
-                        .map(c -> status.equals(c.getStatus()))
-                        .orElse(false));
+    return awaitUntil(type, name, condition, c -> status.equals(c.getStatus()), patience);
   }
 
   private <R extends io.fabric8.kubernetes.client.CustomResource<?, ? extends ConditionedStatus>>
       R awaitReason(
           Class<R> type, String name, String condition, String reason, Duration patience) {
+    return awaitUntil(type, name, condition, c -> reason.equals(c.getReason()), patience);
+  }
+
+  private <R extends io.fabric8.kubernetes.client.CustomResource<?, ? extends ConditionedStatus>>
+      R awaitUntil(
+          Class<R> type,
+          String name,
+          String condition,
+          java.util.function.Predicate<Condition> wanted,
+          Duration patience) {
     return await()
         .atMost(patience)
         .pollInterval(Duration.ofMillis(500))
         .until(
             () -> client.resources(type).inNamespace(NAMESPACE).withName(name).get(),
-            r ->
-                r != null
-                    && condition(r, condition)
-                        .map(c -> reason.equals(c.getReason()))
-                        .orElse(false));
+            r -> r != null && condition(r, condition).filter(wanted).isPresent());
   }
 
   private static Optional<Condition> condition(

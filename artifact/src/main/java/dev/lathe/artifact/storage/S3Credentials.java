@@ -2,8 +2,12 @@ package dev.lathe.artifact.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -42,6 +46,31 @@ public final class S3Credentials {
           AwsSessionCredentials.create(accessKey, secretKey, read(secretDirectory, SESSION_TOKEN)));
     }
     return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
+  }
+
+  /**
+   * Credentials from a Secret's data as the API returns it (base64 values), for a process that
+   * reads the Secret instead of mounting it (the operator, the CLI); empty when the Secret lacks
+   * the two keys.
+   */
+  public static Optional<AwsCredentialsProvider> fromSecretData(Map<String, String> base64Data) {
+    String access = decode(base64Data.get(ACCESS_KEY_ID));
+    String secret = decode(base64Data.get(SECRET_ACCESS_KEY));
+    if (access == null || secret == null) {
+      return Optional.empty();
+    }
+    String token = decode(base64Data.get(SESSION_TOKEN));
+    return Optional.of(
+        StaticCredentialsProvider.create(
+            token == null
+                ? AwsBasicCredentials.create(access, secret)
+                : AwsSessionCredentials.create(access, secret, token)));
+  }
+
+  private static String decode(String base64) {
+    return base64 == null
+        ? null
+        : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8).strip();
   }
 
   private static String read(Path directory, String key) {

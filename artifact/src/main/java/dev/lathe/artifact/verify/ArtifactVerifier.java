@@ -121,12 +121,7 @@ public final class ArtifactVerifier {
    */
   public Signed verifySignature(byte[] bundle, String namespace, String where) {
     TrustPolicy.TrustedKey key = trustedKey(SignedStatement.keyHint(bundle), namespace);
-    JsonNode statement;
-    try {
-      statement = SignedStatement.verify(bundle, key.key());
-    } catch (ArtifactException e) {
-      throw new VerificationException(BAD_SIGNATURE, key.keyId(), e.getMessage());
-    }
+    JsonNode statement = verifiedStatement(bundle, namespace, "");
     try {
       return new Signed(
           key, SigningKeys.algorithmOf(key.key()), ModelSigningStatement.read(statement));
@@ -138,6 +133,16 @@ public final class ArtifactVerifier {
   /** Checks a provenance bundle's signature and that it describes the signed model. */
   public Provenance verifyProvenance(byte[] bundle, Claim claim, String namespace) {
     return provenance(bundle, claim, namespace);
+  }
+
+  /** The statement inside a bundle whose signature a key trusted in the namespace made. */
+  private JsonNode verifiedStatement(byte[] bundle, String namespace, String context) {
+    TrustPolicy.TrustedKey key = trustedKey(SignedStatement.keyHint(bundle), namespace);
+    try {
+      return SignedStatement.verify(bundle, key.key());
+    } catch (ArtifactException e) {
+      throw new VerificationException(BAD_SIGNATURE, key.keyId(), context + e.getMessage());
+    }
   }
 
   private TrustPolicy.TrustedKey trustedKey(String hint, String namespace) {
@@ -194,13 +199,7 @@ public final class ArtifactVerifier {
   }
 
   private Provenance provenance(byte[] bundle, Claim claim, String namespace) {
-    TrustPolicy.TrustedKey key = trustedKey(SignedStatement.keyHint(bundle), namespace);
-    JsonNode statement;
-    try {
-      statement = SignedStatement.verify(bundle, key.key());
-    } catch (ArtifactException e) {
-      throw new VerificationException(BAD_SIGNATURE, key.keyId(), "provenance: " + e.getMessage());
-    }
+    JsonNode statement = verifiedStatement(bundle, namespace, "provenance: ");
     Provenance provenance;
     try {
       provenance = Provenance.fromStatement(statement);

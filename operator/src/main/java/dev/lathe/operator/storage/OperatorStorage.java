@@ -3,21 +3,17 @@ package dev.lathe.operator.storage;
 import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.artifact.storage.ArtifactStore;
 import dev.lathe.artifact.storage.FilesystemStore;
+import dev.lathe.artifact.storage.S3Credentials;
 import dev.lathe.artifact.storage.S3Location;
 import dev.lathe.artifact.storage.S3Store;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * Opens storage for the operator itself, which reads only small files there (statements, progress,
@@ -85,27 +81,14 @@ public class OperatorStorage {
       throw new UnreachableStorage(
           "credentials Secret " + namespace + "/" + secretName + " does not exist");
     }
-    Map<String, String> data = Optional.ofNullable(secret.getData()).orElse(Map.of());
-    String access = decode(data.get("AWS_ACCESS_KEY_ID"));
-    String key = decode(data.get("AWS_SECRET_ACCESS_KEY"));
-    if (access == null || key == null) {
-      throw new UnreachableStorage(
-          "credentials Secret "
-              + namespace
-              + "/"
-              + secretName
-              + " lacks AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY");
-    }
-    String token = decode(data.get("AWS_SESSION_TOKEN"));
-    return StaticCredentialsProvider.create(
-        token == null
-            ? AwsBasicCredentials.create(access, key)
-            : AwsSessionCredentials.create(access, key, token));
-  }
-
-  private static String decode(String base64) {
-    return base64 == null
-        ? null
-        : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8).strip();
+    return S3Credentials.fromSecretData(Optional.ofNullable(secret.getData()).orElse(Map.of()))
+        .orElseThrow(
+            () ->
+                new UnreachableStorage(
+                    "credentials Secret "
+                        + namespace
+                        + "/"
+                        + secretName
+                        + " lacks AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY"));
   }
 }
