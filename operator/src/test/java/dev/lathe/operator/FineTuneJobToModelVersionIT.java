@@ -379,7 +379,7 @@ class FineTuneJobToModelVersionIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void multiNodePodsGetTheRendezvousEnvironmentAndAFailureCarriesTheTrainersMessage() {
     FineTuneJob job = fineTuneJob("probe-mn");
     job.getSpec().getResources().setNodes(2);
@@ -411,7 +411,71 @@ class FineTuneJobToModelVersionIT {
   }
 
   @Test
-  @Order(7)
+  @Order(6)
+  void evictedTrainingPodResumesFromItsCheckpointWithoutSpendingTheBackoffBudget()
+      throws Exception {
+    FineTuneJob job = fineTuneJob("copy-evicted");
+    job.getSpec().getHyperparameters().setMaxSteps(400L);
+    job.getSpec().getHyperparameters().setCheckpointEverySteps(10);
+    job.getSpec().setBackoffLimit(0);
+    FineTuneJob created = client.resource(job).create();
+    String jobName = TrainingNames.job(created, 1);
+
+    FineTuneJob training =
+        await()
+            .atMost(TRAINING)
+            .pollInterval(Duration.ofMillis(300))
+            .until(
+                () ->
+                    client
+                        .resources(FineTuneJob.class)
+                        .inNamespace(NAMESPACE)
+                        .withName("copy-evicted")
+                        .get(),
+                j ->
+                    j.getStatus() != null
+                        && j.getStatus().getProgress() != null
+                        && j.getStatus().getProgress().getStep() >= 30);
+    assertThat(training.getStatus().getProgress().getStep()).isLessThan(400);
+    var first =
+        client
+            .pods()
+            .inNamespace(NAMESPACE)
+            .withLabel("batch.kubernetes.io/job-name", jobName)
+            .list()
+            .getItems();
+    assertThat(first).hasSize(1);
+    // What the scheduler's preemption or a node drain does: evict through the API.
+    assertThat(
+            client
+                .pods()
+                .inNamespace(NAMESPACE)
+                .withName(first.get(0).getMetadata().getName())
+                .evict())
+        .isTrue();
+
+    FineTuneJob done =
+        awaitCondition(FineTuneJob.class, "copy-evicted", "Succeeded", "True", TRAINING);
+    assertThat(done.getStatus().getModelVersion()).isEqualTo("copy-evicted");
+    String retried =
+        client
+            .pods()
+            .inNamespace(NAMESPACE)
+            .withLabel("batch.kubernetes.io/job-name", jobName)
+            .list()
+            .getItems()
+            .stream()
+            .map(p -> p.getMetadata().getName())
+            .filter(n -> !n.equals(first.get(0).getMetadata().getName()))
+            .findFirst()
+            .orElseThrow();
+    String log =
+        Files.readString(gpuNode.containerLog(NAMESPACE, retried, "trainer").orElseThrow());
+    assertThat(log).containsPattern("resuming after step [1-9][0-9]+ from");
+  }
+
+  @Test
+  @Order(8)
   void deletingAModelVersionKeepsItsFilesUnlessItsPolicySaysDelete() throws Exception {
     ModelVersion kept =
         client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName("copy-a").get();

@@ -203,6 +203,7 @@ public class TrainingLifecycle {
         keys.trustedKeysPem(namespace),
         trainerImage(job),
         settings.trainerImage(),
+        settings.progressInterval().toSeconds(),
         kueue || Boolean.TRUE.equals(job.getSpec().getSuspend()));
   }
 

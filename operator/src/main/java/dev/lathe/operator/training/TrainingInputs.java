@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param trainerImage the image that trains (the job's own, or the operator's default)
  * @param fetchImage Lathe's trainer image, which runs the fetch step even for a custom trainer:
  *     verifying inputs is Lathe's job, not the custom image's
+ * @param progressSeconds how often the trainer uploads its progress: as often as the operator reads
+ *     it
  * @param suspended whether the Job starts suspended (spec.suspend, queued, or waiting for Kueue)
  */
 public record TrainingInputs(
@@ -27,4 +29,5 @@ public record TrainingInputs(
     String trustedKeys,
     String trainerImage,
     String fetchImage,
+    long progressSeconds,
     boolean suspended) {}

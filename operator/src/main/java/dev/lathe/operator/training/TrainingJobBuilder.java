@@ -235,6 +235,7 @@ public final class TrainingJobBuilder {
     env.add(env("LATHE_TERMINATION_LOG", TERMINATION_LOG));
     env.add(env("LATHE_OUTPUT_STORAGE", output.toJson()));
     env.add(env("LATHE_INPUTS_FILE", WORK + "/lathe-inputs.json"));
+    env.add(env("LATHE_PROGRESS_INTERVAL_SECONDS", String.valueOf(inputs.progressSeconds())));
     env.add(env("HOME", "/tmp"));
     return env;
   }

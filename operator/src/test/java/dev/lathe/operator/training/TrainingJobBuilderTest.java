@@ -46,6 +46,7 @@ class TrainingJobBuilderTest {
         "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
         "registry.example/lathe-trainer@sha256:" + "c".repeat(64),
         "registry.example/lathe-trainer@sha256:" + "c".repeat(64),
+        15,
         suspended);
   }
 
@@ -132,6 +133,7 @@ class TrainingJobBuilderTest {
     assertThat(env.get("LATHE_EVAL_FRACTION").getValue()).isEqualTo("0.05");
     assertThat(env.get("LATHE_CHECKPOINT_DIR").getValue()).isEqualTo("/checkpoints");
     assertThat(env.get("LATHE_MODEL_NAME").getValue()).isEqualTo("support-bot");
+    assertThat(env.get("LATHE_PROGRESS_INTERVAL_SECONDS").getValue()).isEqualTo("15");
     JsonNode settings = JSON.readTree(env.get("LATHE_HYPERPARAMETERS").getValue());
     assertThat(settings.path("method").path("type").asText()).isEqualTo("lora");
     assertThat(settings.path("hyperparameters").path("learningRate").asDouble()).isEqualTo(2e-4);
@@ -239,6 +241,7 @@ class TrainingJobBuilderTest {
             defaults.trustedKeys(),
             "registry.example/torchrun@sha256:" + "d".repeat(64),
             "registry.example/lathe-trainer@sha256:" + "c".repeat(64),
+            15,
             false);
     PodSpec pod = TrainingJobBuilder.build(ftj, custom).getSpec().getTemplate().getSpec();
 
