@@ -191,6 +191,53 @@ class FineTuneJobToModelVersionIT {
   }
 
   @Test
+  @Order(1)
+  void importsThatAreUnsignedTamperedOrSignedByAStrangerAreNotVerifiedAndSayWhy() throws Exception {
+    Path tinyBase = TinyBaseModel.ensureDefault(new PrintStream(PrintStream.nullOutputStream()));
+    S3Store unsigned = s3.store("models", "imports/unsigned");
+    for (String file : List.of("config.json", "tokenizer.json")) {
+      unsigned.upload(tinyBase.resolve(file), file);
+    }
+    S3Store tampered = s3.store("models", "imports/tampered");
+    new ArtifactPublisher(tampered)
+        .publish(tinyBase, "tiny-base", "", ModelHasher.files(), key, Optional.empty());
+    byte[] config = tampered.read("config.json").orElseThrow();
+    config[config.length - 2] ^= 1;
+    tampered.write("config.json", config);
+    S3Store stranger = s3.store("models", "imports/stranger");
+    new ArtifactPublisher(stranger)
+        .publish(
+            tinyBase,
+            "tiny-base",
+            "",
+            ModelHasher.files(),
+            SigningKeys.generate(KeyAlgorithm.ECDSA_P256),
+            Optional.empty());
+    for (String name : List.of("unsigned", "tampered", "stranger")) {
+      client
+          .resource(
+              Serialization.unmarshal(
+                  baseModelYaml()
+                      .replace("tiny-base", "import-" + name)
+                      .replace("s3://models/import-" + name, "s3://models/imports/" + name),
+                  ModelVersion.class))
+          .serverSideApply();
+    }
+
+    Map<String, String> reasons = new HashMap<>();
+    for (String name : List.of("unsigned", "tampered", "stranger")) {
+      ModelVersion refused =
+          awaitCondition(ModelVersion.class, "import-" + name, "Verified", "False", TRAINING);
+      Condition verified = condition(refused, "Verified").orElseThrow();
+      reasons.put(name, verified.getReason() + ": " + verified.getMessage());
+      assertThat(condition(refused, "Available").map(Condition::getStatus)).contains("False");
+    }
+    assertThat(reasons.get("unsigned")).startsWith("Unsigned: no signature (model.sig)");
+    assertThat(reasons.get("tampered")).startsWith("DigestMismatch: config.json");
+    assertThat(reasons.get("stranger")).startsWith("UntrustedKey: signed by key");
+  }
+
+  @Test
   @Order(2)
   void jobTrainsOnTheGpuNodeThenASecondWaitsForQuotaAndBothPublishVerifiedModelVersions()
       throws Exception {

@@ -22,6 +22,9 @@ import java.util.TreeSet;
  */
 final class VerifyMode {
 
+  /** The exit code when the store could not be read: worth a retry, unlike a verdict. */
+  static final int STORAGE_EXIT = 3;
+
   private VerifyMode() {}
 
   static int run(Map<String, String> env, PrintStream out, PrintStream err) {
@@ -134,6 +137,8 @@ final class VerifyMode {
       String message) {
     err.println("trainer: verify: " + failure + " " + subject + ": " + message);
     terminationLog.write(VerificationReport.failure(failure, subject, message) + "\n");
-    return 1;
+    // A verdict is final, so the verification Job fails at once (exit 1); a store that could not
+    // be read says nothing about the files, so that Job retries (exit 3).
+    return VerificationReport.STORAGE.equals(failure) ? STORAGE_EXIT : 1;
   }
 }

@@ -188,7 +188,7 @@ class VerifyModeTest {
 
     int status = verify(address, null, StoreFixtures.pem(OPERATOR_KEY));
 
-    assertThat(status).isEqualTo(1);
+    assertThat(status).isEqualTo(VerifyMode.STORAGE_EXIT);
     JsonNode report = report();
     assertThat(report.path("failure").asText()).isEqualTo("STORAGE");
     assertThat(report.path("subject").asText()).isEqualTo("s3://models/team-a/v1");

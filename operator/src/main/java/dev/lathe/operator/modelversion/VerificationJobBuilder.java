@@ -71,8 +71,19 @@ public final class VerificationJobBuilder {
                 .build())
         .endMetadata()
         .withNewSpec()
-        // A storage blip deserves a retry; a tampered file fails the same way every time.
+        // A storage blip (exit 3) deserves a retry; a verdict (exit 1: tampered, unsigned,
+        // untrusted) comes out the same every time, so it fails the Job at once.
         .withBackoffLimit(2)
+        .withNewPodFailurePolicy()
+        .addNewRule()
+        .withAction("FailJob")
+        .withNewOnExitCodes()
+        .withContainerName(CONTAINER)
+        .withOperator("In")
+        .withValues(1)
+        .endOnExitCodes()
+        .endRule()
+        .endPodFailurePolicy()
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
