@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -133,6 +134,68 @@ class LatheOperatorOnMockServerTest {
                   .extracting(Condition::getObservedGeneration)
                   .isEqualTo(current.getMetadata().getGeneration());
             });
+  }
+
+  @Test
+  void restartedOperatorAdoptsTheJobItCreatedBeforeItCouldWriteTheStatus() {
+    startOperator(Duration.ofHours(1));
+    ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
+    client.resource(Fixtures.minioCredentials()).create();
+    lathe.stop();
+    lathe = null;
+    // The state a crash leaves: the FineTuneJob without status, its Job created, and the Job's
+    // pod holding the namespace's only GPU.
+    FineTuneJob created = client.resource(Fixtures.loraJob()).create();
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                .withNewMetadata()
+                .withName(dev.lathe.operator.training.TrainingNames.job(created, 1))
+                .withNamespace(NAMESPACE)
+                .withLabels(dev.lathe.operator.training.TrainingNames.labels(created, 1))
+                .addNewOwnerReference()
+                .withApiVersion(created.getApiVersion())
+                .withKind(created.getKind())
+                .withName(created.getMetadata().getName())
+                .withUid(created.getMetadata().getUid())
+                .withController(true)
+                .endOwnerReference()
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
+                .withNewMetadata()
+                .withName("gpus")
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .withNewStatus()
+                .addToHard(
+                    "requests.nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity("1"))
+                .addToUsed(
+                    "requests.nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity("1"))
+                .endStatus()
+                .build())
+        .create();
+
+    startOperator(Duration.ofHours(1));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              FineTuneJob current = current(client, created);
+              assertThat(current.getStatus().getJobName()).isEqualTo("support-bot-v3-train-1");
+              assertThat(condition(current, "Running")).isPresent();
+            });
+    assertThat(condition(current(client, created), "Queued").map(Condition::getReason))
+        .isNotEqualTo(Optional.of("QuotaExceeded"));
+    assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
   }
 
   @Test

@@ -83,14 +83,29 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     return control;
   }
 
+  /**
+   * The attempt's Job, found by its deterministic name rather than by status.jobName: an operator
+   * that crashed after creating the Job, before it could write the status, finds the Job again
+   * instead of queueing a job whose pods already hold the quota.
+   */
   private static Optional<Job> currentWorkload(FineTuneJob job, Context<FineTuneJob> context) {
-    if (job.getStatus() == null || job.getStatus().getJobName() == null) {
-      return Optional.empty();
-    }
-    String name = job.getStatus().getJobName();
-    return context.getSecondaryResources(Job.class).stream()
-        .filter(j -> name.equals(j.getMetadata().getName()))
-        .findFirst();
+    int attempt =
+        Math.max(
+            1, Optional.ofNullable(job.getStatus()).map(FineTuneJobStatus::getAttempts).orElse(0));
+    String name = TrainingNames.job(job, attempt);
+    Optional<Job> found =
+        context.getSecondaryResources(Job.class).stream()
+            .filter(j -> name.equals(j.getMetadata().getName()))
+            .findFirst();
+    found.ifPresent(
+        j -> {
+          FineTuneJobStatus status =
+              Optional.ofNullable(job.getStatus()).orElseGet(FineTuneJobStatus::new);
+          status.setAttempts(attempt);
+          status.setJobName(name);
+          job.setStatus(status);
+        });
+    return found;
   }
 
   /**

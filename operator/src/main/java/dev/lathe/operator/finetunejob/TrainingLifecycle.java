@@ -97,6 +97,19 @@ public class TrainingLifecycle {
     if (ConditionReport.isTrue(status, SUCCEEDED) || ConditionReport.isTrue(status, FAILED)) {
       return Optional.empty();
     }
+    if (existing.isEmpty() && status.getJobName() != null) {
+      // Created, but not in the informer's cache yet: ask the API server before admitting the job
+      // a second time against a quota its own pods may already hold.
+      existing =
+          Optional.ofNullable(
+              client
+                  .batch()
+                  .v1()
+                  .jobs()
+                  .inNamespace(job.getMetadata().getNamespace())
+                  .withName(status.getJobName())
+                  .get());
+    }
     if (existing.isEmpty()) {
       return admit(job, namespaceJobs);
     }
