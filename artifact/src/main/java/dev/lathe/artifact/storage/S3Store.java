@@ -48,7 +48,17 @@ public final class S3Store implements ArtifactStore, AutoCloseable {
       new java.util.concurrent.atomic.AtomicInteger();
 
   public S3Store(S3Location location, AwsCredentialsProvider credentials) {
-    this(location, credentials, MULTIPART_THRESHOLD, PART_SIZE);
+    this(location, credentials, MULTIPART_THRESHOLD, PART_SIZE, null);
+  }
+
+  /**
+   * A store whose every call, retries included, gives up after {@code callTimeout}: for a caller
+   * that only reads and writes small objects and must not wait long on a dead endpoint (the
+   * operator's reconcile threads).
+   */
+  public static S3Store withCallTimeout(
+      S3Location location, AwsCredentialsProvider credentials, java.time.Duration callTimeout) {
+    return new S3Store(location, credentials, MULTIPART_THRESHOLD, PART_SIZE, callTimeout);
   }
 
   /** With other multipart sizes; S3 takes parts of 5 MiB and up, but for the last. */
@@ -57,6 +67,15 @@ public final class S3Store implements ArtifactStore, AutoCloseable {
       AwsCredentialsProvider credentials,
       long multipartThreshold,
       long partSize) {
+    this(location, credentials, multipartThreshold, partSize, null);
+  }
+
+  private S3Store(
+      S3Location location,
+      AwsCredentialsProvider credentials,
+      long multipartThreshold,
+      long partSize,
+      java.time.Duration callTimeout) {
     this.location = location;
     this.multipartThreshold = multipartThreshold;
     this.partSize = partSize;
@@ -70,9 +89,13 @@ public final class S3Store implements ArtifactStore, AutoCloseable {
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .overrideConfiguration(
-                c ->
-                    c.retryStrategy(RetryMode.STANDARD)
-                        .retryStrategy(b -> b.maxAttempts(MAX_ATTEMPTS)));
+                c -> {
+                  c.retryStrategy(RetryMode.STANDARD)
+                      .retryStrategy(b -> b.maxAttempts(MAX_ATTEMPTS));
+                  if (callTimeout != null) {
+                    c.apiCallTimeout(callTimeout);
+                  }
+                });
     location.endpoint().ifPresent(builder::endpointOverride);
     this.s3 = builder.build();
   }

@@ -77,4 +77,30 @@ class StoreAddressTest {
       assertThat(store.read("x.bin")).isEmpty();
     }
   }
+
+  @Test
+  void storeWithACallTimeoutGivesUpOnAnEndpointThatNeverAnswers() throws Exception {
+    // Accepts connections and never answers: without a call timeout the SDK would wait out its
+    // socket timeout on every one of its retries.
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
+      S3Store store =
+          S3Store.withCallTimeout(
+              S3Location.parse(
+                  "s3://bucket/p",
+                  java.util.Optional.of(
+                      java.net.URI.create("http://127.0.0.1:" + silent.getLocalPort())),
+                  null,
+                  true),
+              LoopbackS3.credentials(),
+              java.time.Duration.ofSeconds(1));
+      try {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.read("x"))
+            .isInstanceOf(java.io.IOException.class)
+            .hasRootCauseInstanceOf(
+                software.amazon.awssdk.core.exception.ApiCallTimeoutException.class);
+      } finally {
+        store.close();
+      }
+    }
+  }
 }

@@ -30,6 +30,8 @@ public class OperatorStorage {
     }
   }
 
+  static final java.time.Duration CALL_TIMEOUT = java.time.Duration.ofSeconds(10);
+
   private final KubernetesClient client;
   private final Optional<Path> volumeRoot;
 
@@ -48,7 +50,10 @@ public class OperatorStorage {
               Optional.ofNullable(location.getEndpoint()).map(URI::create),
               location.getRegion(),
               Boolean.TRUE.equals(location.getPathStyle()));
-      return new S3Store(s3, credentials(namespace, location.getCredentialsSecret()));
+      // The operator reads and writes only small files, on reconcile threads: a dead endpoint
+      // must cost seconds, not the SDK's full retry schedule.
+      return S3Store.withCallTimeout(
+          s3, credentials(namespace, location.getCredentialsSecret()), CALL_TIMEOUT);
     }
     PodStorage.ClaimPath claim = PodStorage.ClaimPath.parse(uri);
     Path root =
