@@ -19,6 +19,20 @@ command -v java >/dev/null && command -v mvn >/dev/null || {
   exit 1
 }
 
+# Stops the operator, then the local control plane and its node's processes, however this script
+# ends (Ctrl-C, SIGTERM, an error); a second signal during the clean-up does not cut it short.
+operator_pid=""
+plane_pid=""
+cleanup() {
+  trap '' INT TERM
+  [[ -n "$operator_pid" ]] && kill "$operator_pid" 2>/dev/null && wait "$operator_pid" 2>/dev/null
+  [[ -n "$plane_pid" ]] && kill "$plane_pid" 2>/dev/null && wait "$plane_pid" 2>/dev/null
+  return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 local_plane=false
 demo=true
 for arg in "$@"; do
@@ -55,10 +69,7 @@ if $local_plane; then
   java -cp "e2e/control-plane/target/classes:$(cat "$state/classpath")" \
     dev.lathe.controlplane.LocalControlPlaneMain "$kubeconfig" >"$state/control-plane.log" 2>&1 &
   plane_pid=$!
-  # Stops the control plane and its node's processes however this script ends (Ctrl-C, SIGTERM).
-  trap 'kill "$plane_pid" 2>/dev/null; wait "$plane_pid" 2>/dev/null || true' EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
+
   for _ in $(seq 180); do
     [[ -f "$kubeconfig" ]] && break
     kill -0 "$plane_pid" 2>/dev/null || { echo "the local control plane failed; see $state/control-plane.log" >&2; tail -20 "$state/control-plane.log" >&2; exit 1; }
@@ -86,6 +97,4 @@ export LATHE_LOG_FORMAT="${LATHE_LOG_FORMAT:-text}"
 # Not exec'd: the script stays to stop the local control plane when the operator ends.
 java -jar operator/target/lathe-operator.jar &
 operator_pid=$!
-trap 'kill "$operator_pid" 2>/dev/null; exit 130' INT
-trap 'kill "$operator_pid" 2>/dev/null; exit 143' TERM
 wait "$operator_pid"

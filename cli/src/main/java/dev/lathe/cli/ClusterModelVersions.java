@@ -27,10 +27,17 @@ final class ClusterModelVersions {
 
   private final KubernetesClient client;
   private final String namespace;
+  private final Optional<java.nio.file.Path> volumeRoot;
 
-  ClusterModelVersions(KubernetesClient client, String namespace) {
+  /**
+   * @param volumeRoot where this machine sees the cluster's claims, as ROOT/NAMESPACE/CLAIM (the
+   *     local cluster's kubelet directory); without it pvc:// artifacts cannot be read here
+   */
+  ClusterModelVersions(
+      KubernetesClient client, String namespace, Optional<java.nio.file.Path> volumeRoot) {
     this.client = client;
     this.namespace = namespace;
+    this.volumeRoot = volumeRoot;
   }
 
   static boolean names(String location) {
@@ -57,8 +64,21 @@ final class ClusterModelVersions {
         .map(v -> v.getSpec().getSource().getStorage())
         .filter(s -> s.getUri().replaceAll("/+$", "").equals(uri.replaceAll("/+$", "")))
         .findFirst()
-        .filter(s -> s.getUri().startsWith("s3://"))
-        .map(this::s3);
+        .flatMap(this::store);
+  }
+
+  private Optional<ArtifactStore> store(StorageLocation location) {
+    if (location.getUri().startsWith("s3://")) {
+      return Optional.of(s3(location));
+    }
+    URI claim = URI.create(location.getUri());
+    if (!"pvc".equals(claim.getScheme()) || volumeRoot.isEmpty()) {
+      return Optional.empty();
+    }
+    String path = claim.getPath() == null ? "" : claim.getPath().replaceAll("^/+", "");
+    return Optional.of(
+        new dev.lathe.artifact.storage.FilesystemStore(
+            volumeRoot.get().resolve(namespace).resolve(claim.getHost()).resolve(path)));
   }
 
   private ArtifactStore s3(StorageLocation location) {

@@ -37,6 +37,11 @@ public final class LatheCommand {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    CommandLine commandLine = commandLine();
+    int code = commandLine.execute(args);
+    // System.exit does not flush picocli's writers: output printed without a newline would be lost.
+    commandLine.getOut().flush();
+    commandLine.getErr().flush();
+    System.exit(code);
   }
 }

@@ -54,6 +54,13 @@ final class LineageCommand implements Callable<Integer> {
       description = "The kubeconfig for mv/NAME (default: $KUBECONFIG or ~/.kube/config).")
   java.nio.file.Path kubeconfig;
 
+  @Option(
+      names = "--volume-root",
+      description =
+          "Where this machine sees the cluster's PersistentVolumeClaims, as ROOT/NAMESPACE/CLAIM,"
+              + " for pvc:// artifacts (the local cluster's: ~/.cache/lathe/local/kubelet/volumes).")
+  java.nio.file.Path volumeRoot;
+
   /** Set when the chain starts at mv/NAME: resolves cluster-known artifacts along the way. */
   private ClusterModelVersions cluster;
 
@@ -87,7 +94,7 @@ final class LineageCommand implements Callable<Integer> {
               ? trust.namespace
               : Optional.ofNullable(config.getNamespace()).orElse("default");
       trust.namespace = namespace;
-      cluster = new ClusterModelVersions(client, namespace);
+      cluster = new ClusterModelVersions(client, namespace, Optional.ofNullable(volumeRoot));
       start = cluster.uriOf(location);
     }
     List<Node> chain;
@@ -222,8 +229,10 @@ final class LineageCommand implements Callable<Integer> {
                                 .append(d.name())
                                 .append(' ')
                                 .append(d.uri())
-                                .append(" sha256:")
-                                .append(d.sha256())
+                                .append(
+                                    d.sha256().isEmpty()
+                                        ? " (not pinned by digest)"
+                                        : " sha256:" + d.sha256())
                                 .append('\n'));
               },
               () -> out.append(detail).append("base model (no provenance)\n"));

@@ -178,4 +178,31 @@ class LatheCommandTest {
         .contains("names base model sha256:" + "ab".repeat(32))
         .contains("which holds another model");
   }
+
+  @Test
+  void theCommandAsAProcessPrintsEverythingBeforeItExits() throws Exception {
+    Path key = dir.resolve("key.pem");
+    Path pub = dir.resolve("key.pub");
+    lathe("keys", "generate", "--private-key", key.toString(), "--public-key", pub.toString());
+    Path model = model("m", "weights");
+    lathe("sign", model.toString(), "--key", key.toString());
+
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LatheCommand.class.getName(),
+                "lineage",
+                model.toString(),
+                "-k",
+                pub.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes());
+
+    assertThat(process.waitFor()).as(output).isZero();
+    // The tree ends without a newline of its own: it must still reach the terminal.
+    assertThat(output).contains(model.toUri().toString().replaceAll("/$", ""));
+  }
 }
