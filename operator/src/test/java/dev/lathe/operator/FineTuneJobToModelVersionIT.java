@@ -235,6 +235,15 @@ class FineTuneJobToModelVersionIT {
     assertThat(reasons.get("unsigned")).startsWith("Unsigned: no signature (model.sig)");
     assertThat(reasons.get("tampered")).startsWith("DigestMismatch: config.json");
     assertThat(reasons.get("stranger")).startsWith("UntrustedKey: signed by key");
+
+    // Unsigned is not final: once the files are signed the same ModelVersion verifies.
+    Path signedCopy = Files.createTempDirectory("signed-import");
+    for (String file : List.of("config.json", "tokenizer.json")) {
+      Files.copy(tinyBase.resolve(file), signedCopy.resolve(file));
+    }
+    new ArtifactPublisher(unsigned)
+        .publish(signedCopy, "tiny-base", "", ModelHasher.files(), key, Optional.empty());
+    awaitCondition(ModelVersion.class, "import-unsigned", "Verified", "True", TRAINING);
   }
 
   @Test

@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Verifies a ModelVersion in two halves. The operator checks what is cheap — the signature over the
@@ -47,7 +48,7 @@ public class ModelVersionVerification {
    * Refusals that another object can lift without a spec change — a signature uploaded later, a key
    * added to the trust policy — and so are looked at again; a digest mismatch is final.
    */
-  static final java.util.Set<String> RECHECKED = java.util.Set.of("Unsigned", "UntrustedKey");
+  static final Set<String> RECHECKED = Set.of("Unsigned", "UntrustedKey");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -80,6 +81,7 @@ public class ModelVersionVerification {
     boolean settled =
         StatusConditions.find(status.getConditions(), VERIFIED)
             .filter(c -> !Condition.UNKNOWN.equals(c.getStatus()))
+            .filter(c -> Condition.TRUE.equals(c.getStatus()) || !RECHECKED.contains(c.getReason()))
             .filter(
                 c -> c.getObservedGeneration() != null && c.getObservedGeneration() == generation)
             .isPresent();
