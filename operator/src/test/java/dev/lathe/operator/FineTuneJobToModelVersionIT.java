@@ -88,9 +88,16 @@ class FineTuneJobToModelVersionIT {
   void startClusterStorageAndOperator() throws Exception {
     s3 = new LoopbackS3();
     for (String ns : List.of(NAMESPACE, OPERATOR_NAMESPACE)) {
+      // The restricted Pod Security Standard, enforced: every pod Lathe makes must pass it.
       client
           .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(ns)
+                  .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                  .endMetadata()
+                  .build())
           .serverSideApply();
     }
     client
@@ -566,6 +573,43 @@ class FineTuneJobToModelVersionIT {
                         == null);
     assertThat(s3.store("models", "").list(droppedPrefix)).isEmpty();
     assertThat(s3.store("models", "").list(keptPrefix)).contains(keptPrefix + "/model.sig");
+  }
+
+  @Test
+  @Order(9)
+  void workloadTheApiServerRefusesIsReportedAndCreatedOnceThePolicyAllowsIt() {
+    client
+        .resource(
+            new ResourceQuotaBuilder()
+                .withNewMetadata()
+                .withName("no-jobs")
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .withNewSpec()
+                .addToHard("count/jobs.batch", new Quantity("0"))
+                .endSpec()
+                .build())
+        .serverSideApply();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client.resourceQuotas().inNamespace(NAMESPACE).withName("no-jobs").get().getStatus()
+                    != null);
+    client.resource(fineTuneJob("copy-refused")).create();
+
+    FineTuneJob refused =
+        awaitReason(
+            FineTuneJob.class,
+            "copy-refused",
+            "Running",
+            "WorkloadRejected",
+            Duration.ofSeconds(60));
+    assertThat(condition(refused, "Running").map(Condition::getMessage).orElse(""))
+        .contains("exceeded quota: no-jobs");
+
+    client.resourceQuotas().inNamespace(NAMESPACE).withName("no-jobs").delete();
+    awaitReason(FineTuneJob.class, "copy-refused", "Queued", "Admitted", Duration.ofSeconds(60));
   }
 
   // --- helpers --------------------------------------------------------------------------------

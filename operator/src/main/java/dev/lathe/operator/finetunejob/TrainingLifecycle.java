@@ -30,6 +30,7 @@ import dev.lathe.operator.training.TrainingObservation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
@@ -145,7 +146,26 @@ public class TrainingLifecycle {
     }
     int attempt = Math.max(1, Optional.ofNullable(status.getAttempts()).orElse(0));
     TrainingInputs inputs = inputs(job, attempt, kueue);
-    createWorkload(job, inputs);
+    try {
+      createWorkload(job, inputs);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() < 400 || e.getCode() >= 500) {
+        throw e;
+      }
+      // Refused by the API server (admission policy, RBAC, an invalid value): say so where the
+      // user looks, and try again later, since policies change without the spec changing.
+      set(
+          job,
+          RUNNING,
+          Condition.FALSE,
+          "WorkloadRejected",
+          "the API server refused the training workload: "
+              + Optional.ofNullable(e.getStatus())
+                  .map(st -> st.getMessage())
+                  .orElse(e.getMessage()),
+          EventRecorder.WARNING);
+      return Optional.of(recheck);
+    }
     status.setAttempts(attempt);
     status.setJobName(TrainingNames.job(job, attempt));
     if (kueue) {
