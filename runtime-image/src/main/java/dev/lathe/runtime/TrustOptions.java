@@ -15,12 +15,24 @@ final class TrustOptions {
   Path trustedKeys;
 
   @Option(
+      names = "--trusted-keys",
+      defaultValue = "${env:LATHE_TRUSTED_KEYS}",
+      description =
+          "Trusted PEM public keys, concatenated, as the operator hands them to pods (env"
+              + " LATHE_TRUSTED_KEYS); when set, used instead of --trusted-keys-dir.")
+  String trustedKeysPem;
+
+  @Option(
       names = "--namespace",
       defaultValue = "${env:LATHE_NAMESPACE}",
       description = "Namespace the trust policy is applied for (env LATHE_NAMESPACE).")
   String namespace;
 
   LocalModelVerifier verifier() {
-    return new LocalModelVerifier(TrustedKeys.fromDirectory(trustedKeys), namespace);
+    return new LocalModelVerifier(
+        trustedKeysPem != null && !trustedKeysPem.isBlank()
+            ? TrustedKeys.fromBundle(trustedKeysPem)
+            : TrustedKeys.fromDirectory(trustedKeys),
+        namespace);
   }
 }

@@ -47,4 +47,15 @@ public final class TrustedKeys {
     }
     return policy;
   }
+
+  /** The trust policy from PEM public keys concatenated in one text (LATHE_TRUSTED_KEYS). */
+  public static TrustPolicy fromBundle(String pems) {
+    TrustPolicy policy = new TrustPolicy();
+    try {
+      dev.lathe.artifact.signing.PublicKeyBundle.parse(pems).forEach(policy::trust);
+    } catch (dev.lathe.artifact.ArtifactException e) {
+      throw new IllegalArgumentException("LATHE_TRUSTED_KEYS " + e.getMessage(), e);
+    }
+    return policy;
+  }
 }
