@@ -41,19 +41,7 @@ record FetchPlan(
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static FetchPlan fromEnvironment(Map<String, String> env) {
-    String json = env.get(TrainerContract.FETCH_PLAN);
-    if (json == null || json.isBlank()) {
-      throw new TrainerContract.ContractException(TrainerContract.FETCH_PLAN + " is not set");
-    }
-    JsonNode plan;
-    try {
-      plan = JSON.readTree(json);
-    } catch (IOException e) {
-      throw invalid("is not JSON: " + e.getMessage());
-    }
-    if (plan == null || !plan.isObject()) {
-      throw invalid("is not a JSON object");
-    }
+    JsonNode plan = PlanVariable.read(env, TrainerContract.FETCH_PLAN);
     JsonNode base = object(plan, "baseModel");
     boolean verify = base.path("verify").asBoolean(false);
     String namespace = plan.path("namespace").asText("");

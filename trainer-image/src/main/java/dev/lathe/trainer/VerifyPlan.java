@@ -17,19 +17,7 @@ record VerifyPlan(String namespace, StoreAddress address, Optional<String> expec
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static VerifyPlan fromEnvironment(Map<String, String> env) {
-    String json = env.get(TrainerContract.VERIFY_PLAN);
-    if (json == null || json.isBlank()) {
-      throw new TrainerContract.ContractException(TrainerContract.VERIFY_PLAN + " is not set");
-    }
-    JsonNode plan;
-    try {
-      plan = JSON.readTree(json);
-    } catch (IOException e) {
-      throw invalid("is not JSON: " + e.getMessage());
-    }
-    if (plan == null || !plan.isObject()) {
-      throw invalid("is not a JSON object");
-    }
+    JsonNode plan = PlanVariable.read(env, TrainerContract.VERIFY_PLAN);
     String namespace = plan.path("namespace").asText("");
     if (namespace.isEmpty()) {
       throw invalid("has no namespace");
