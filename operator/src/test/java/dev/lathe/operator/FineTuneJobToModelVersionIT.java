@@ -341,6 +341,8 @@ class FineTuneJobToModelVersionIT {
     FineTuneJob done = awaitCondition(FineTuneJob.class, "copy-a", "Succeeded", "True", TRAINING);
     assertThat(done.getStatus().getModelVersion()).isEqualTo("copy-a");
     assertThat(done.getStatus().getProgress().getPercentComplete()).isEqualTo(100);
+    assertThat(done.getStatus().getProgress().getStep()).isEqualTo(4L);
+    assertThat(done.getStatus().getProgress().getLoss()).isNotNull();
     ModelVersion published =
         awaitCondition(ModelVersion.class, "copy-a", "Verified", "True", TRAINING);
     assertThat(published.getMetadata().getOwnerReferences()).isNullOrEmpty();

@@ -393,8 +393,16 @@ public class TrainingLifecycle {
               finished);
       status.setModelVersion(published.modelVersion());
       status.setCompletionTime(finished.toString());
+      // The trainer's last report, not the last one read while it ran: the final loss.
+      progress.forget(job.getMetadata().getUid());
       TrainingProgress done =
-          Optional.ofNullable(status.getProgress()).orElseGet(TrainingProgress::new);
+          progress
+              .read(
+                  job.getMetadata().getUid(),
+                  job.getMetadata().getNamespace(),
+                  attemptLocation(job, status.getAttempts()))
+              .or(() -> Optional.ofNullable(status.getProgress()))
+              .orElseGet(TrainingProgress::new);
       if (done.getTotalSteps() != null) {
         done.setStep(done.getTotalSteps());
       }
