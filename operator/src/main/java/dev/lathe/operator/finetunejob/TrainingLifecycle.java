@@ -27,6 +27,8 @@ import dev.lathe.operator.training.TrainingInputs;
 import dev.lathe.operator.training.TrainingJobBuilder;
 import dev.lathe.operator.training.TrainingNames;
 import dev.lathe.operator.training.TrainingObservation;
+import dev.lathe.operator.workloads.JobConditions;
+import dev.lathe.operator.workloads.ObjectCreation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -255,20 +257,9 @@ public class TrainingLifecycle {
     }
     int nodes = Optional.ofNullable(job.getSpec().getResources()).map(r -> r.getNodes()).orElse(1);
     if (nodes > 1) {
-      createIfAbsent(RendezvousServiceBuilder.build(job, inputs.attempt()));
+      ObjectCreation.createIfAbsent(client, RendezvousServiceBuilder.build(job, inputs.attempt()));
     }
-    createIfAbsent(TrainingJobBuilder.build(job, inputs));
-  }
-
-  /** Creates an object unless it exists: a restarted operator repeats creations safely. */
-  private void createIfAbsent(io.fabric8.kubernetes.api.model.HasMetadata object) {
-    try {
-      client.resource(object).create();
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-    }
+    ObjectCreation.createIfAbsent(client, TrainingJobBuilder.build(job, inputs));
   }
 
   // --- while the workload exists ---------------------------------------------------------------
@@ -359,7 +350,7 @@ public class TrainingLifecycle {
   private void syncSuspension(FineTuneJob job, Job batch, boolean kueue) {
     boolean wanted = Boolean.TRUE.equals(job.getSpec().getSuspend());
     boolean actual = Boolean.TRUE.equals(batch.getSpec().getSuspend());
-    if (kueue || wanted == actual || isFinished(batch)) {
+    if (kueue || wanted == actual || JobConditions.isFinished(batch)) {
       return;
     }
     client
@@ -457,16 +448,6 @@ public class TrainingLifecycle {
       status.setCompletionTime(
           Instant.now(clock).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     }
-  }
-
-  private static boolean isFinished(Job batch) {
-    return batch.getStatus() != null
-        && batch.getStatus().getConditions() != null
-        && batch.getStatus().getConditions().stream()
-            .anyMatch(
-                c ->
-                    ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
-                        && "True".equals(c.getStatus()));
   }
 
   /** The attempt's prefix in the output storage (the job's own, or the operator's default). */

@@ -23,10 +23,11 @@ import dev.lathe.operator.status.ConditionReport;
 import dev.lathe.operator.status.EventRecorder;
 import dev.lathe.operator.status.StatusConditions;
 import dev.lathe.operator.storage.OperatorStorage;
+import dev.lathe.operator.workloads.JobConditions;
+import dev.lathe.operator.workloads.ObjectCreation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
@@ -141,7 +142,7 @@ public class ModelVersionVerification {
               + " is trusted; a Job checks every file's digest");
     }
     Job job = verifyJob.get();
-    if (condition(job, "Complete")) {
+    if (JobConditions.isTrue(job, "Complete")) {
       Optional<JsonNode> answer = terminationMessage(job);
       String digest = answer.map(a -> a.path("manifestDigest").asText()).orElse("");
       if (!digest.equals(signed.manifestDigest())) {
@@ -181,7 +182,7 @@ public class ModelVersionVerification {
           null);
       return Optional.empty();
     }
-    if (condition(job, "Failed")) {
+    if (JobConditions.isTrue(job, "Failed")) {
       Optional<JsonNode> answer = terminationMessage(job);
       String failure = answer.map(a -> a.path("failure").asText("")).orElse("");
       String message =
@@ -257,13 +258,7 @@ public class ModelVersionVerification {
             settings.trainerImage(),
             keys.trustedKeysPem(version.getMetadata().getNamespace()),
             digest);
-    try {
-      client.resource(job).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-    }
+    ObjectCreation.createIfAbsent(client, job);
   }
 
   private Optional<JsonNode> terminationMessage(Job job) {
@@ -339,13 +334,6 @@ public class ModelVersionVerification {
       }
     }
     return out.toString();
-  }
-
-  private static boolean condition(Job job, String type) {
-    return job.getStatus() != null
-        && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream()
-            .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static long generation(ModelVersion version) {

@@ -7,7 +7,8 @@ import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.operator.names.BoundedNames;
 import dev.lathe.operator.storage.PodStorage;
 import dev.lathe.operator.training.TrainingNames;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import dev.lathe.operator.workloads.ControllerReference;
+import dev.lathe.operator.workloads.RestrictedSecurity;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -60,15 +61,7 @@ public final class VerificationJobBuilder {
         .withName(name(version))
         .withNamespace(version.getMetadata().getNamespace())
         .withLabels(labels)
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(version.getApiVersion())
-                .withKind(version.getKind())
-                .withName(version.getMetadata().getName())
-                .withUid(version.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(true)
-                .build())
+        .withOwnerReferences(ControllerReference.to(version))
         .endMetadata()
         .withNewSpec()
         // A storage blip (exit 3) deserves a retry; a verdict (exit 1: tampered, unsigned,
@@ -113,13 +106,7 @@ public final class VerificationJobBuilder {
         .withValue("/tmp")
         .endEnv()
         .withVolumeMounts(mounts)
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .endSecurityContext()
+        .withSecurityContext(RestrictedSecurity.container())
         .endContainer()
         .withVolumes(storage.volumes())
         .addNewVolume()
@@ -127,13 +114,7 @@ public final class VerificationJobBuilder {
         .withNewEmptyDir()
         .endEmptyDir()
         .endVolume()
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(65532L)
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .endSecurityContext()
+        .withSecurityContext(RestrictedSecurity.pod())
         .endSpec()
         .endTemplate()
         .endSpec()

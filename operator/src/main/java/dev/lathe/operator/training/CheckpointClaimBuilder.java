@@ -1,6 +1,7 @@
 package dev.lathe.operator.training;
 
 import dev.lathe.api.v1alpha1.FineTuneJob;
+import dev.lathe.operator.workloads.ControllerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -23,7 +24,7 @@ public final class CheckpointClaimBuilder {
         .withName(TrainingNames.checkpointClaim(ftj))
         .withNamespace(ftj.getMetadata().getNamespace())
         .withLabels(TrainingNames.labels(ftj, 0))
-        .withOwnerReferences(TrainingJobBuilder.ownerReference(ftj))
+        .withOwnerReferences(ControllerReference.to(ftj))
         .endMetadata()
         .withNewSpec()
         // Pods of a multi-node job sit on different nodes and all write their shard's state.

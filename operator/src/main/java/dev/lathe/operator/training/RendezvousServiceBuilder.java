@@ -1,6 +1,7 @@
 package dev.lathe.operator.training;
 
 import dev.lathe.api.v1alpha1.FineTuneJob;
+import dev.lathe.operator.workloads.ControllerReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 
@@ -20,7 +21,7 @@ public final class RendezvousServiceBuilder {
         .withName(TrainingNames.service(ftj, attempt))
         .withNamespace(ftj.getMetadata().getNamespace())
         .withLabels(TrainingNames.labels(ftj, attempt))
-        .withOwnerReferences(TrainingJobBuilder.ownerReference(ftj))
+        .withOwnerReferences(ControllerReference.to(ftj))
         .endMetadata()
         .withNewSpec()
         .withClusterIP("None")

@@ -9,18 +9,16 @@ import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.api.v1alpha1.TrainingResources;
 import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.operator.storage.PodStorage;
+import dev.lathe.operator.workloads.ControllerReference;
+import dev.lathe.operator.workloads.RestrictedSecurity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -55,9 +53,6 @@ public final class TrainingJobBuilder {
   public static final String WORK = "/work";
   public static final String CHECKPOINTS = "/checkpoints";
   public static final String TERMINATION_LOG = "/dev/termination-log";
-
-  /** A uid no image needs to know: runAsNonRoot needs a numeric one to check. */
-  static final long RUN_AS_USER = 65532;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -117,7 +112,7 @@ public final class TrainingJobBuilder {
                 env("HOME", "/tmp"))
             .withVolumeMounts(fetchMounts)
             .withResources(computeResources(resources, 0))
-            .withSecurityContext(restricted())
+            .withSecurityContext(RestrictedSecurity.container())
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .build();
 
@@ -136,7 +131,7 @@ public final class TrainingJobBuilder {
             .withEnv(trainerEnv)
             .withVolumeMounts(trainerMounts)
             .withResources(computeResources(resources, gpus))
-            .withSecurityContext(restricted())
+            .withSecurityContext(RestrictedSecurity.container())
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .build();
 
@@ -146,7 +141,7 @@ public final class TrainingJobBuilder {
             .withName(name)
             .withNamespace(ftj.getMetadata().getNamespace())
             .withLabels(labels)
-            .withOwnerReferences(ownerReference(ftj))
+            .withOwnerReferences(ControllerReference.to(ftj))
             .endMetadata()
             .withNewSpec()
             .withSuspend(inputs.suspended())
@@ -177,14 +172,10 @@ public final class TrainingJobBuilder {
             .withEnableServiceLinks(false)
             .withAutomountServiceAccountToken(false)
             .withSecurityContext(
-                new PodSecurityContextBuilder()
-                    .withRunAsNonRoot(true)
-                    .withRunAsUser(RUN_AS_USER)
-                    .withRunAsGroup(RUN_AS_USER)
-                    .withFsGroup(RUN_AS_USER)
-                    .withNewSeccompProfile()
-                    .withType("RuntimeDefault")
-                    .endSeccompProfile()
+                // Group and fsGroup too: the checkpoint claim must be writable by that user.
+                new PodSecurityContextBuilder(RestrictedSecurity.pod())
+                    .withRunAsGroup(RestrictedSecurity.RUN_AS_USER)
+                    .withFsGroup(RestrictedSecurity.RUN_AS_USER)
                     .build())
             .withTolerations(gpus > 0 ? List.of(gpuToleration()) : List.of())
             .withNodeSelector(
@@ -366,17 +357,6 @@ public final class TrainingJobBuilder {
         .build();
   }
 
-  /** The restricted Pod Security Standard, so training pods run in locked-down namespaces. */
-  private static SecurityContext restricted() {
-    return new SecurityContextBuilder()
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .build();
-  }
-
   private static EnvVar userEnv(EnvVariable variable) {
     EnvVarBuilder builder = new EnvVarBuilder().withName(variable.getName());
     if (variable.getValueFrom() == null) {
@@ -401,17 +381,6 @@ public final class TrainingJobBuilder {
           .endValueFrom();
     }
     return builder.build();
-  }
-
-  static OwnerReference ownerReference(FineTuneJob ftj) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(ftj.getApiVersion())
-        .withKind(ftj.getKind())
-        .withName(ftj.getMetadata().getName())
-        .withUid(ftj.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .build();
   }
 
   private static EnvVar env(String name, String value) {

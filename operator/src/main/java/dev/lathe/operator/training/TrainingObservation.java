@@ -1,5 +1,6 @@
 package dev.lathe.operator.training;
 
+import dev.lathe.operator.workloads.JobConditions;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -36,11 +37,11 @@ public record TrainingObservation(State state, String message, int activePods) {
 
   public static TrainingObservation of(Job job, List<Pod> pods) {
     var status = job.getStatus();
-    if (condition(job, "Complete")) {
+    if (JobConditions.isTrue(job, "Complete")) {
       return new TrainingObservation(State.SUCCEEDED, "training finished", 0);
     }
-    if (condition(job, "Failed")) {
-      JobCondition failed = find(job, "Failed").orElseThrow();
+    if (JobConditions.isTrue(job, "Failed")) {
+      JobCondition failed = JobConditions.find(job, "Failed").orElseThrow();
       String why =
           Optional.ofNullable(failed.getMessage()).orElse(failed.getReason())
               + lastTermination(pods).map(m -> ": " + m).orElse("");
@@ -107,18 +108,5 @@ public record TrainingObservation(State state, String message, int activePods) {
     List<ContainerStatus> list =
         init ? pod.getStatus().getInitContainerStatuses() : pod.getStatus().getContainerStatuses();
     return list == null ? Stream.empty() : list.stream();
-  }
-
-  private static boolean condition(Job job, String type) {
-    return find(job, type).map(c -> "True".equals(c.getStatus())).orElse(false);
-  }
-
-  private static Optional<JobCondition> find(Job job, String type) {
-    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
-      return Optional.empty();
-    }
-    return job.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
-        .findFirst();
   }
 }
