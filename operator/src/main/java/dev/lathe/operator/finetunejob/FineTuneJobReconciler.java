@@ -7,10 +7,10 @@ import dev.lathe.operator.metrics.FineTuneJobMetrics;
 import dev.lathe.operator.references.ModelVersionReferences;
 import dev.lathe.operator.status.Acceptance;
 import dev.lathe.operator.status.AcceptanceReport;
+import dev.lathe.operator.status.StatusPatch;
 import dev.lathe.operator.training.TrainingNames;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -37,8 +37,6 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
 
   public static final String NAME = "finetunejob";
 
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
-
   private final FineTuneJobAcceptance acceptance;
   private final AcceptanceReport report;
   private final TrainingLifecycle lifecycle;
@@ -57,8 +55,8 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
 
   @Override
   public UpdateControl<FineTuneJob> reconcile(FineTuneJob job, Context<FineTuneJob> context) {
-    String before =
-        JSON.asJson(Optional.ofNullable(job.getStatus()).orElseGet(FineTuneJobStatus::new));
+    StatusPatch patch =
+        StatusPatch.before(Optional.ofNullable(job.getStatus()).orElseGet(FineTuneJobStatus::new));
 
     Optional<Job> workload = currentWorkload(job, context);
     Acceptance verdict = acceptance.decide(job);
@@ -75,12 +73,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
       next = Optional.of(report.recheck());
     }
 
-    UpdateControl<FineTuneJob> control =
-        before.equals(JSON.asJson(job.getStatus()))
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(job);
-    next.ifPresent(control::rescheduleAfter);
-    return control;
+    return patch.control(job, next);
   }
 
   /**

@@ -6,9 +6,9 @@ import dev.lathe.operator.references.ModelVersionReferences;
 import dev.lathe.operator.status.Acceptance;
 import dev.lathe.operator.status.AcceptanceReport;
 import dev.lathe.operator.status.EventRecorder;
+import dev.lathe.operator.status.StatusPatch;
 import dev.lathe.operator.training.TrainingNames;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -33,8 +33,6 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner
 
   public static final String NAME = "modelversion";
 
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
-
   private final ModelVersionAcceptance acceptance;
   private final AcceptanceReport report;
   private final ModelVersionVerification verification;
@@ -57,8 +55,9 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner
   @Override
   public UpdateControl<ModelVersion> reconcile(
       ModelVersion version, Context<ModelVersion> context) {
-    String before =
-        JSON.asJson(Optional.ofNullable(version.getStatus()).orElseGet(ModelVersionStatus::new));
+    StatusPatch patch =
+        StatusPatch.before(
+            Optional.ofNullable(version.getStatus()).orElseGet(ModelVersionStatus::new));
     Acceptance verdict = acceptance.decide(version);
     report.apply(version, verdict, ModelVersionStatus::new);
     Optional<Duration> next =
@@ -71,12 +70,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner
               .findFirst();
       next = verification.advance(version, job);
     }
-    UpdateControl<ModelVersion> control =
-        before.equals(JSON.asJson(version.getStatus()))
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(version);
-    next.ifPresent(control::rescheduleAfter);
-    return control;
+    return patch.control(version, next);
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.lathe.operator.status;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.ConditionedStatus;
 import io.fabric8.kubernetes.client.CustomResource;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,8 +18,6 @@ import java.util.function.Supplier;
 public class AcceptanceReport {
 
   public static final String ACCEPTED = "Accepted";
-
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private final EventRecorder events;
   private final Clock clock;
@@ -38,16 +35,11 @@ public class AcceptanceReport {
 
   public <S extends ConditionedStatus, R extends CustomResource<?, S>> UpdateControl<R> report(
       R resource, Acceptance acceptance, Supplier<S> newStatus) {
-    String before = JSON.asJson(Optional.ofNullable(resource.getStatus()).orElseGet(newStatus));
-    S status = apply(resource, acceptance, newStatus);
-    UpdateControl<R> control =
-        before.equals(JSON.asJson(status))
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(resource);
-    if (acceptance.waitsOnOtherObjects()) {
-      control.rescheduleAfter(recheck);
-    }
-    return control;
+    StatusPatch patch =
+        StatusPatch.before(Optional.ofNullable(resource.getStatus()).orElseGet(newStatus));
+    apply(resource, acceptance, newStatus);
+    return patch.control(
+        resource, acceptance.waitsOnOtherObjects() ? Optional.of(recheck) : Optional.empty());
   }
 
   /**
