@@ -169,7 +169,7 @@ public final class BatchScheduler implements AutoCloseable {
 
   /**
    * Takes {@code first} (when not null) and whatever waits, up to the batch's free room, into one
-   * prompt batch; cancelled ones finish at once.
+   * prompt batch; cancelled ones finish at once, and empty prompts fail.
    */
   private void startPrefill(Generation first) {
     List<Generation> joining = new ArrayList<>();
@@ -186,6 +186,9 @@ public final class BatchScheduler implements AutoCloseable {
       }
       if (next.cancelled()) {
         next.finish("cancelled");
+      } else if (next.prompt().length == 0) {
+        // Nothing to continue from; as padding it would get another row's context.
+        next.fail("the prompt has no tokens");
       } else {
         joining.add(next);
       }

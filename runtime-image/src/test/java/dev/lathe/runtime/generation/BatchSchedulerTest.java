@@ -1,6 +1,7 @@
 package dev.lathe.runtime.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lathe.engine.generation.GreedyDecoder;
 import dev.lathe.engine.model.LlamaModel;
@@ -214,6 +215,27 @@ class BatchSchedulerTest {
       assertThat(during).isGreaterThanOrEqualTo(promptTokens / 2 - 2);
       assertThat(joining.done.get(30, TimeUnit.SECONDS).text()).isEqualTo(alone(longPrompt, 4));
       assertThat(running.done.get(60, TimeUnit.SECONDS).completionTokens()).isEqualTo(110);
+    }
+  }
+
+  @Test
+  void anEmptyPromptFailsSayingSoWhileAPromptArrivingWithItRunsOn() throws Exception {
+    try (BatchScheduler scheduler = new BatchScheduler(base, 4, 4)) {
+      Collector empty = new Collector();
+      Collector other = new Collector();
+      scheduler.submit(
+          new Generation(
+              new int[0],
+              SamplingParameters.greedy(4),
+              Optional.empty(),
+              base.tokenizer(),
+              base.config().maxPositionEmbeddings(),
+              empty));
+      scheduler.submit(generation("The book of", SamplingParameters.greedy(4), other));
+
+      assertThatThrownBy(() -> empty.done.get(30, TimeUnit.SECONDS))
+          .hasMessageContaining("the prompt has no tokens");
+      assertThat(other.done.get(30, TimeUnit.SECONDS).text()).isEqualTo(alone("The book of", 4));
     }
   }
 }
