@@ -1,6 +1,7 @@
 package dev.lathe.runtime;
 
 import dev.lathe.artifact.ArtifactException;
+import dev.lathe.artifact.storage.StoragePaths;
 import dev.lathe.artifact.verify.VerificationException;
 import dev.lathe.runtime.verify.FetchAndVerify;
 import dev.lathe.runtime.verify.StoreLocations;
@@ -28,7 +29,9 @@ final class FetchAndVerifyCommand implements Callable<Integer> {
       names = "--model-uri",
       defaultValue = "${env:LATHE_MODEL_URI}",
       required = true,
-      description = "s3://BUCKET/PREFIX, file:///PATH or a directory (env LATHE_MODEL_URI).")
+      description =
+          "s3://BUCKET/PREFIX, pvc://CLAIM/PATH, file:///PATH or a directory (env"
+              + " LATHE_MODEL_URI).")
   String modelUri;
 
   @Option(
@@ -57,6 +60,14 @@ final class FetchAndVerifyCommand implements Callable<Integer> {
   @Option(names = "--s3-credentials-dir", defaultValue = "${env:LATHE_S3_CREDENTIALS_DIR}")
   Path credentialsDir;
 
+  @Option(
+      names = "--claims-root",
+      defaultValue = "${env:LATHE_CLAIMS_ROOT:-/mnt/lathe/volumes}",
+      description =
+          "Where PersistentVolumeClaims are mounted, one directory per claim, for pvc:// URIs"
+              + " (env LATHE_CLAIMS_ROOT).")
+  Path claimsRoot;
+
   @Mixin TrustOptions trust;
 
   @Override
@@ -65,7 +76,7 @@ final class FetchAndVerifyCommand implements Callable<Integer> {
       FetchAndVerify.Result result =
           new FetchAndVerify(
                   new StoreLocations(
-                      Optional.ofNullable(endpoint), region, pathStyle, credentialsDir),
+                      Optional.ofNullable(endpoint), region, pathStyle, credentialsDir, claimsRoot),
                   trust.verifier(),
                   System.out)
               .run(modelUri, adapters == null ? Map.of() : adapters, modelsDir);
@@ -82,6 +93,12 @@ final class FetchAndVerifyCommand implements Callable<Integer> {
     } catch (VerificationException e) {
       String message =
           "verification failed (" + e.failure() + ", " + e.subject() + "): " + e.getMessage();
+      System.err.println(message);
+      TerminationLog.write(message);
+      return ExitCodes.VERIFICATION_FAILED;
+    } catch (StoragePaths.UnsafeStoragePath e) {
+      // A location that could reach outside its claim is refused for good, like a verdict.
+      String message = "fetch-and-verify refused: " + e.getMessage();
       System.err.println(message);
       TerminationLog.write(message);
       return ExitCodes.VERIFICATION_FAILED;
