@@ -10,10 +10,14 @@ import dev.lathe.runtime.model.AdapterRegistry;
 import dev.lathe.runtime.model.ServedAdapter;
 import dev.lathe.runtime.model.ServedBase;
 import dev.lathe.runtime.verify.LocalModelVerifier;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -21,7 +25,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -43,7 +49,18 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long BODY_LIMIT = 8L << 20;
+
+  /** The largest request body read; a larger one is refused with 413. */
+  public static final long BODY_LIMIT = 8L << 20;
+
+  /**
+   * Threads parsing, validating and tokenising request bodies: at least two, so one slow body does
+   * not hold every other request, and not more than the cores the decoder shares.
+   */
+  private static final int WORKER_THREADS =
+      Math.max(2, Runtime.getRuntime().availableProcessors() / 2);
+
+  private static final int WORK_WAITING_PER_THREAD = 32;
 
   private final ServerSettings settings;
   private final LocalModelVerifier verifier;
@@ -60,6 +77,9 @@ public final class InferenceServer implements AutoCloseable {
   private volatile BatchScheduler scheduler;
   private volatile AdapterDirectory adapterDirectory;
   private volatile ChoicesResponder responder;
+  private volatile PromptEncoder encoder;
+  private final RequestWork work =
+      new RequestWork(vertx, WORKER_THREADS, WORKER_THREADS * WORK_WAITING_PER_THREAD);
   private HttpServer http;
 
   public InferenceServer(ServerSettings settings, LocalModelVerifier verifier, PrintStream log) {
@@ -74,6 +94,7 @@ public final class InferenceServer implements AutoCloseable {
   public int listen() {
     Router router = Router.router(vertx);
     router.route().handler(this::record);
+    router.route().failureHandler(this::failed);
     router
         .get("/healthz")
         .handler(ctx -> json(ctx, 200, JSON.createObjectNode().put("status", "ok")));
@@ -85,30 +106,20 @@ public final class InferenceServer implements AutoCloseable {
                 ctx.response()
                     .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(metrics.scrape()));
-    router.route("/v1/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+    // Before the body is read: a body that is not JSON is refused unread. No file uploads: a
+    // multipart body would otherwise be written to disk.
+    router.post().handler(this::requireJson);
+    router.post().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.get("/v1/models").handler(ctx -> guarded(ctx, this::listModels));
     router.get("/v1/models/:model").handler(ctx -> guarded(ctx, this::retrieveModel));
     router.post("/v1/completions").handler(ctx -> guarded(ctx, this::completions));
     router.post("/v1/chat/completions").handler(ctx -> guarded(ctx, this::chatCompletions));
-    router
-        .route("/v1/*")
-        .handler(
-            ctx ->
-                error(
-                    ctx,
-                    new ApiError(
-                        404,
-                        "invalid_request_error",
-                        "Unknown request URL: "
-                            + ctx.request().method()
-                            + " "
-                            + ctx.request().path(),
-                        null,
-                        "unknown_url")));
+    router.route().last().handler(this::unmatched);
     try {
       http =
           vertx
               .createHttpServer(new HttpServerOptions().setHost(settings.host()))
+              .invalidRequestHandler(this::invalidRequest)
               .requestHandler(router)
               .listen(settings.port())
               .toCompletionStage()
@@ -136,6 +147,7 @@ public final class InferenceServer implements AutoCloseable {
       ServedBase loaded = loader.get();
       BatchScheduler batches =
           new BatchScheduler(loaded, settings.maxBatch(), settings.queueCapacity());
+      encoder = PromptEncoder.of(loaded);
       base = loaded;
       scheduler = batches;
       responder = new ChoicesResponder(batches, metrics);
@@ -206,6 +218,7 @@ public final class InferenceServer implements AutoCloseable {
       if (http != null) {
         http.close().toCompletionStage().toCompletableFuture().get();
       }
+      work.close();
       vertx.close().toCompletionStage().toCompletableFuture().get();
     } catch (ExecutionException e) {
       log.println("closing the server: " + e.getCause().getMessage());
@@ -226,7 +239,7 @@ public final class InferenceServer implements AutoCloseable {
   private void record(RoutingContext ctx) {
     RequestRecord record = new RequestRecord(ctx.request().method().name(), ctx.request().path());
     ctx.put(RequestRecord.class.getName(), record);
-    boolean generation = ctx.request().path().endsWith("completions");
+    boolean generation = Endpoints.takesJsonBody(ctx.request().path());
     if (generation) {
       inFlight.incrementAndGet();
     }
@@ -235,13 +248,109 @@ public final class InferenceServer implements AutoCloseable {
           if (generation) {
             inFlight.decrementAndGet();
           }
-          if (record.status == 0) {
+          if (!ctx.response().ended()) {
+            // The connection closed before the response ended: the client left.
+            record.clientClosed();
+            metrics.completed(record);
+          } else if (record.status == 0) {
             record.status(ctx.response().getStatusCode());
           }
           accessLog.log(record);
           metrics.request(record);
         });
     ctx.next();
+  }
+
+  /** Only application/json bodies, checked before a byte of the body is read (415 otherwise). */
+  private void requireJson(RoutingContext ctx) {
+    if (!Endpoints.takesJsonBody(ctx.request().path())) {
+      ctx.next();
+      return;
+    }
+    String contentType = ctx.request().getHeader("Content-Type");
+    String mediaType =
+        contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (mediaType.equals("application/json")) {
+      ctx.next();
+    } else {
+      error(ctx, ApiError.unsupportedMediaType(contentType));
+    }
+  }
+
+  /** No route took the request: 405 for a known path with another method, 404 otherwise. */
+  private void unmatched(RoutingContext ctx) {
+    String method = ctx.request().method().name();
+    String path = ctx.request().path();
+    String allowed = Endpoints.allowedMethods(path);
+    if (allowed == null) {
+      error(ctx, ApiError.unknownUrl(method, path));
+    } else {
+      ctx.response().putHeader("Allow", allowed);
+      error(ctx, ApiError.methodNotAllowed(method, path, allowed));
+    }
+  }
+
+  /**
+   * A request HTTP itself could not read (a request line or headers over the limits, a malformed
+   * head): answered in OpenAI's shape too, then the connection closes.
+   */
+  private void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status =
+        cause instanceof TooLongHttpLineException
+            ? 414
+            : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    ApiError error =
+        new ApiError(
+            status,
+            "invalid_request_error",
+            status == 414
+                ? "The request line is too long."
+                : status == 431
+                    ? "The request headers are too large."
+                    : "The request is not valid HTTP.",
+            null,
+            "invalid_http_request");
+    RequestRecord record = new RequestRecord("-", "-");
+    record.status(status);
+    accessLog.log(record);
+    metrics.request(record);
+    request
+        .response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close")
+        .end(error.body());
+  }
+
+  /** Failures from Vert.x's own handlers (the body limit above all), in OpenAI's shape. */
+  private void failed(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    ApiError error;
+    if (failure instanceof ApiError api) {
+      error = api;
+    } else if (ctx.statusCode() == 413) {
+      error = ApiError.bodyTooLarge(BODY_LIMIT);
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      error =
+          new ApiError(
+              ctx.statusCode(),
+              "invalid_request_error",
+              failure == null ? "the request was refused" : failure.getMessage(),
+              null,
+              null);
+    } else {
+      String message = failure == null ? "internal error" : failure.toString();
+      log.println(
+          "request failed: "
+              + ctx.request().method()
+              + " "
+              + ctx.request().path()
+              + ": "
+              + message);
+      error = ApiError.internal(message);
+    }
+    error(ctx, error);
   }
 
   private static RequestRecord recordOf(RoutingContext ctx) {
@@ -317,19 +426,61 @@ public final class InferenceServer implements AutoCloseable {
     return card;
   }
 
+  /** What a worker made of a request body, for the event loop to run. */
+  private record Prepared(RequestParameters parameters, List<int[]> prompts) {}
+
   private void completions(RoutingContext ctx) {
-    JsonNode body = body(ctx);
-    RequestParameters parameters = RequestParameters.read(body, "max_tokens");
-    List<int[]> prompts = Prompts.completion(body, base);
-    generate(ctx, ChoicesResponder.Kind.COMPLETION, parameters, prompts);
+    Buffer body = bodyOf(ctx);
+    prepareThenGenerate(
+        ctx,
+        ChoicesResponder.Kind.COMPLETION,
+        () -> {
+          JsonNode json = parse(body);
+          RequestFields.check(json, RequestFields.Endpoint.COMPLETIONS);
+          RequestParameters parameters = RequestParameters.read(json, "max_tokens");
+          requireFit(Prompts.completionCount(json), parameters.n());
+          return new Prepared(parameters, Prompts.completion(json, encoder));
+        });
   }
 
   private void chatCompletions(RoutingContext ctx) {
-    JsonNode body = body(ctx);
-    RequestParameters parameters =
-        RequestParameters.read(body, "max_completion_tokens", "max_tokens");
-    List<int[]> prompts = List.of(Prompts.chat(body, base));
-    generate(ctx, ChoicesResponder.Kind.CHAT, parameters, prompts);
+    Buffer body = bodyOf(ctx);
+    prepareThenGenerate(
+        ctx,
+        ChoicesResponder.Kind.CHAT,
+        () -> {
+          JsonNode json = parse(body);
+          RequestFields.check(json, RequestFields.Endpoint.CHAT);
+          RequestParameters parameters =
+              RequestParameters.read(json, "max_completion_tokens", "max_tokens");
+          requireFit(1, parameters.n());
+          return new Prepared(
+              parameters, List.of(Prompts.chat(json, base.chatTemplate(), base.name(), encoder)));
+        });
+  }
+
+  /** Refuses, before any prompt is tokenised, a request with more choices than ever fit. */
+  private void requireFit(int prompts, int n) {
+    if ((long) prompts * n > scheduler.capacity()) {
+      throw ChoicesResponder.neverFits(prompts, n, scheduler.capacity());
+    }
+  }
+
+  /**
+   * Parsing and tokenising grow with the body, so they run on the worker pool; the event loop picks
+   * the result up and starts the generations.
+   */
+  private void prepareThenGenerate(
+      RoutingContext ctx, ChoicesResponder.Kind kind, Callable<Prepared> preparation) {
+    work.submit(preparation)
+        .onSuccess(
+            prepared -> {
+              if (ctx.response().closed()) {
+                return;
+              }
+              generate(ctx, kind, prepared.parameters(), prepared.prompts());
+            })
+        .onFailure(e -> error(ctx, asApiError(e)));
   }
 
   private void generate(
@@ -338,7 +489,6 @@ public final class InferenceServer implements AutoCloseable {
       RequestParameters parameters,
       List<int[]> prompts) {
     RequestRecord record = recordOf(ctx);
-    record.endpoint = kind == ChoicesResponder.Kind.CHAT ? "chat_completions" : "completions";
     resolve(parameters.model())
         .onSuccess(
             adapter -> {
@@ -383,12 +533,16 @@ public final class InferenceServer implements AutoCloseable {
     return e instanceof ApiError api ? api : ApiError.internal(e.getMessage());
   }
 
-  private static JsonNode body(RoutingContext ctx) {
+  private static Buffer bodyOf(RoutingContext ctx) {
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
       throw ApiError.invalid(null, "the request body must be a JSON object");
     }
+    return ctx.body().buffer();
+  }
+
+  private static JsonNode parse(Buffer body) {
     try {
-      JsonNode node = JSON.readTree(ctx.body().buffer().getBytes());
+      JsonNode node = JSON.readTree(body.getBytes());
       if (node == null || !node.isObject()) {
         throw ApiError.invalid(null, "the request body must be a JSON object");
       }
@@ -408,6 +562,9 @@ public final class InferenceServer implements AutoCloseable {
       return;
     }
     recordOf(ctx).status(error.status());
+    if (error.retryAfterSeconds() != null) {
+      ctx.response().putHeader("Retry-After", Integer.toString(error.retryAfterSeconds()));
+    }
     ctx.response()
         .setStatusCode(error.status())
         .putHeader("Content-Type", "application/json")
