@@ -124,6 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private void loadTest(int port) throws Exception {
+    System.out.println("load test against http://127.0.0.1:" + port);
     new LoadTest("http://127.0.0.1:" + port, "bench")
         .run(
             new LoadTest.Plan(
