@@ -10,22 +10,17 @@ import dev.lathe.runtime.model.AdapterRegistry;
 import dev.lathe.runtime.model.ServedAdapter;
 import dev.lathe.runtime.model.ServedBase;
 import dev.lathe.runtime.verify.LocalModelVerifier;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -77,7 +72,8 @@ public final class InferenceServer implements AutoCloseable {
   private volatile BatchScheduler scheduler;
   private volatile AdapterDirectory adapterDirectory;
   private volatile ChoicesResponder responder;
-  private volatile PromptEncoder encoder;
+  private volatile GenerationRequestReader reader;
+  private final HttpRefusals refusals;
   private final RequestWork work =
       new RequestWork(vertx, WORKER_THREADS, WORKER_THREADS * WORK_WAITING_PER_THREAD);
   private HttpServer http;
@@ -87,6 +83,7 @@ public final class InferenceServer implements AutoCloseable {
     this.verifier = verifier;
     this.log = log;
     this.accessLog = new AccessLog(log);
+    this.refusals = new HttpRefusals(accessLog, metrics, log, BODY_LIMIT);
     metrics.bind(() -> scheduler, adapters);
   }
 
@@ -94,7 +91,7 @@ public final class InferenceServer implements AutoCloseable {
   public int listen() {
     Router router = Router.router(vertx);
     router.route().handler(this::record);
-    router.route().failureHandler(this::failed);
+    router.route().failureHandler(refusals::failed);
     router
         .get("/healthz")
         .handler(ctx -> json(ctx, 200, JSON.createObjectNode().put("status", "ok")));
@@ -108,18 +105,18 @@ public final class InferenceServer implements AutoCloseable {
                     .end(metrics.scrape()));
     // Before the body is read: a body that is not JSON is refused unread. No file uploads: a
     // multipart body would otherwise be written to disk.
-    router.post().handler(this::requireJson);
+    router.post().handler(HttpRefusals::requireJson);
     router.post().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.get("/v1/models").handler(ctx -> guarded(ctx, this::listModels));
     router.get("/v1/models/:model").handler(ctx -> guarded(ctx, this::retrieveModel));
     router.post("/v1/completions").handler(ctx -> guarded(ctx, this::completions));
     router.post("/v1/chat/completions").handler(ctx -> guarded(ctx, this::chatCompletions));
-    router.route().last().handler(this::unmatched);
+    router.route().last().handler(HttpRefusals::unmatched);
     try {
       http =
           vertx
               .createHttpServer(new HttpServerOptions().setHost(settings.host()))
-              .invalidRequestHandler(this::invalidRequest)
+              .invalidRequestHandler(refusals::invalidRequest)
               .requestHandler(router)
               .listen(settings.port())
               .toCompletionStage()
@@ -147,7 +144,7 @@ public final class InferenceServer implements AutoCloseable {
       ServedBase loaded = loader.get();
       BatchScheduler batches =
           new BatchScheduler(loaded, settings.maxBatch(), settings.queueCapacity());
-      encoder = PromptEncoder.of(loaded);
+      reader = new GenerationRequestReader(loaded, PromptEncoder.of(loaded), batches.capacity());
       base = loaded;
       scheduler = batches;
       responder = new ChoicesResponder(batches, metrics);
@@ -261,102 +258,6 @@ public final class InferenceServer implements AutoCloseable {
     ctx.next();
   }
 
-  /** Only application/json bodies, checked before a byte of the body is read (415 otherwise). */
-  private void requireJson(RoutingContext ctx) {
-    if (!Endpoints.takesJsonBody(ctx.request().path())) {
-      ctx.next();
-      return;
-    }
-    String contentType = ctx.request().getHeader("Content-Type");
-    String mediaType =
-        contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-    if (mediaType.equals("application/json")) {
-      ctx.next();
-    } else {
-      error(ctx, ApiError.unsupportedMediaType(contentType));
-    }
-  }
-
-  /** No route took the request: 405 for a known path with another method, 404 otherwise. */
-  private void unmatched(RoutingContext ctx) {
-    String method = ctx.request().method().name();
-    String path = ctx.request().path();
-    String allowed = Endpoints.allowedMethods(path);
-    if (allowed == null) {
-      error(ctx, ApiError.unknownUrl(method, path));
-    } else {
-      ctx.response().putHeader("Allow", allowed);
-      error(ctx, ApiError.methodNotAllowed(method, path, allowed));
-    }
-  }
-
-  /**
-   * A request HTTP itself could not read (a request line or headers over the limits, a malformed
-   * head): answered in OpenAI's shape too, then the connection closes.
-   */
-  private void invalidRequest(HttpServerRequest request) {
-    Throwable cause = request.decoderResult().cause();
-    int status =
-        cause instanceof TooLongHttpLineException
-            ? 414
-            : cause instanceof TooLongHttpHeaderException ? 431 : 400;
-    ApiError error =
-        new ApiError(
-            status,
-            "invalid_request_error",
-            status == 414
-                ? "The request line is too long."
-                : status == 431
-                    ? "The request headers are too large."
-                    : "The request is not valid HTTP.",
-            null,
-            "invalid_http_request");
-    RequestRecord record = new RequestRecord("-", "-");
-    record.status(status);
-    accessLog.log(record);
-    metrics.request(record);
-    request
-        .response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Connection", "close")
-        .end(error.body());
-  }
-
-  /** Failures from Vert.x's own handlers (the body limit above all), in OpenAI's shape. */
-  private void failed(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
-    ApiError error;
-    if (failure instanceof ApiError api) {
-      error = api;
-    } else if (ctx.statusCode() == 413) {
-      error = ApiError.bodyTooLarge(BODY_LIMIT);
-    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      error =
-          new ApiError(
-              ctx.statusCode(),
-              "invalid_request_error",
-              failure == null ? "the request was refused" : failure.getMessage(),
-              null,
-              null);
-    } else {
-      String message = failure == null ? "internal error" : failure.toString();
-      log.println(
-          "request failed: "
-              + ctx.request().method()
-              + " "
-              + ctx.request().path()
-              + ": "
-              + message);
-      error = ApiError.internal(message);
-    }
-    error(ctx, error);
-  }
-
-  private static RequestRecord recordOf(RoutingContext ctx) {
-    return ctx.get(RequestRecord.class.getName());
-  }
-
   private void readiness(RoutingContext ctx) {
     ObjectNode body = JSON.createObjectNode().put("status", state.name().toLowerCase());
     if (state == State.FAILED) {
@@ -380,9 +281,10 @@ public final class InferenceServer implements AutoCloseable {
         case READY -> handler.handle(ctx);
       }
     } catch (ApiError e) {
-      error(ctx, e);
+      HttpRefusals.send(ctx, e);
     } catch (RuntimeException e) {
-      error(ctx, ApiError.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
+      HttpRefusals.send(
+          ctx, ApiError.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
   }
 
@@ -408,7 +310,7 @@ public final class InferenceServer implements AutoCloseable {
     resolve(name)
         .onSuccess(
             adapter -> json(ctx, 200, modelCard(name, adapter.isPresent() ? base.name() : null)))
-        .onFailure(e -> error(ctx, asApiError(e)));
+        .onFailure(e -> HttpRefusals.send(ctx, asApiError(e)));
   }
 
   private ObjectNode modelCard(String id, String parent) {
@@ -426,44 +328,16 @@ public final class InferenceServer implements AutoCloseable {
     return card;
   }
 
-  /** What a worker made of a request body, for the event loop to run. */
-  private record Prepared(RequestParameters parameters, List<int[]> prompts) {}
-
   private void completions(RoutingContext ctx) {
     Buffer body = bodyOf(ctx);
-    prepareThenGenerate(
-        ctx,
-        ChoicesResponder.Kind.COMPLETION,
-        () -> {
-          JsonNode json = parse(body);
-          RequestFields.check(json, RequestFields.Endpoint.COMPLETIONS);
-          RequestParameters parameters = RequestParameters.read(json, "max_tokens");
-          requireFit(Prompts.completionCount(json), parameters.n());
-          return new Prepared(parameters, Prompts.completion(json, encoder));
-        });
+    GenerationRequestReader requests = reader;
+    prepareThenGenerate(ctx, ChoicesResponder.Kind.COMPLETION, () -> requests.completion(body));
   }
 
   private void chatCompletions(RoutingContext ctx) {
     Buffer body = bodyOf(ctx);
-    prepareThenGenerate(
-        ctx,
-        ChoicesResponder.Kind.CHAT,
-        () -> {
-          JsonNode json = parse(body);
-          RequestFields.check(json, RequestFields.Endpoint.CHAT);
-          RequestParameters parameters =
-              RequestParameters.read(json, "max_completion_tokens", "max_tokens");
-          requireFit(1, parameters.n());
-          return new Prepared(
-              parameters, List.of(Prompts.chat(json, base.chatTemplate(), base.name(), encoder)));
-        });
-  }
-
-  /** Refuses, before any prompt is tokenised, a request with more choices than ever fit. */
-  private void requireFit(int prompts, int n) {
-    if ((long) prompts * n > scheduler.capacity()) {
-      throw ChoicesResponder.neverFits(prompts, n, scheduler.capacity());
-    }
+    GenerationRequestReader requests = reader;
+    prepareThenGenerate(ctx, ChoicesResponder.Kind.CHAT, () -> requests.chat(body));
   }
 
   /**
@@ -471,7 +345,9 @@ public final class InferenceServer implements AutoCloseable {
    * the result up and starts the generations.
    */
   private void prepareThenGenerate(
-      RoutingContext ctx, ChoicesResponder.Kind kind, Callable<Prepared> preparation) {
+      RoutingContext ctx,
+      ChoicesResponder.Kind kind,
+      Callable<GenerationRequestReader.Prepared> preparation) {
     work.submit(preparation)
         .onSuccess(
             prepared -> {
@@ -480,7 +356,7 @@ public final class InferenceServer implements AutoCloseable {
               }
               generate(ctx, kind, prepared.parameters(), prepared.prompts());
             })
-        .onFailure(e -> error(ctx, asApiError(e)));
+        .onFailure(e -> HttpRefusals.send(ctx, asApiError(e)));
   }
 
   private void generate(
@@ -488,7 +364,7 @@ public final class InferenceServer implements AutoCloseable {
       ChoicesResponder.Kind kind,
       RequestParameters parameters,
       List<int[]> prompts) {
-    RequestRecord record = recordOf(ctx);
+    RequestRecord record = RequestRecord.of(ctx);
     resolve(parameters.model())
         .onSuccess(
             adapter -> {
@@ -496,12 +372,12 @@ public final class InferenceServer implements AutoCloseable {
               try {
                 responder.respond(ctx, kind, parameters, prompts, base, adapter, record);
               } catch (ApiError e) {
-                error(ctx, e);
+                HttpRefusals.send(ctx, e);
               } catch (RuntimeException e) {
-                error(ctx, ApiError.internal(e.getMessage()));
+                HttpRefusals.send(ctx, ApiError.internal(e.getMessage()));
               }
             })
-        .onFailure(e -> error(ctx, asApiError(e)));
+        .onFailure(e -> HttpRefusals.send(ctx, asApiError(e)));
   }
 
   /**
@@ -540,39 +416,8 @@ public final class InferenceServer implements AutoCloseable {
     return ctx.body().buffer();
   }
 
-  private static JsonNode parse(Buffer body) {
-    try {
-      JsonNode node = JSON.readTree(body.getBytes());
-      if (node == null || !node.isObject()) {
-        throw ApiError.invalid(null, "the request body must be a JSON object");
-      }
-      return node;
-    } catch (IOException e) {
-      throw ApiError.invalid(
-          null,
-          "the request body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-    }
-  }
-
-  private static void error(RoutingContext ctx, ApiError error) {
-    if (ctx.response().ended() || ctx.response().headWritten()) {
-      if (!ctx.response().ended()) {
-        ctx.response().end();
-      }
-      return;
-    }
-    recordOf(ctx).status(error.status());
-    if (error.retryAfterSeconds() != null) {
-      ctx.response().putHeader("Retry-After", Integer.toString(error.retryAfterSeconds()));
-    }
-    ctx.response()
-        .setStatusCode(error.status())
-        .putHeader("Content-Type", "application/json")
-        .end(error.body());
-  }
-
   private static void json(RoutingContext ctx, int status, JsonNode body) {
-    recordOf(ctx).status(status);
+    RequestRecord.of(ctx).status(status);
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")

@@ -1,5 +1,7 @@
 package dev.lathe.runtime.server;
 
+import io.vertx.ext.web.RoutingContext;
+
 /**
  * What the access log and the metrics need to know about one request; never its prompt or its
  * completion. Touched only on the request's event loop.
@@ -27,6 +29,11 @@ final class RequestRecord {
     this.method = method;
     this.path = path;
     this.endpoint = Endpoints.label(path);
+  }
+
+  /** The record the first route put on the request. */
+  static RequestRecord of(RoutingContext ctx) {
+    return ctx.get(RequestRecord.class.getName());
   }
 
   void status(int status) {
