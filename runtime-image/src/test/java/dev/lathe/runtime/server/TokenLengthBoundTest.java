@@ -3,6 +3,8 @@ package dev.lathe.runtime.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lathe.engine.tinybase.TinyBaseModel;
+import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
 
 class TokenLengthBoundTest {
@@ -36,6 +38,14 @@ class TokenLengthBoundTest {
             "null",
             false);
     assertThat(TokenLengthBound.of(JSON.readTree(tokenizer))).hasValue(15);
+  }
+
+  @Test
+  void theTinyBaseModelsByteLevelTokenizerHasABoundSoLongPromptsAreNeverTokenised() {
+    var dir = TinyBaseModel.ensureDefault(new PrintStream(PrintStream.nullOutputStream()));
+    var bound = TokenLengthBound.of(dir.resolve("tokenizer.json"));
+    assertThat(bound).isPresent();
+    assertThat(bound.getAsInt()).isBetween(2, 64);
   }
 
   @Test
