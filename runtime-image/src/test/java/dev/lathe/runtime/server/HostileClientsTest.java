@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
 class HostileClientsTest {
 
   /**
-   * Generous on purpose: a functional check that health is not blocked for seconds (it was, for 27
-   * s, when prompts were tokenised on the event loop); the 100 ms figure is measured and printed,
-   * not asserted, as speed belongs in the benchmark.
+   * Generous on purpose, for a shared and loaded machine: a functional check that health is not
+   * held up by the bodies (with prompts tokenised on the event loop it waited 37 s here); the
+   * median and slowest probe are printed, not asserted, as speed belongs in the benchmark.
    */
-  private static final Duration NOT_BLOCKED = Duration.ofSeconds(2);
+  private static final Duration NOT_BLOCKED = Duration.ofSeconds(3);
 
   private static final String ENDLESS =
       "{\"model\":\"tiny\",\"prompt\":\"Question:\",\"max_tokens\":250,\"ignore_eos\":true,"
