@@ -164,7 +164,15 @@ final class ServeCommand implements Callable<Integer> {
     if (listSync != null) {
       // Before the base loads: the server reports ready only with every listed adapter that
       // verifies in place, so a restarted or newly scaled pod starts with the full list.
-      startAdapterList(listSync, server);
+      try {
+        startAdapterList(listSync, server);
+      } catch (RuntimeException e) {
+        String message = "the adapter list cannot be served: " + e.getMessage();
+        System.err.println("serve failed: " + message);
+        TerminationLog.write(message);
+        server.close();
+        return ExitCodes.FAILED;
+      }
     }
     try {
       server.load(
