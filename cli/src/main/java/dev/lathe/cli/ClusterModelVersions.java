@@ -3,6 +3,7 @@ package dev.lathe.cli;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.artifact.storage.ArtifactStore;
+import dev.lathe.artifact.storage.ClaimUri;
 import dev.lathe.artifact.storage.S3Credentials;
 import dev.lathe.artifact.storage.S3Location;
 import dev.lathe.artifact.storage.S3Store;
@@ -71,14 +72,12 @@ final class ClusterModelVersions {
     if (location.getUri().startsWith("s3://")) {
       return Optional.of(s3(location));
     }
-    URI claim = URI.create(location.getUri());
-    if (!"pvc".equals(claim.getScheme()) || volumeRoot.isEmpty()) {
+    if (!ClaimUri.is(location.getUri()) || volumeRoot.isEmpty()) {
       return Optional.empty();
     }
-    String path = claim.getPath() == null ? "" : claim.getPath().replaceAll("^/+", "");
-    return Optional.of(
-        new dev.lathe.artifact.storage.FilesystemStore(
-            volumeRoot.get().resolve(namespace).resolve(claim.getHost()).resolve(path)));
+    // The same confinement as the operator's: inside this namespace's claim, no climbing, no link.
+    ClaimUri claim = ClaimUri.parse(location.getUri());
+    return Optional.of(claim.openUnder(volumeRoot.get().resolve(namespace).resolve(claim.claim())));
   }
 
   private ArtifactStore s3(StorageLocation location) {

@@ -71,6 +71,23 @@ class LatheCommandTest {
   }
 
   @Test
+  void aTruncatedSignatureIsAVerdictThatExitsOneNamingModelSig() throws Exception {
+    Path key = dir.resolve("key.pem");
+    Path pub = dir.resolve("key.pub");
+    lathe("keys", "generate", "--private-key", key.toString(), "--public-key", pub.toString());
+    Path model = model("m", "weights");
+    lathe("sign", model.toString(), "--key", key.toString());
+    byte[] signature = Files.readAllBytes(model.resolve("model.sig"));
+    Files.write(
+        model.resolve("model.sig"), java.util.Arrays.copyOf(signature, signature.length / 2));
+
+    Run truncated = lathe("verify", model.toString(), "-k", pub.toString());
+
+    assertThat(truncated.exitCode()).as(truncated.err()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+    assertThat(truncated.err()).contains("model.sig").contains("not JSON");
+  }
+
+  @Test
   void untrustedKeyExitsOneAndUsageErrorsExitTwo() throws Exception {
     Path model = model("m", "weights");
     lathe(

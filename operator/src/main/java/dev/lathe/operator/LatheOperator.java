@@ -63,12 +63,15 @@ public final class LatheOperator {
               }
               overrides.accept(o);
             });
-    ReferenceLookup lookup = new ClusterReferenceLookup(client);
+    WorkloadSettings workloads = settings.workloads();
+    ReferenceLookup lookup =
+        new ClusterReferenceLookup(
+            client, workloads.operatorNamespace(), workloads.storagePolicyConfigMap());
     EventRecorder events = new EventRecorder(client, clock);
     AcceptanceReport report = new AcceptanceReport(events, clock, settings.recheckInterval());
     ConditionReport conditions = new ConditionReport(events, clock);
-    WorkloadSettings workloads = settings.workloads();
-    OperatorStorage storage = new OperatorStorage(client, workloads.volumeRoot());
+    OperatorStorage storage =
+        new OperatorStorage(client, workloads.volumeRoot(), lookup::storagePolicy);
     OperatorKeys keys = new OperatorKeys(client, workloads);
     FineTuneJobMetrics metrics = new FineTuneJobMetrics(meters);
     Consumer<ControllerConfigurationOverrider<?>> namespaces =
@@ -102,7 +105,7 @@ public final class LatheOperator {
             report,
             new ModelVersionVerification(
                 client, workloads, storage, keys, conditions, settings.recheckInterval()),
-            new ArtifactDeletion(storage, workloads.deleteArtifactsByDefault()),
+            new ArtifactDeletion(storage, keys, workloads.deleteArtifactsByDefault()),
             events),
         namespaces::accept);
     operator.register(

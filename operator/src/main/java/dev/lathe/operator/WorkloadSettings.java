@@ -20,6 +20,8 @@ import java.util.Optional;
  *     (LATHE_SIGNING_SECRET)
  * @param trustConfigMap the ConfigMap of trusted public keys, one PEM per key
  *     (LATHE_TRUST_CONFIGMAP)
+ * @param storagePolicyConfigMap the ConfigMap saying where namespaces may use the operator's own
+ *     storage credentials (LATHE_STORAGE_POLICY_CONFIGMAP); absent grants nothing
  * @param volumeRoot where the operator itself sees PersistentVolumeClaims, as ROOT/NAMESPACE/CLAIM
  *     (LATHE_VOLUME_ROOT); absent means pvc:// outputs cannot be published
  * @param checkpointSize the size of each job's checkpoint claim (LATHE_CHECKPOINT_SIZE)
@@ -36,6 +38,7 @@ public record WorkloadSettings(
     String operatorNamespace,
     String signingSecret,
     String trustConfigMap,
+    String storagePolicyConfigMap,
     Optional<Path> volumeRoot,
     String checkpointSize,
     Optional<String> checkpointStorageClass,
@@ -75,6 +78,9 @@ public record WorkloadSettings(
             "LATHE_OPERATOR_NAMESPACE", env.getOrDefault("POD_NAMESPACE", "lathe-system")),
         env.getOrDefault("LATHE_SIGNING_SECRET", "lathe-signing-key"),
         env.getOrDefault("LATHE_TRUST_CONFIGMAP", "lathe-trust-policy"),
+        env.getOrDefault(
+            "LATHE_STORAGE_POLICY_CONFIGMAP",
+            dev.lathe.operator.storage.StoragePolicy.DEFAULT_CONFIGMAP),
         Optional.ofNullable(env.get("LATHE_VOLUME_ROOT")).filter(s -> !s.isBlank()).map(Path::of),
         env.getOrDefault("LATHE_CHECKPOINT_SIZE", "50Gi"),
         Optional.ofNullable(env.get("LATHE_CHECKPOINT_STORAGE_CLASS")).filter(s -> !s.isBlank()),

@@ -72,6 +72,21 @@ class LatheOperatorOnMockServerTest {
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
         .create();
+    // The fixtures' imports name no credentials Secret: the platform team lets this namespace
+    // use the operator's own credentials under s3://models.
+    client
+        .configMaps()
+        .inNamespace("lathe-system")
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("lathe-storage-policy")
+                .withNamespace("lathe-system")
+                .endMetadata()
+                .addToData("models.prefixes", "s3://models")
+                .addToData("models.namespaces", NAMESPACE)
+                .build())
+        .create();
   }
 
   private void startOperator(Duration recheck) {

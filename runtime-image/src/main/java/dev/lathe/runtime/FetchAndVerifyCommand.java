@@ -1,14 +1,12 @@
 package dev.lathe.runtime;
 
 import dev.lathe.artifact.ArtifactException;
+import dev.lathe.artifact.storage.StoragePaths;
 import dev.lathe.artifact.verify.VerificationException;
 import dev.lathe.runtime.verify.FetchAndVerify;
-import dev.lathe.runtime.verify.StoreLocations;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +26,9 @@ final class FetchAndVerifyCommand implements Callable<Integer> {
       names = "--model-uri",
       defaultValue = "${env:LATHE_MODEL_URI}",
       required = true,
-      description = "s3://BUCKET/PREFIX, file:///PATH or a directory (env LATHE_MODEL_URI).")
+      description =
+          "s3://BUCKET/PREFIX, pvc://CLAIM/PATH, file:///PATH or a directory (env"
+              + " LATHE_MODEL_URI).")
   String modelUri;
 
   @Option(
@@ -45,17 +45,7 @@ final class FetchAndVerifyCommand implements Callable<Integer> {
       description = "Where to put model/, base/ and adapters/ (env LATHE_MODELS_DIR).")
   Path modelsDir;
 
-  @Option(names = "--s3-endpoint", defaultValue = "${env:LATHE_S3_ENDPOINT}")
-  URI endpoint;
-
-  @Option(names = "--s3-region", defaultValue = "${env:LATHE_S3_REGION:-us-east-1}")
-  String region;
-
-  @Option(names = "--s3-path-style", defaultValue = "${env:LATHE_S3_PATH_STYLE:-false}")
-  boolean pathStyle;
-
-  @Option(names = "--s3-credentials-dir", defaultValue = "${env:LATHE_S3_CREDENTIALS_DIR}")
-  Path credentialsDir;
+  @Mixin StoreOptions store;
 
   @Mixin TrustOptions trust;
 
@@ -63,11 +53,7 @@ final class FetchAndVerifyCommand implements Callable<Integer> {
   public Integer call() {
     try {
       FetchAndVerify.Result result =
-          new FetchAndVerify(
-                  new StoreLocations(
-                      Optional.ofNullable(endpoint), region, pathStyle, credentialsDir),
-                  trust.verifier(),
-                  System.out)
+          new FetchAndVerify(store.locations(), trust.verifier(), System.out)
               .run(modelUri, adapters == null ? Map.of() : adapters, modelsDir);
       System.out.println(
           "fetch-and-verify: "
@@ -82,6 +68,12 @@ final class FetchAndVerifyCommand implements Callable<Integer> {
     } catch (VerificationException e) {
       String message =
           "verification failed (" + e.failure() + ", " + e.subject() + "): " + e.getMessage();
+      System.err.println(message);
+      TerminationLog.write(message);
+      return ExitCodes.VERIFICATION_FAILED;
+    } catch (StoragePaths.UnsafeStoragePath e) {
+      // A location that could reach outside its claim is refused for good, like a verdict.
+      String message = "fetch-and-verify refused: " + e.getMessage();
       System.err.println(message);
       TerminationLog.write(message);
       return ExitCodes.VERIFICATION_FAILED;

@@ -76,6 +76,61 @@ class TamperedArtifactIT {
     assertThat(fetch.output()).contains("verification failed (UNTRUSTED_KEY");
   }
 
+  @Test
+  void aTruncatedSignatureIsAVerdictNamingModelSigInFetchAndVerifyAndServe() throws Exception {
+    Path truncated = work.resolve("store/models/truncated-signature");
+    OpenAiClientIT.copy(work.resolve("store/models/tiny-base"), truncated);
+    truncate(truncated.resolve("model.sig"));
+    RuntimeProcess fetch =
+        fetch(truncated.toUri().toString(), work.resolve("t1"), models.trustedKeys);
+    assertThat(fetch.waitFor(Duration.ofMinutes(1))).as(fetch.output()).isEqualTo(1);
+    assertThat(fetch.output()).contains("verification failed (MALFORMED_STATEMENT, model.sig)");
+
+    Path modelsDir = work.resolve("t2");
+    RuntimeProcess good = fetch(models.baseUri, modelsDir, models.trustedKeys);
+    assertThat(good.waitFor(Duration.ofMinutes(1))).as(good.output()).isZero();
+    truncate(modelsDir.resolve("model/model.sig"));
+    int port = RuntimeProcess.freePort();
+    RuntimeProcess serve = serve(modelsDir, port);
+    assertThat(serve.waitFor(Duration.ofMinutes(1))).as(serve.output()).isEqualTo(1);
+    assertThat(serve.output()).contains("MALFORMED_STATEMENT").doesNotContain("listening");
+  }
+
+  @Test
+  void aClaimLocationThatClimbsOrPassesALinkIsRefusedBeforeAnythingIsRead() throws Exception {
+    Path claims = work.resolve("claims");
+    Path victim = work.resolve("store/models/tiny-base");
+    Files.createDirectories(claims.resolve("scratch"));
+    Files.createSymbolicLink(claims.resolve("scratch/linked"), victim);
+
+    for (String uri :
+        new String[] {"pvc://scratch/../../store/models/tiny-base", "pvc://scratch/linked"}) {
+      RuntimeProcess fetch =
+          RuntimeProcess.start(
+              work.resolve("logs"),
+              Map.of(),
+              "fetch-and-verify",
+              "--model-uri",
+              uri,
+              "--claims-root",
+              claims.toString(),
+              "--models-dir",
+              work.resolve("climbed").toString(),
+              "--trusted-keys-dir",
+              models.trustedKeys.toString());
+      assertThat(fetch.waitFor(Duration.ofMinutes(1))).as(fetch.output()).isEqualTo(1);
+      assertThat(fetch.output())
+          .contains("fetch-and-verify refused")
+          .doesNotContain("all verified");
+    }
+    assertThat(work.resolve("climbed/model")).doesNotExist();
+  }
+
+  private static void truncate(Path file) throws IOException {
+    byte[] whole = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(whole, whole.length / 2));
+  }
+
   private static RuntimeProcess fetch(String uri, Path modelsDir, Path trustedKeys)
       throws IOException {
     return RuntimeProcess.start(

@@ -1,9 +1,8 @@
 package dev.lathe.trainer;
 
 import dev.lathe.artifact.ArtifactException;
-import dev.lathe.artifact.manifest.Serialization;
-import dev.lathe.artifact.signing.ModelSigningStatement;
 import dev.lathe.artifact.storage.ArtifactStore;
+import dev.lathe.artifact.storage.StoragePaths;
 import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.artifact.verify.ArtifactVerifier;
 import dev.lathe.artifact.verify.TrustPolicy;
@@ -13,7 +12,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * {@code verify}, a ModelVersion's verification Job: checks the artifact where it is stored
@@ -69,7 +67,7 @@ final class VerifyMode {
                 + ", but the ModelVersion expects "
                 + plan.expectedDigest().get());
       }
-      Set<String> files = files(verified.claim());
+      Set<String> files = verified.claim().files();
       long sizeBytes = 0;
       for (String file : files) {
         sizeBytes +=
@@ -81,6 +79,13 @@ final class VerifyMode {
       out.println(report);
       terminationLog.write(report + "\n");
       return 0;
+    } catch (StoragePaths.UnsafeStoragePath e) {
+      return failed(
+          terminationLog,
+          err,
+          VerificationReport.CONFIGURATION,
+          TrainerContract.VERIFY_PLAN,
+          e.getMessage());
     } catch (VerificationException e) {
       return failed(terminationLog, err, e.failure().name(), e.subject(), e.getMessage());
     } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
@@ -103,20 +108,6 @@ final class VerifyMode {
         StoreAddress.close(store);
       }
     }
-  }
-
-  /** The files a claim covers: its resources, which are files or "path:start:end" shards. */
-  static Set<String> files(ModelSigningStatement.Claim claim) {
-    Set<String> files = new TreeSet<>();
-    for (String resource : claim.digestsByName().keySet()) {
-      if (claim.serialization() == Serialization.SHARDS) {
-        int end = resource.lastIndexOf(':');
-        files.add(resource.substring(0, resource.lastIndexOf(':', end - 1)));
-      } else {
-        files.add(resource);
-      }
-    }
-    return files;
   }
 
   /** Whether the store could not be read, as opposed to holding something that is not valid. */

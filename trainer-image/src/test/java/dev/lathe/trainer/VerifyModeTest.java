@@ -139,6 +139,37 @@ class VerifyModeTest {
   }
 
   @Test
+  void reportsATruncatedSignatureAsAMalformedStatementVerdictNotAStorageError() throws Exception {
+    StoreAddress address = store();
+    StoreFixtures.publish(StoreFixtures.fakeModel(dir.resolve("model")), address, OPERATOR_KEY);
+    Path signature = Path.of(address.localPath()).resolve("model.sig");
+    byte[] whole = Files.readAllBytes(signature);
+    Files.write(signature, java.util.Arrays.copyOf(whole, whole.length / 2));
+
+    int status = verify(address, null, StoreFixtures.pem(OPERATOR_KEY));
+
+    assertThat(status).as("a verdict, so the Job is not retried").isEqualTo(1);
+    JsonNode report = report();
+    assertThat(report.path("failure").asText()).isEqualTo("MALFORMED_STATEMENT");
+    assertThat(report.path("subject").asText()).isEqualTo("model.sig");
+    assertThat(report.path("message").asText()).startsWith("model.sig: ");
+  }
+
+  @Test
+  void refusesAPlanWhosePathClimbsOutOfItsClaimAsConfiguration() throws Exception {
+    Path claim = Files.createDirectories(dir.resolve("claims/scratch"));
+    StoreAddress climbing =
+        new StoreAddress(
+            "pvc://scratch/../victim", null, null, null, null, claim.resolve("x").toString());
+
+    int status = verify(climbing, null, StoreFixtures.pem(OPERATOR_KEY));
+
+    assertThat(status).isEqualTo(1);
+    assertThat(report().path("failure").asText()).isEqualTo("CONFIGURATION");
+    assertThat(report().path("message").asText()).contains("'..' segment");
+  }
+
+  @Test
   void reportsAVerifiedArtifactThatIsNotThePinnedDigestAsDigestMismatch() throws Exception {
     StoreAddress address = store();
     String digest =

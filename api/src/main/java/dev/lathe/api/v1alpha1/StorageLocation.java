@@ -14,6 +14,16 @@ import io.fabric8.generator.annotation.ValidationRule;
         "self.uri.startsWith('s3://') || !(has(self.endpoint) || has(self.region)"
             + " || has(self.pathStyle) || has(self.credentialsSecret))",
     message = "endpoint, region, pathStyle and credentialsSecret apply only to s3:// URIs")
+// A path that climbs ("..", or "." and "//" that a server may normalise into one) could reach
+// another namespace's claim or prefix; percent-encoding and backslashes could smuggle either past
+// a decoder. The operator, pods and CLI refuse the same, for objects older than this rule.
+@ValidationRule(
+    value =
+        "!self.uri.matches('/[.][.]?(/|$)') && !self.uri.matches('://.*//')"
+            + " && !self.uri.contains('\\\\') && !self.uri.contains('%')",
+    message =
+        "uri may not have '.' or '..' segments, empty segments, backslashes or"
+            + " percent-encoding: a location cannot climb out of its claim or bucket prefix")
 public class StorageLocation {
 
   @Required
@@ -22,7 +32,8 @@ public class StorageLocation {
   @JsonPropertyDescription(
       "uri is required: where the object or prefix lives. s3://BUCKET/KEY for any S3-compatible"
           + " store (AWS S3, MinIO, Ceph), or pvc://CLAIM/PATH for a PersistentVolumeClaim in the"
-          + " resource's namespace.")
+          + " resource's namespace. The path may not contain '.' or '..' segments, empty"
+          + " segments, backslashes or percent-encoding.")
   private String uri;
 
   @Size(max = 512)
@@ -48,7 +59,9 @@ public class StorageLocation {
   @JsonPropertyDescription(
       "credentialsSecret is optional: the name of a Secret in the same namespace with the keys"
           + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and optionally AWS_SESSION_TOKEN)."
-          + " Absent means the pod's ambient credentials (for example IRSA or instance roles).")
+          + " Absent means ambient credentials (for example IRSA or instance roles), which the"
+          + " operator uses on a namespace's behalf only where the platform team's storage policy"
+          + " allows that namespace that bucket prefix; otherwise the resource is not accepted.")
   private String credentialsSecret;
 
   public String getUri() {

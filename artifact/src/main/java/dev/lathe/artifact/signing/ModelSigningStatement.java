@@ -34,7 +34,24 @@ public final class ModelSigningStatement {
       Serialization serialization,
       long shardSize,
       List<String> ignorePaths,
-      Map<String, String> digestsByName) {}
+      Map<String, String> digestsByName) {
+
+    /**
+     * The files the claim covers, each once: its resources are files or "path:start:end" shards.
+     */
+    public java.util.SortedSet<String> files() {
+      java.util.SortedSet<String> files = new java.util.TreeSet<>();
+      for (String resource : digestsByName.keySet()) {
+        if (serialization == Serialization.SHARDS) {
+          int end = resource.lastIndexOf(':');
+          files.add(resource.substring(0, resource.lastIndexOf(':', end - 1)));
+        } else {
+          files.add(resource);
+        }
+      }
+      return files;
+    }
+  }
 
   public static ObjectNode of(String modelName, Manifest manifest) {
     ObjectNode statement = SignedStatement.json().createObjectNode();

@@ -81,7 +81,7 @@ public final class SignedStatement {
     try {
       return JSON.readTree(Base64.getDecoder().decode(envelope.path("payload").asText()));
     } catch (IOException | IllegalArgumentException e) {
-      throw new ArtifactException("the signed payload is not base64 JSON: " + e.getMessage(), e);
+      throw new ArtifactException("the signed payload is not base64 JSON: " + e.getMessage());
     }
   }
 
@@ -122,7 +122,7 @@ public final class SignedStatement {
     try {
       return JSON.readTree(payload);
     } catch (IOException e) {
-      throw new ArtifactException("the signed payload is not JSON: " + e.getMessage(), e);
+      throw new ArtifactException("the signed payload is not JSON: " + e.getMessage());
     }
   }
 
@@ -131,7 +131,10 @@ public final class SignedStatement {
     try {
       bundle = JSON.readTree(bytes);
     } catch (IOException e) {
-      throw new ArtifactException("the signature bundle is not JSON: " + e.getMessage(), e);
+      // Not chained: a parse error is a verdict on the content, and callers that tell "cannot read
+      // the store" from "holds something invalid" by an IOException cause must not see one here.
+      throw new ArtifactException(
+          "the signature bundle is not JSON: " + e.getMessage().replaceAll("\\s+", " "));
     }
     if (bundle == null || !BUNDLE_MEDIA_TYPE.equals(bundle.path("mediaType").asText())) {
       throw new ArtifactException(

@@ -21,13 +21,41 @@ import java.util.stream.Stream;
 /**
  * A store rooted in a local directory or a mounted PersistentVolumeClaim. Every write goes to a
  * temporary file first and is renamed into place, so a reader never sees half an object.
+ *
+ * <p>Nothing below its boundary (the root, or the claim the root lies in) may be a symbolic link:
+ * every key is checked component by component before it is read, written or deleted, so a link a
+ * pod planted in its own claim cannot lead the operator into another namespace's files. (A pod that
+ * swaps a directory for a link between that check and the use wins a race against a local file
+ * system; the operator only reads small files and writes signatures there, and deletes only what a
+ * verified signature lists.)
  */
 public final class FilesystemStore implements ArtifactStore {
 
+  private final Path boundary;
   private final Path root;
 
+  /** A store whose root is its own boundary: no key may pass a symbolic link. */
   public FilesystemStore(Path root) {
-    this.root = root.toAbsolutePath().normalize();
+    this(root.toAbsolutePath().normalize(), root.toAbsolutePath().normalize());
+  }
+
+  private FilesystemStore(Path boundary, Path root) {
+    this.boundary = boundary;
+    this.root = root;
+  }
+
+  /**
+   * A store at {@code relative} (checked by {@link StoragePaths}) under {@code boundary}, with no
+   * symbolic link allowed anywhere from {@code boundary} down: the directory of a claim, and a path
+   * inside it that a tenant wrote.
+   */
+  public static FilesystemStore within(Path boundary, String relative) {
+    Path top = boundary.toAbsolutePath().normalize();
+    String checked = StoragePaths.checked(top.toString(), relative);
+    Path root = checked.isEmpty() ? top : new ModelPath(checked).resolveIn(top);
+    FilesystemStore store = new FilesystemStore(top, root);
+    store.refuseLinks(root);
+    return store;
   }
 
   public Path root() {
@@ -133,8 +161,25 @@ public final class FilesystemStore implements ArtifactStore {
     Files.copy(resolve(key), target, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** The key inside the root; a key that would escape it is refused. */
+  /** The key inside the root; a key that would escape it, or pass a link, is refused. */
   private Path resolve(String key) {
-    return key.isEmpty() ? root : new ModelPath(key).resolveIn(root);
+    Path path = key.isEmpty() ? root : new ModelPath(key).resolveIn(root);
+    refuseLinks(path);
+    return path;
+  }
+
+  private void refuseLinks(Path path) {
+    Path current = boundary;
+    for (Path name : boundary.relativize(path)) {
+      current = current.resolve(name);
+      if (Files.isSymbolicLink(current)) {
+        throw new StoragePaths.UnsafeStoragePath(
+            "symbolic link "
+                + current
+                + " is refused: nothing under "
+                + boundary
+                + " may lead outside it");
+      }
+    }
   }
 }

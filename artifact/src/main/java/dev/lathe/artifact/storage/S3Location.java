@@ -18,14 +18,21 @@ public record S3Location(
 
   public static final String DEFAULT_REGION = "us-east-1";
 
-  /** Parses s3://bucket/prefix. */
+  /**
+   * Parses s3://bucket/prefix. The prefix is checked by {@link StoragePaths} on its raw form: S3
+   * itself treats ".." as a plain key segment, but S3-compatible servers and proxies that map keys
+   * to files may not, so a prefix that could climb is refused everywhere.
+   */
   public static S3Location parse(
       String uri, Optional<URI> endpoint, String region, boolean pathStyle) {
     URI parsed = URI.create(uri);
     if (!"s3".equals(parsed.getScheme()) || parsed.getHost() == null) {
       throw new IllegalArgumentException("not an s3://BUCKET/PREFIX URI: " + uri);
     }
-    String prefix = parsed.getPath() == null ? "" : parsed.getPath().replaceAll("^/+|/+$", "");
+    String raw = parsed.getRawPath() == null ? "" : parsed.getRawPath();
+    String prefix =
+        StoragePaths.checked(
+            "s3://" + parsed.getHost(), raw.replaceFirst("^/", "").replaceFirst("/$", ""));
     return new S3Location(
         parsed.getHost(), prefix, endpoint, region == null ? DEFAULT_REGION : region, pathStyle);
   }

@@ -56,9 +56,9 @@ public record StoreAddress(
     return uri.startsWith("s3://");
   }
 
-  /** The address of {@code relative} under this one. */
+  /** The address of {@code relative} under this one; a path that could climb is refused. */
   public StoreAddress resolve(String relative) {
-    String clean = relative.replaceAll("^/+|/+$", "");
+    String clean = StoragePaths.checked(uri, relative.replaceAll("^/+|/+$", ""));
     if (clean.isEmpty()) {
       return this;
     }
@@ -92,7 +92,42 @@ public record StoreAddress(
       throw new IllegalArgumentException(
           uri + " is not reachable from this process: no local path for it was given");
     }
-    return new FilesystemStore(Path.of(localPath));
+    Path local = Path.of(localPath);
+    if (ClaimUri.is(uri)) {
+      // The claim is mounted at a path the operator chose; the part of localPath that the tenant
+      // wrote (the path inside the claim) is checked again here and may pass no link.
+      ClaimUri claim = ClaimUri.parse(uri);
+      Path claimRoot = claimRootOf(local, claim);
+      Path absolute = local.toAbsolutePath();
+      return claimRoot.equals(absolute)
+          ? FilesystemStore.within(absolute, "")
+          : claim.openUnder(claimRoot);
+    }
+    return new FilesystemStore(local);
+  }
+
+  /**
+   * The directory the claim is mounted at, when {@code local} ends in the claim's path as a pod's
+   * mount gives it; otherwise (a plan written by hand) {@code local} itself bounds the store.
+   */
+  private Path claimRootOf(Path local, ClaimUri claim) {
+    Path absolute = local.toAbsolutePath();
+    if (!absolute.normalize().equals(absolute)) {
+      throw new StoragePaths.UnsafeStoragePath(
+          uri + ": local path " + localPath + " is not normalised");
+    }
+    if (claim.path().isEmpty()) {
+      return absolute;
+    }
+    Path inside = Path.of("", claim.path().split("/"));
+    if (!absolute.endsWith(inside)) {
+      return absolute;
+    }
+    Path root = absolute;
+    for (int i = 0; i < inside.getNameCount(); i++) {
+      root = root.getParent();
+    }
+    return root;
   }
 
   /** Closes a store that {@link #open()} returned. */

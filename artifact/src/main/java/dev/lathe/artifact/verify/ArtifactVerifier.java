@@ -120,7 +120,7 @@ public final class ArtifactVerifier {
    * afford to hash the weights (the operator) checks this and has the digests checked elsewhere.
    */
   public Signed verifySignature(byte[] bundle, String namespace, String where) {
-    TrustPolicy.TrustedKey key = trustedKey(SignedStatement.keyHint(bundle), namespace);
+    TrustPolicy.TrustedKey key = trustedKey(keyHint(bundle, ArtifactLayout.SIGNATURE), namespace);
     JsonNode statement = verifiedStatement(bundle, namespace, "");
     try {
       return new Signed(
@@ -137,11 +137,25 @@ public final class ArtifactVerifier {
 
   /** The statement inside a bundle whose signature a key trusted in the namespace made. */
   private JsonNode verifiedStatement(byte[] bundle, String namespace, String context) {
-    TrustPolicy.TrustedKey key = trustedKey(SignedStatement.keyHint(bundle), namespace);
+    String file = context.isEmpty() ? ArtifactLayout.SIGNATURE : ArtifactLayout.PROVENANCE;
+    TrustPolicy.TrustedKey key = trustedKey(keyHint(bundle, file), namespace);
     try {
       return SignedStatement.verify(bundle, key.key());
     } catch (ArtifactException e) {
       throw new VerificationException(BAD_SIGNATURE, key.keyId(), context + e.getMessage());
+    }
+  }
+
+  /**
+   * The key a bundle names. This is where a bundle is first parsed, so a truncated, empty or
+   * otherwise unparsable {@code file} becomes the verdict it is, naming the file — never a storage
+   * error, whatever the JSON parser's exception type.
+   */
+  private static String keyHint(byte[] bundle, String file) {
+    try {
+      return SignedStatement.keyHint(bundle);
+    } catch (ArtifactException e) {
+      throw new VerificationException(MALFORMED_STATEMENT, file, file + ": " + e.getMessage());
     }
   }
 

@@ -140,6 +140,36 @@ class PublishAndVerifyTest {
     assertThat(e.getMessage()).contains("not a published artifact");
   }
 
+  @ParameterizedTest(name = "model.sig cut to {0} bytes")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 40, 200})
+  void truncatedSignatureIsAMalformedStatementVerdictNamingTheFileNeverAStorageError(int keep)
+      throws IOException {
+    publish("v3", model("m", "weights"));
+    Path signature = storeRoot.resolve("v3/model.sig");
+    byte[] whole = Files.readAllBytes(signature);
+    Files.write(signature, java.util.Arrays.copyOf(whole, Math.min(keep, whole.length / 2)));
+
+    VerificationException e = failure("v3");
+
+    assertThat(e.failure()).isEqualTo(Failure.MALFORMED_STATEMENT);
+    assertThat(e.subject()).isEqualTo("model.sig");
+    assertThat(e.getMessage()).startsWith("model.sig: ");
+    assertThat(e.getCause()).isNull();
+  }
+
+  @Test
+  void truncatedProvenanceIsAMalformedStatementVerdictNamingTheFile() throws IOException {
+    publish("v3", model("m", "weights"));
+    Path provenance = storeRoot.resolve("v3/lathe/provenance.sig");
+    byte[] whole = Files.readAllBytes(provenance);
+    Files.write(provenance, java.util.Arrays.copyOf(whole, whole.length / 2));
+
+    VerificationException e = failure("v3");
+
+    assertThat(e.failure()).isEqualTo(Failure.MALFORMED_STATEMENT);
+    assertThat(e.subject()).isEqualTo("lathe/provenance.sig");
+  }
+
   @Test
   void flippedByteFailsNamingTheFile() throws IOException {
     publish("v3", model("m", "weights"));

@@ -1,6 +1,8 @@
 package dev.lathe.operator.checks;
 
 import dev.lathe.api.v1alpha1.StorageLocation;
+import dev.lathe.artifact.storage.ClaimUri;
+import dev.lathe.artifact.storage.S3Location;
 import dev.lathe.operator.references.ReferenceLookup;
 import dev.lathe.operator.status.Problem;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -9,14 +11,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks that a storage location can be reached by a pod: its credentials Secret exists and holds
- * the keys the S3 client reads, and its PersistentVolumeClaim exists.
+ * Checks that a storage location is the namespace's own and can be reached by a pod: its path
+ * cannot climb out of its claim or prefix, it names a credentials Secret of the namespace (or the
+ * storage policy lets the operator's own credentials serve it), the Secret holds the keys the S3
+ * client reads, and its PersistentVolumeClaim exists.
  */
 public final class StorageLocationCheck {
 
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String SECRET_INCOMPLETE = "SecretIncomplete";
   public static final String VOLUME_CLAIM_NOT_FOUND = "VolumeClaimNotFound";
+
+  /** The location's path has "..", ".", empty segments, backslashes or percent-encoding. */
+  public static final String UNSAFE_STORAGE_PATH = "UnsafeStoragePath";
+
+  /** No credentialsSecret, and the storage policy lets no ambient credentials serve it. */
+  public static final String AMBIENT_CREDENTIALS_NOT_ALLOWED = "AmbientCredentialsNotAllowed";
 
   static final List<String> REQUIRED_SECRET_KEYS =
       List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
@@ -34,8 +44,18 @@ public final class StorageLocationCheck {
     if (location == null) {
       return List.of();
     }
+    Optional<String> unsafe = unsafePath(location.getUri());
+    if (unsafe.isPresent()) {
+      return List.of(new Problem(UNSAFE_STORAGE_PATH, field + ".uri: " + unsafe.get(), false));
+    }
+    Optional<String> ambient = lookup.storagePolicy().refusal(namespace, location);
+    if (ambient.isPresent()) {
+      return List.of(
+          Problem.missing(
+              AMBIENT_CREDENTIALS_NOT_ALLOWED, field + ".credentialsSecret: " + ambient.get()));
+    }
     if (location.getUri() != null && location.getUri().startsWith(PVC_SCHEME)) {
-      String claim = claimName(location.getUri());
+      String claim = ClaimUri.parse(location.getUri()).claim();
       if (!lookup.persistentVolumeClaimExists(namespace, claim)) {
         return List.of(
             Problem.missing(
@@ -80,10 +100,24 @@ public final class StorageLocationCheck {
     return map != null && map.get(key) != null;
   }
 
-  /** The claim in pvc://CLAIM/PATH. */
-  static String claimName(String uri) {
-    String rest = uri.substring(PVC_SCHEME.length());
-    int slash = rest.indexOf('/');
-    return slash < 0 ? rest : rest.substring(0, slash);
+  /**
+   * Why {@code uri} could reach outside its claim or prefix, by the same rule the operator, pods
+   * and CLI apply when they open it; the CRD refuses such URIs too, but objects older than that
+   * rule (or written around it) reach the operator all the same.
+   */
+  static Optional<String> unsafePath(String uri) {
+    if (uri == null) {
+      return Optional.empty();
+    }
+    try {
+      if (ClaimUri.is(uri)) {
+        ClaimUri.parse(uri);
+      } else if (uri.startsWith("s3://")) {
+        S3Location.parse(uri, Optional.empty(), null, false);
+      }
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.of(e.getMessage());
+    }
   }
 }

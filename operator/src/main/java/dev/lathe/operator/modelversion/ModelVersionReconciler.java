@@ -75,18 +75,44 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner
 
   @Override
   public DeleteControl cleanup(ModelVersion version, Context<ModelVersion> context) {
+    String uri = version.getSpec().getSource().getStorage().getUri();
+    ArtifactDeletion.Decision decision =
+        deletion.decide(version, context.getPrimaryCache().list().toList());
+    if (!decision.delete()) {
+      decision
+          .keptBecause()
+          .ifPresent(
+              why ->
+                  events.record(
+                      version,
+                      EventRecorder.WARNING,
+                      "ArtifactKept",
+                      "kept every file under " + uri + " although the policy says Delete: " + why));
+      return DeleteControl.defaultDelete();
+    }
     try {
-      int deleted = deletion.apply(version);
-      if (deleted > 0) {
-        events.record(
-            version,
-            EventRecorder.NORMAL,
-            "ArtifactDeleted",
-            "deleted "
-                + deleted
-                + " objects under "
-                + version.getSpec().getSource().getStorage().getUri());
-      }
+      ArtifactDeletion.Outcome outcome = deletion.delete(version);
+      events.record(
+          version,
+          EventRecorder.NORMAL,
+          "ArtifactDeleted",
+          "deleted "
+              + outcome.deleted().size()
+              + " objects under "
+              + uri
+              + ": "
+              + listed(outcome.deleted())
+              + (outcome.leftAlone() > 0
+                  ? "; left " + outcome.leftAlone() + " objects the signature does not list"
+                  : ""));
+      return DeleteControl.defaultDelete();
+    } catch (ArtifactDeletion.ArtifactNotOwned e) {
+      // Whatever is there now is not provably this version's: keep it, and let the object go.
+      events.record(
+          version,
+          EventRecorder.WARNING,
+          "ArtifactKept",
+          "kept every file under " + uri + ": " + e.getMessage());
       return DeleteControl.defaultDelete();
     } catch (Exception e) {
       // Keep the finalizer: the files must not outlive a deletion that the policy asked for.
@@ -97,6 +123,13 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner
           "cannot delete the files yet: " + e.getMessage());
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(report.recheck());
     }
+  }
+
+  /** Keys for an Event message, which the API server bounds: the first ones and a count. */
+  static String listed(List<String> keys) {
+    int shown = Math.min(keys.size(), 12);
+    String head = String.join(", ", keys.subList(0, shown));
+    return keys.size() > shown ? head + " and " + (keys.size() - shown) + " more" : head;
   }
 
   /**

@@ -15,9 +15,11 @@ import dev.lathe.artifact.ArtifactException;
 import dev.lathe.artifact.lineage.Provenance;
 import dev.lathe.artifact.storage.ArtifactLayout;
 import dev.lathe.artifact.storage.ArtifactStore;
+import dev.lathe.artifact.storage.StoragePaths;
 import dev.lathe.artifact.verify.ArtifactVerifier;
 import dev.lathe.artifact.verify.VerificationException;
 import dev.lathe.operator.WorkloadSettings;
+import dev.lathe.operator.checks.StorageLocationCheck;
 import dev.lathe.operator.signing.OperatorKeys;
 import dev.lathe.operator.status.ConditionReport;
 import dev.lathe.operator.status.EventRecorder;
@@ -99,6 +101,8 @@ public class ModelVersionVerification {
       store = storage.open(namespace, location);
     } catch (OperatorStorage.UnreachableStorage e) {
       return unknown(version, "StorageUnavailable", e.getMessage());
+    } catch (StoragePaths.UnsafeStoragePath e) {
+      return refuse(version, StorageLocationCheck.UNSAFE_STORAGE_PATH, e.getMessage());
     }
     try {
       Optional<byte[]> bundle = store.read(ArtifactLayout.SIGNATURE);
@@ -120,6 +124,9 @@ public class ModelVersionVerification {
           provenanceBundle.map(b -> verifier.verifyProvenance(b, signed.claim(), namespace));
     } catch (VerificationException e) {
       return refuse(version, reason(e.failure().name()), e.getMessage());
+    } catch (StoragePaths.UnsafeStoragePath e) {
+      // A link planted where the artifact should be: nothing there is this version's to read.
+      return refuse(version, StorageLocationCheck.UNSAFE_STORAGE_PATH, e.getMessage());
     } catch (IOException
         | ArtifactException
         | software.amazon.awssdk.core.exception.SdkException e) {

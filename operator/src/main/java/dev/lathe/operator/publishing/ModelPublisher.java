@@ -11,6 +11,7 @@ import dev.lathe.artifact.signing.ModelSigningStatement;
 import dev.lathe.artifact.storage.ArtifactLayout;
 import dev.lathe.artifact.storage.ArtifactPublisher;
 import dev.lathe.artifact.storage.ArtifactStore;
+import dev.lathe.artifact.storage.StoragePaths;
 import dev.lathe.operator.signing.OperatorKeys;
 import dev.lathe.operator.storage.OperatorStorage;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -74,7 +75,13 @@ public class ModelPublisher {
       String trainerImage,
       Instant startedOn,
       Instant finishedOn) {
-    ArtifactStore store = storage.open(job.getMetadata().getNamespace(), artifact);
+    ArtifactStore store;
+    try {
+      store = storage.open(job.getMetadata().getNamespace(), artifact);
+    } catch (StoragePaths.UnsafeStoragePath e) {
+      // A link planted in the output: the operator signs nothing it cannot prove is the job's.
+      throw new PublishingFailed("UnsafeStoragePath", e.getMessage(), true);
+    }
     try {
       JsonNode statement =
           readJson(store, ArtifactLayout.UNSIGNED_STATEMENT)

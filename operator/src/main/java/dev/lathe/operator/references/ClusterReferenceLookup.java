@@ -1,6 +1,7 @@
 package dev.lathe.operator.references;
 
 import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.operator.storage.StoragePolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,9 +11,25 @@ import java.util.Optional;
 public class ClusterReferenceLookup implements ReferenceLookup {
 
   private final KubernetesClient client;
+  private final String operatorNamespace;
+  private final String storagePolicyConfigMap;
 
-  public ClusterReferenceLookup(KubernetesClient client) {
+  /**
+   * @param operatorNamespace where the storage policy ConfigMap lives: only the platform team
+   *     writes there, never a tenant
+   */
+  public ClusterReferenceLookup(
+      KubernetesClient client, String operatorNamespace, String storagePolicyConfigMap) {
     this.client = client;
+    this.operatorNamespace = operatorNamespace;
+    this.storagePolicyConfigMap = storagePolicyConfigMap;
+  }
+
+  @Override
+  public StoragePolicy storagePolicy() {
+    return configMap(operatorNamespace, storagePolicyConfigMap)
+        .map(c -> StoragePolicy.fromData(c.getData()))
+        .orElse(StoragePolicy.NONE);
   }
 
   @Override

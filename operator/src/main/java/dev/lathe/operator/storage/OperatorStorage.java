@@ -2,7 +2,7 @@ package dev.lathe.operator.storage;
 
 import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.artifact.storage.ArtifactStore;
-import dev.lathe.artifact.storage.FilesystemStore;
+import dev.lathe.artifact.storage.ClaimUri;
 import dev.lathe.artifact.storage.S3Credentials;
 import dev.lathe.artifact.storage.S3Location;
 import dev.lathe.artifact.storage.S3Store;
@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
@@ -34,16 +35,34 @@ public class OperatorStorage {
 
   private final KubernetesClient client;
   private final Optional<Path> volumeRoot;
+  private final Supplier<StoragePolicy> policy;
 
+  /** Storage with no storage policy: every S3 location must name its own credentials Secret. */
   public OperatorStorage(KubernetesClient client, Optional<Path> volumeRoot) {
-    this.client = client;
-    this.volumeRoot = volumeRoot;
+    this(client, volumeRoot, () -> StoragePolicy.NONE);
   }
 
-  /** A store rooted at {@code location}; close it with {@link #close(ArtifactStore)}. */
+  public OperatorStorage(
+      KubernetesClient client, Optional<Path> volumeRoot, Supplier<StoragePolicy> policy) {
+    this.client = client;
+    this.volumeRoot = volumeRoot;
+    this.policy = policy;
+  }
+
+  /**
+   * A store rooted at {@code location} of a resource in {@code namespace}; close it with {@link
+   * #close(ArtifactStore)}. Whatever acceptance said earlier, it is checked again here, on every
+   * use: a claim is opened only under that namespace's directory, through a path that cannot climb
+   * or pass a link, and the operator's own S3 credentials serve only where the storage policy says
+   * so.
+   */
   public ArtifactStore open(String namespace, StorageLocation location) {
     String uri = location.getUri();
     if (uri.startsWith("s3://")) {
+      Optional<String> refusal = policy.get().refusal(namespace, location);
+      if (refusal.isPresent()) {
+        throw new UnreachableStorage(refusal.get());
+      }
       S3Location s3 =
           S3Location.parse(
               uri,
@@ -55,7 +74,9 @@ public class OperatorStorage {
       return S3Store.withCallTimeout(
           s3, credentials(namespace, location.getCredentialsSecret()), CALL_TIMEOUT);
     }
-    PodStorage.ClaimPath claim = PodStorage.ClaimPath.parse(uri);
+    // A path that climbs or passes a link is refused as StoragePaths.UnsafeStoragePath, a verdict
+    // on the location rather than an outage.
+    ClaimUri claim = ClaimUri.parse(uri);
     Path root =
         volumeRoot.orElseThrow(
             () ->
@@ -63,9 +84,7 @@ public class OperatorStorage {
                     uri
                         + " is a PersistentVolumeClaim the operator cannot read: give the operator"
                         + " the claims' volume (LATHE_VOLUME_ROOT) or use S3-compatible storage"));
-    Path directory = root.resolve(namespace).resolve(claim.claim());
-    return new FilesystemStore(
-        claim.path().isEmpty() ? directory : directory.resolve(claim.path()));
+    return claim.openUnder(root.resolve(namespace).resolve(claim.claim()));
   }
 
   /** Whether the operator can open pvc:// locations at all. */
@@ -79,6 +98,7 @@ public class OperatorStorage {
 
   private AwsCredentialsProvider credentials(String namespace, String secretName) {
     if (secretName == null) {
+      // Only reached where the storage policy granted it (checked in open).
       return DefaultCredentialsProvider.builder().build();
     }
     Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();

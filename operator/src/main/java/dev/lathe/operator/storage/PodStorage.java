@@ -1,13 +1,13 @@
 package dev.lathe.operator.storage;
 
 import dev.lathe.api.v1alpha1.StorageLocation;
+import dev.lathe.artifact.storage.ClaimUri;
 import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.operator.names.BoundedNames;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +38,7 @@ public final class PodStorage {
       return StoreAddress.s3(
           uri, location.getEndpoint(), location.getRegion(), location.getPathStyle(), credentials);
     }
-    ClaimPath claim = ClaimPath.parse(uri);
+    ClaimUri claim = ClaimUri.parse(uri);
     String mountPath = mountClaim(claim.claim(), writable);
     return new StoreAddress(
         uri,
@@ -104,17 +104,5 @@ public final class PodStorage {
               .build());
     }
     return path;
-  }
-
-  /** pvc://CLAIM/PATH split into its claim and the path inside it. */
-  public record ClaimPath(String claim, String path) {
-    public static ClaimPath parse(String uri) {
-      URI parsed = URI.create(uri);
-      if (!"pvc".equals(parsed.getScheme()) || parsed.getHost() == null) {
-        throw new IllegalArgumentException("not a pvc://CLAIM/PATH URI: " + uri);
-      }
-      String path = parsed.getPath() == null ? "" : parsed.getPath().replaceAll("^/+|/+$", "");
-      return new ClaimPath(parsed.getHost(), path);
-    }
   }
 }

@@ -238,6 +238,7 @@ class FineTuneJobAcceptanceTest {
     FineTuneJob job = Fixtures.loraJob();
     StorageLocation raw = new StorageLocation();
     raw.setUri("s3://models/llama-raw");
+    raw.setCredentialsSecret("minio-credentials");
     job.getSpec().getBaseModel().setModelVersion(null);
     job.getSpec().getBaseModel().setStorage(raw);
 

@@ -1,6 +1,7 @@
 package dev.lathe.operator.references;
 
 import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.operator.storage.StoragePolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -17,6 +18,18 @@ public class TestingReferenceLookup implements ReferenceLookup {
   private final Map<String, ConfigMap> configMaps = new HashMap<>();
   private final Set<String> claims = new HashSet<>();
   private final Map<String, ModelVersion> modelVersions = new HashMap<>();
+  private StoragePolicy storagePolicy = StoragePolicy.NONE;
+
+  /** The storage policy ConfigMap's data. */
+  public TestingReferenceLookup withStoragePolicy(Map<String, String> data) {
+    storagePolicy = StoragePolicy.fromData(data);
+    return this;
+  }
+
+  @Override
+  public StoragePolicy storagePolicy() {
+    return storagePolicy;
+  }
 
   public TestingReferenceLookup with(Secret secret) {
     secrets.put(key(secret), secret);

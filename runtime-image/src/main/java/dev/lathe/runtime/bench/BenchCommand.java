@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code bench}: serving figures for one stream and for 8 concurrent streams (tokens/s, time to
  * first token, p99 latency), measured over HTTP against the real server, next to transformers'
- * generate() on the same model when a command for it is given (runtime-image/bench.sh does).
+ * generate() on the same model when a command for it is given (runtime-image/bench.sh does); then a
+ * bounded load test ({@link LoadTest}) with an overflow burst.
  */
 @Command(
     name = "bench",
@@ -36,6 +37,9 @@ public final class BenchCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PROMPT = "Question: What is six plus two? Answer:";
   private static final int STREAMS = 8;
+
+  /** The serve command's default queue, so the load test's burst overflows it as it would. */
+  private static final int QUEUE = 64;
 
   @Option(names = "--model-dir", description = "Default: the tiny base model.")
   Path modelDir;
@@ -62,6 +66,21 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Command running bench_transformers.py (MODEL_DIR PROMPT_IDS ... appended).")
   String transformers;
 
+  @Option(
+      names = "--load-clients",
+      defaultValue = "16",
+      description = "Streaming clients of the load test run after the comparison (0: none).")
+  int loadClients;
+
+  @Option(
+      names = "--load-burst",
+      defaultValue = "200",
+      description = "Requests sent at once in the load test's overflow burst.")
+  int loadBurst;
+
+  @Option(names = "--load-only", description = "Run the load test alone, without the comparison.")
+  boolean loadOnly;
+
   record Figures(double tokensPerSecond, double ttftMsP50, double latencyMsP99, int requests) {}
 
   @Override
@@ -77,7 +96,7 @@ public final class BenchCommand implements Callable<Integer> {
     InferenceServer server =
         new InferenceServer(
             new ServerSettings(
-                "127.0.0.1", 0, STREAMS, 256, Duration.ofSeconds(5), null, Duration.ofMinutes(1)),
+                "127.0.0.1", 0, STREAMS, QUEUE, Duration.ofSeconds(5), null, Duration.ofMinutes(1)),
             null,
             new PrintStream(PrintStream.nullOutputStream()));
     int port = server.listen();
@@ -93,6 +112,10 @@ public final class BenchCommand implements Callable<Integer> {
                       new VerifiedModel(
                           dir, "sha256:unverified", "none", "bench", Optional.empty())));
       promptIds = loaded[0].tokenizer().encode(PROMPT);
+      if (loadOnly) {
+        loadTest(port);
+        return 0;
+      }
       StreamingProbe probe =
           new StreamingProbe("http://127.0.0.1:" + port, "bench", PROMPT, maxTokens);
       measure(probe, 1, 4);
@@ -103,10 +126,22 @@ public final class BenchCommand implements Callable<Integer> {
           transformers == null ? Optional.empty() : Optional.of(runTransformers(dir, promptIds));
       print(dir, promptIds.length, one, eight, reference);
       printRoofline(loaded[0], one);
+      if (loadClients > 0) {
+        System.out.println();
+        loadTest(port);
+      }
     } finally {
       server.close();
     }
     return 0;
+  }
+
+  private void loadTest(int port) throws Exception {
+    System.out.println("load test against http://127.0.0.1:" + port);
+    new LoadTest("http://127.0.0.1:" + port, "bench")
+        .run(
+            new LoadTest.Plan(
+                Math.max(1, loadClients), 4, maxTokens, loadBurst, Duration.ofMinutes(3)));
   }
 
   private Figures measure(StreamingProbe probe, int streams, int total) throws Exception {

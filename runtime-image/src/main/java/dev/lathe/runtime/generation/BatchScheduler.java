@@ -32,10 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BatchScheduler implements AutoCloseable {
 
-  /** What {@link #submit} did with a generation. */
+  /** What {@link #submit} or {@link #submitAll} did with generations. */
   public enum Admission {
     ACCEPTED,
     QUEUE_FULL,
+    /** More generations than the queue holds even when empty: retrying cannot help. */
+    NEVER_FITS,
     DRAINING
   }
 
@@ -46,6 +48,8 @@ public final class BatchScheduler implements AutoCloseable {
   private final int maxBatch;
   private final int prefillTokensPerStep;
   private final BlockingQueue<Generation> queue;
+  private final int queueCapacity;
+  private final Object admission = new Object();
   private final ConcurrentLinkedQueue<ServedAdapter> retired = new ConcurrentLinkedQueue<>();
   private final AtomicInteger running = new AtomicInteger();
   private final NDManager manager;
@@ -73,6 +77,7 @@ public final class BatchScheduler implements AutoCloseable {
     this.base = base;
     this.maxBatch = maxBatch;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.queueCapacity = queueCapacity;
     this.manager = base.manager().newSubManager();
     this.thread = new Thread(this::loop, "lathe-decoder");
     this.thread.setDaemon(true);
@@ -80,10 +85,35 @@ public final class BatchScheduler implements AutoCloseable {
   }
 
   public Admission submit(Generation generation) {
+    return submitAll(List.of(generation));
+  }
+
+  /**
+   * Admits one request's generations all or none: if the queue lacks room for every one of them,
+   * none is queued, so a request that cannot run never holds places that others could use.
+   */
+  public Admission submitAll(List<Generation> generations) {
     if (!accepting) {
       return Admission.DRAINING;
     }
-    return queue.offer(generation) ? Admission.ACCEPTED : Admission.QUEUE_FULL;
+    if (generations.size() > queueCapacity) {
+      return Admission.NEVER_FITS;
+    }
+    // Only producers take the lock: the decoding thread's polls can only add room meanwhile.
+    synchronized (admission) {
+      if (queue.remainingCapacity() < generations.size()) {
+        return Admission.QUEUE_FULL;
+      }
+      for (Generation generation : generations) {
+        queue.add(generation);
+      }
+    }
+    return Admission.ACCEPTED;
+  }
+
+  /** The most generations one request may have: more are refused whatever the load. */
+  public int capacity() {
+    return queueCapacity;
   }
 
   /** Requests waiting for a place in the batch. */

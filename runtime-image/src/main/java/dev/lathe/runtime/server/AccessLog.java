@@ -4,7 +4,8 @@ import java.io.PrintStream;
 import java.time.Instant;
 
 /**
- * One line per request: time, method, path, status, duration, model and token counts. Prompts and
+ * One line per request: time, method, path, status, duration, model and token counts; a request
+ * whose client closed the connection first is 499 with {@code client_closed}. Prompts and
  * completions are customers' data and stay out of the log.
  */
 final class AccessLog {
@@ -26,6 +27,6 @@ final class AccessLog {
         record.model,
         record.promptTokens,
         record.completionTokens,
-        record.clientGone ? " client_gone" : "");
+        record.clientClosed ? " client_closed" : "");
   }
 }

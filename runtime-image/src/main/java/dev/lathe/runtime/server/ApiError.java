@@ -15,13 +15,20 @@ public final class ApiError extends RuntimeException {
   private final String type;
   private final String param;
   private final String code;
+  private final Integer retryAfterSeconds;
 
   public ApiError(int status, String type, String message, String param, String code) {
-    super(message);
+    this(status, type, message, param, code, null);
+  }
+
+  private ApiError(
+      int status, String type, String message, String param, String code, Integer retryAfter) {
+    super(message, null, false, false);
     this.status = status;
     this.type = type;
     this.param = param;
     this.code = code;
+    this.retryAfterSeconds = retryAfter;
   }
 
   /** 400, naming the parameter at fault. */
@@ -42,17 +49,62 @@ public final class ApiError extends RuntimeException {
         "model_not_found");
   }
 
+  /** 429: the queue is full now; a retry after a second may find room. */
   public static ApiError overloaded() {
     return new ApiError(
         429,
         "rate_limit_exceeded",
         "The server is at capacity: too many requests are waiting. Retry after a short while.",
         null,
-        "rate_limit_exceeded");
+        "rate_limit_exceeded",
+        1);
   }
 
+  /** 503: loading, draining or failed; clients and proxies retry after a few seconds. */
   public static ApiError unavailable(String message) {
-    return new ApiError(503, "service_unavailable", message, null, "service_unavailable");
+    return new ApiError(503, "service_unavailable", message, null, "service_unavailable", 5);
+  }
+
+  /** 404 for a path the API does not have, e.g. a base URL missing its /v1. */
+  public static ApiError unknownUrl(String method, String path) {
+    return new ApiError(
+        404,
+        "invalid_request_error",
+        "Unknown request URL: "
+            + method
+            + " "
+            + path
+            + ". The API is under /v1 (/v1/models, /v1/completions, /v1/chat/completions).",
+        null,
+        "unknown_url");
+  }
+
+  public static ApiError methodNotAllowed(String method, String path, String allowed) {
+    return new ApiError(
+        405,
+        "invalid_request_error",
+        method + " is not allowed on " + path + "; use " + allowed,
+        null,
+        "method_not_allowed");
+  }
+
+  public static ApiError bodyTooLarge(long limit) {
+    return new ApiError(
+        413,
+        "invalid_request_error",
+        "The request body is larger than this server accepts (" + limit + " bytes).",
+        null,
+        "request_too_large");
+  }
+
+  public static ApiError unsupportedMediaType(String contentType) {
+    return new ApiError(
+        415,
+        "invalid_request_error",
+        "The request body must be sent as Content-Type: application/json, got "
+            + (contentType == null ? "none" : contentType),
+        null,
+        "unsupported_media_type");
   }
 
   public static ApiError internal(String message) {
@@ -61,6 +113,15 @@ public final class ApiError extends RuntimeException {
 
   public int status() {
     return status;
+  }
+
+  public String param() {
+    return param;
+  }
+
+  /** Seconds a client should wait before retrying, or null when a retry would fail the same way. */
+  public Integer retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public String body() {

@@ -64,18 +64,8 @@ final class ChoicesResponder {
     int promptTokens = 0;
     List<Integer> budgets = new ArrayList<>();
     for (int[] prompt : prompts) {
+      // PromptEncoder refused prompts of the context's length or more.
       promptTokens += prompt.length;
-      if (prompt.length >= context) {
-        throw ApiError.contextLength(
-            promptParam,
-            "This model's maximum context length is "
-                + context
-                + " tokens. However, your "
-                + promptParam
-                + " has "
-                + prompt.length
-                + " tokens.");
-      }
       int budget =
           parameters.maxTokens() != null
               ? parameters.maxTokens()
@@ -118,16 +108,30 @@ final class ChoicesResponder {
                 new OnContext(vertxContext, exchange, index)));
       }
     }
-    for (Generation generation : generations) {
-      BatchScheduler.Admission admission = scheduler.submit(generation);
-      if (admission != BatchScheduler.Admission.ACCEPTED) {
-        generations.forEach(Generation::cancel);
-        throw admission == BatchScheduler.Admission.QUEUE_FULL
-            ? ApiError.overloaded()
-            : ApiError.unavailable("the server is shutting down");
-      }
+    switch (scheduler.submitAll(generations)) {
+      case ACCEPTED -> exchange.start(generations);
+      case QUEUE_FULL -> throw ApiError.overloaded();
+      case NEVER_FITS -> throw neverFits(prompts.size(), parameters.n(), scheduler.capacity());
+      case DRAINING -> throw ApiError.unavailable("the server is shutting down");
     }
-    exchange.start(generations);
+  }
+
+  /**
+   * 400, not 429: a request with more choices (prompts × n) than the queue holds would be refused
+   * on an idle server too, so retrying cannot help.
+   */
+  static ApiError neverFits(int prompts, int n, int capacity) {
+    return ApiError.invalid(
+        n > 1 ? "n" : "prompt",
+        "This request asks for "
+            + (long) prompts * n
+            + " choices ("
+            + prompts
+            + " prompt(s) × n "
+            + n
+            + "); this server admits at most "
+            + capacity
+            + " choices per request. Lower n or send fewer prompts per request.");
   }
 
   /** Hands the decoding thread's events to the request's event loop. */
@@ -188,9 +192,16 @@ final class ChoicesResponder {
             if (!over) {
               generations.forEach(Generation::cancel);
               over = true;
-              record.clientGone();
+              record.clientClosed();
             }
           });
+      if (response.closed()) {
+        // Gone while its prompt was being prepared: its close event has passed already.
+        generations.forEach(Generation::cancel);
+        over = true;
+        record.clientClosed();
+        return;
+      }
       if (parameters.stream()) {
         response.setChunked(true);
         response.putHeader("Content-Type", "text/event-stream; charset=utf-8");
@@ -205,6 +216,8 @@ final class ChoicesResponder {
       if (over) {
         return;
       }
+      // A stream cut off by its client still reports what it was sent.
+      record.completionTokens(record.completionTokens + 1);
       if (firstToken) {
         firstToken = false;
         metrics.firstToken(record);

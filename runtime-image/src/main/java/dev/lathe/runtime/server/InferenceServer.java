@@ -12,16 +12,17 @@ import dev.lathe.runtime.model.ServedBase;
 import dev.lathe.runtime.verify.LocalModelVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -43,7 +44,18 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long BODY_LIMIT = 8L << 20;
+
+  /** The largest request body read; a larger one is refused with 413. */
+  public static final long BODY_LIMIT = 8L << 20;
+
+  /**
+   * Threads parsing, validating and tokenising request bodies: at least two, so one slow body does
+   * not hold every other request, and not more than the cores the decoder shares.
+   */
+  private static final int WORKER_THREADS =
+      Math.max(2, Runtime.getRuntime().availableProcessors() / 2);
+
+  private static final int WORK_WAITING_PER_THREAD = 32;
 
   private final ServerSettings settings;
   private final LocalModelVerifier verifier;
@@ -60,6 +72,10 @@ public final class InferenceServer implements AutoCloseable {
   private volatile BatchScheduler scheduler;
   private volatile AdapterDirectory adapterDirectory;
   private volatile ChoicesResponder responder;
+  private volatile GenerationRequestReader reader;
+  private final HttpRefusals refusals;
+  private final RequestWork work =
+      new RequestWork(vertx, WORKER_THREADS, WORKER_THREADS * WORK_WAITING_PER_THREAD);
   private HttpServer http;
 
   public InferenceServer(ServerSettings settings, LocalModelVerifier verifier, PrintStream log) {
@@ -67,6 +83,7 @@ public final class InferenceServer implements AutoCloseable {
     this.verifier = verifier;
     this.log = log;
     this.accessLog = new AccessLog(log);
+    this.refusals = new HttpRefusals(accessLog, metrics, log, BODY_LIMIT);
     metrics.bind(() -> scheduler, adapters);
   }
 
@@ -74,6 +91,7 @@ public final class InferenceServer implements AutoCloseable {
   public int listen() {
     Router router = Router.router(vertx);
     router.route().handler(this::record);
+    router.route().failureHandler(refusals::failed);
     router
         .get("/healthz")
         .handler(ctx -> json(ctx, 200, JSON.createObjectNode().put("status", "ok")));
@@ -85,30 +103,20 @@ public final class InferenceServer implements AutoCloseable {
                 ctx.response()
                     .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(metrics.scrape()));
-    router.route("/v1/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+    // Before the body is read: a body that is not JSON is refused unread. No file uploads: a
+    // multipart body would otherwise be written to disk.
+    router.post().handler(HttpRefusals::requireJson);
+    router.post().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.get("/v1/models").handler(ctx -> guarded(ctx, this::listModels));
     router.get("/v1/models/:model").handler(ctx -> guarded(ctx, this::retrieveModel));
     router.post("/v1/completions").handler(ctx -> guarded(ctx, this::completions));
     router.post("/v1/chat/completions").handler(ctx -> guarded(ctx, this::chatCompletions));
-    router
-        .route("/v1/*")
-        .handler(
-            ctx ->
-                error(
-                    ctx,
-                    new ApiError(
-                        404,
-                        "invalid_request_error",
-                        "Unknown request URL: "
-                            + ctx.request().method()
-                            + " "
-                            + ctx.request().path(),
-                        null,
-                        "unknown_url")));
+    router.route().last().handler(HttpRefusals::unmatched);
     try {
       http =
           vertx
               .createHttpServer(new HttpServerOptions().setHost(settings.host()))
+              .invalidRequestHandler(refusals::invalidRequest)
               .requestHandler(router)
               .listen(settings.port())
               .toCompletionStage()
@@ -136,6 +144,7 @@ public final class InferenceServer implements AutoCloseable {
       ServedBase loaded = loader.get();
       BatchScheduler batches =
           new BatchScheduler(loaded, settings.maxBatch(), settings.queueCapacity());
+      reader = new GenerationRequestReader(loaded, PromptEncoder.of(loaded), batches.capacity());
       base = loaded;
       scheduler = batches;
       responder = new ChoicesResponder(batches, metrics);
@@ -206,6 +215,7 @@ public final class InferenceServer implements AutoCloseable {
       if (http != null) {
         http.close().toCompletionStage().toCompletableFuture().get();
       }
+      work.close();
       vertx.close().toCompletionStage().toCompletableFuture().get();
     } catch (ExecutionException e) {
       log.println("closing the server: " + e.getCause().getMessage());
@@ -226,7 +236,7 @@ public final class InferenceServer implements AutoCloseable {
   private void record(RoutingContext ctx) {
     RequestRecord record = new RequestRecord(ctx.request().method().name(), ctx.request().path());
     ctx.put(RequestRecord.class.getName(), record);
-    boolean generation = ctx.request().path().endsWith("completions");
+    boolean generation = Endpoints.takesJsonBody(ctx.request().path());
     if (generation) {
       inFlight.incrementAndGet();
     }
@@ -235,17 +245,17 @@ public final class InferenceServer implements AutoCloseable {
           if (generation) {
             inFlight.decrementAndGet();
           }
-          if (record.status == 0) {
+          if (!ctx.response().ended()) {
+            // The connection closed before the response ended: the client left.
+            record.clientClosed();
+            metrics.completed(record);
+          } else if (record.status == 0) {
             record.status(ctx.response().getStatusCode());
           }
           accessLog.log(record);
           metrics.request(record);
         });
     ctx.next();
-  }
-
-  private static RequestRecord recordOf(RoutingContext ctx) {
-    return ctx.get(RequestRecord.class.getName());
   }
 
   private void readiness(RoutingContext ctx) {
@@ -271,9 +281,10 @@ public final class InferenceServer implements AutoCloseable {
         case READY -> handler.handle(ctx);
       }
     } catch (ApiError e) {
-      error(ctx, e);
+      HttpRefusals.send(ctx, e);
     } catch (RuntimeException e) {
-      error(ctx, ApiError.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
+      HttpRefusals.send(
+          ctx, ApiError.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
   }
 
@@ -299,7 +310,7 @@ public final class InferenceServer implements AutoCloseable {
     resolve(name)
         .onSuccess(
             adapter -> json(ctx, 200, modelCard(name, adapter.isPresent() ? base.name() : null)))
-        .onFailure(e -> error(ctx, asApiError(e)));
+        .onFailure(e -> HttpRefusals.send(ctx, asApiError(e)));
   }
 
   private ObjectNode modelCard(String id, String parent) {
@@ -318,18 +329,34 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   private void completions(RoutingContext ctx) {
-    JsonNode body = body(ctx);
-    RequestParameters parameters = RequestParameters.read(body, "max_tokens");
-    List<int[]> prompts = Prompts.completion(body, base);
-    generate(ctx, ChoicesResponder.Kind.COMPLETION, parameters, prompts);
+    Buffer body = bodyOf(ctx);
+    GenerationRequestReader requests = reader;
+    prepareThenGenerate(ctx, ChoicesResponder.Kind.COMPLETION, () -> requests.completion(body));
   }
 
   private void chatCompletions(RoutingContext ctx) {
-    JsonNode body = body(ctx);
-    RequestParameters parameters =
-        RequestParameters.read(body, "max_completion_tokens", "max_tokens");
-    List<int[]> prompts = List.of(Prompts.chat(body, base));
-    generate(ctx, ChoicesResponder.Kind.CHAT, parameters, prompts);
+    Buffer body = bodyOf(ctx);
+    GenerationRequestReader requests = reader;
+    prepareThenGenerate(ctx, ChoicesResponder.Kind.CHAT, () -> requests.chat(body));
+  }
+
+  /**
+   * Parsing and tokenising grow with the body, so they run on the worker pool; the event loop picks
+   * the result up and starts the generations.
+   */
+  private void prepareThenGenerate(
+      RoutingContext ctx,
+      ChoicesResponder.Kind kind,
+      Callable<GenerationRequestReader.Prepared> preparation) {
+    work.submit(preparation)
+        .onSuccess(
+            prepared -> {
+              if (ctx.response().closed()) {
+                return;
+              }
+              generate(ctx, kind, prepared.parameters(), prepared.prompts());
+            })
+        .onFailure(e -> HttpRefusals.send(ctx, asApiError(e)));
   }
 
   private void generate(
@@ -337,8 +364,7 @@ public final class InferenceServer implements AutoCloseable {
       ChoicesResponder.Kind kind,
       RequestParameters parameters,
       List<int[]> prompts) {
-    RequestRecord record = recordOf(ctx);
-    record.endpoint = kind == ChoicesResponder.Kind.CHAT ? "chat_completions" : "completions";
+    RequestRecord record = RequestRecord.of(ctx);
     resolve(parameters.model())
         .onSuccess(
             adapter -> {
@@ -346,12 +372,12 @@ public final class InferenceServer implements AutoCloseable {
               try {
                 responder.respond(ctx, kind, parameters, prompts, base, adapter, record);
               } catch (ApiError e) {
-                error(ctx, e);
+                HttpRefusals.send(ctx, e);
               } catch (RuntimeException e) {
-                error(ctx, ApiError.internal(e.getMessage()));
+                HttpRefusals.send(ctx, ApiError.internal(e.getMessage()));
               }
             })
-        .onFailure(e -> error(ctx, asApiError(e)));
+        .onFailure(e -> HttpRefusals.send(ctx, asApiError(e)));
   }
 
   /**
@@ -383,39 +409,15 @@ public final class InferenceServer implements AutoCloseable {
     return e instanceof ApiError api ? api : ApiError.internal(e.getMessage());
   }
 
-  private static JsonNode body(RoutingContext ctx) {
+  private static Buffer bodyOf(RoutingContext ctx) {
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
       throw ApiError.invalid(null, "the request body must be a JSON object");
     }
-    try {
-      JsonNode node = JSON.readTree(ctx.body().buffer().getBytes());
-      if (node == null || !node.isObject()) {
-        throw ApiError.invalid(null, "the request body must be a JSON object");
-      }
-      return node;
-    } catch (IOException e) {
-      throw ApiError.invalid(
-          null,
-          "the request body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-    }
-  }
-
-  private static void error(RoutingContext ctx, ApiError error) {
-    if (ctx.response().ended() || ctx.response().headWritten()) {
-      if (!ctx.response().ended()) {
-        ctx.response().end();
-      }
-      return;
-    }
-    recordOf(ctx).status(error.status());
-    ctx.response()
-        .setStatusCode(error.status())
-        .putHeader("Content-Type", "application/json")
-        .end(error.body());
+    return ctx.body().buffer();
   }
 
   private static void json(RoutingContext ctx, int status, JsonNode body) {
-    recordOf(ctx).status(status);
+    RequestRecord.of(ctx).status(status);
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")

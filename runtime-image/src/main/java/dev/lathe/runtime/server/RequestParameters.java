@@ -44,9 +44,15 @@ public record RequestParameters(
       JsonNode value = body.get(field);
       if (value != null && !value.isNull()) {
         if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1) {
-          throw ApiError.invalid(field, field + " must be an integer of at least 1, got " + value);
+          throw ApiError.invalid(
+              field,
+              field
+                  + " must be an integer from 1 to "
+                  + Integer.MAX_VALUE
+                  + ", got "
+                  + RequestFields.abbreviated(value));
         }
-        maxTokens = value.asInt();
+        maxTokens = value.intValue();
         maxTokensField = field;
       }
     }
@@ -59,23 +65,30 @@ public record RequestParameters(
     JsonNode seedNode = body.get("seed");
     if (seedNode != null && !seedNode.isNull()) {
       if (!seedNode.isIntegralNumber() || !seedNode.canConvertToLong()) {
-        throw ApiError.invalid("seed", "seed must be an integer, got " + seedNode);
+        throw ApiError.invalid(
+            "seed", "seed must be a 64-bit integer, got " + RequestFields.abbreviated(seedNode));
       }
-      seed = OptionalLong.of(seedNode.asLong());
+      seed = OptionalLong.of(seedNode.longValue());
     }
     int n = 1;
     JsonNode nNode = body.get("n");
     if (nNode != null && !nNode.isNull()) {
-      if (!nNode.isIntegralNumber() || nNode.asInt() < 1 || nNode.asInt() > MAX_CHOICES) {
+      // canConvertToInt first: asInt() would read 4294967297 as 1.
+      if (!nNode.isIntegralNumber()
+          || !nNode.canConvertToInt()
+          || nNode.intValue() < 1
+          || nNode.intValue() > MAX_CHOICES) {
         throw ApiError.invalid(
-            "n", "n must be an integer from 1 to " + MAX_CHOICES + ", got " + nNode);
+            "n",
+            "n must be an integer from 1 to "
+                + MAX_CHOICES
+                + ", got "
+                + RequestFields.abbreviated(nNode));
       }
-      n = nNode.asInt();
+      n = nNode.intValue();
     }
     boolean stream = bool(body, "stream");
-    boolean includeUsage =
-        stream && body.path("stream_options").path("include_usage").asBoolean(false);
-    rejectUnsupported(body);
+    boolean includeUsage = includeUsage(body, stream);
     return new RequestParameters(
         model.asText(),
         maxTokens,
@@ -121,24 +134,33 @@ public record RequestParameters(
     return strings;
   }
 
-  private static void rejectUnsupported(JsonNode body) {
-    if (body.path("logprobs").isNumber()
-        || body.path("logprobs").asBoolean(false)
-        || body.path("top_logprobs").isNumber()) {
-      throw ApiError.invalid("logprobs", "logprobs are not supported by this server");
+  private static boolean includeUsage(JsonNode body, boolean stream) {
+    JsonNode options = body.get("stream_options");
+    if (options == null || options.isNull()) {
+      return false;
     }
-    if (body.path("echo").asBoolean(false)) {
-      throw ApiError.invalid("echo", "echo is not supported by this server");
+    if (!options.isObject()) {
+      throw ApiError.invalid(
+          "stream_options",
+          "stream_options must be an object such as {\"include_usage\": true}, got "
+              + RequestFields.abbreviated(options));
     }
-    if (body.path("best_of").asInt(1) > 1) {
-      throw ApiError.invalid("best_of", "best_of is not supported by this server");
+    for (var names = options.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!name.equals("include_usage") && !options.get(name).isNull()) {
+        throw ApiError.invalid(
+            "stream_options." + name,
+            "stream_options." + name + " is not supported by this server");
+      }
     }
-    if (body.hasNonNull("suffix")) {
-      throw ApiError.invalid("suffix", "suffix is not supported by this server");
+    JsonNode include = options.get("include_usage");
+    if (include != null && !include.isNull() && !include.isBoolean()) {
+      throw ApiError.invalid(
+          "stream_options.include_usage",
+          "stream_options.include_usage must be true or false, got "
+              + RequestFields.abbreviated(include));
     }
-    if (body.path("tools").isArray() && !body.path("tools").isEmpty()) {
-      throw ApiError.invalid("tools", "tools are not supported by this server");
-    }
+    return stream && include != null && include.booleanValue();
   }
 
   private static double number(JsonNode body, String field, double absent, double min, double max) {
@@ -148,7 +170,14 @@ public record RequestParameters(
     }
     if (!value.isNumber() || value.asDouble() < min || value.asDouble() > max) {
       throw ApiError.invalid(
-          field, field + " must be a number from " + min + " to " + max + ", got " + value);
+          field,
+          field
+              + " must be a number from "
+              + min
+              + " to "
+              + max
+              + ", got "
+              + RequestFields.abbreviated(value));
     }
     return value.asDouble();
   }
@@ -159,7 +188,8 @@ public record RequestParameters(
       return false;
     }
     if (!value.isBoolean()) {
-      throw ApiError.invalid(field, field + " must be true or false, got " + value);
+      throw ApiError.invalid(
+          field, field + " must be true or false, got " + RequestFields.abbreviated(value));
     }
     return value.asBoolean();
   }

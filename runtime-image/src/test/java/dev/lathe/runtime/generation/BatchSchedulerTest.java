@@ -133,6 +133,36 @@ class BatchSchedulerTest {
   }
 
   @Test
+  void choicesOfOneRequestAreAdmittedAllOrNone() throws Exception {
+    SamplingParameters endless =
+        new SamplingParameters(200, 0, 1, OptionalLong.empty(), List.of(), true);
+    try (BatchScheduler scheduler = new BatchScheduler(base, 1, 3)) {
+      Collector running = new Collector();
+      scheduler.submit(generation("Question:", endless, running));
+      running.firstToken.await(10, TimeUnit.SECONDS);
+      Generation waiting = generation("Question:", endless, new Collector());
+      assertThat(scheduler.submit(waiting)).isEqualTo(BatchScheduler.Admission.ACCEPTED);
+      // Two places left: three choices of one request take none of them.
+      List<Generation> three = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        three.add(generation("Question:", endless, new Collector()));
+      }
+      assertThat(scheduler.submitAll(three)).isEqualTo(BatchScheduler.Admission.QUEUE_FULL);
+      assertThat(scheduler.queueDepth()).isEqualTo(1);
+      List<Generation> two = List.of(three.get(0), three.get(1));
+      assertThat(scheduler.submitAll(two)).isEqualTo(BatchScheduler.Admission.ACCEPTED);
+      assertThat(scheduler.queueDepth()).isEqualTo(3);
+      // More than the queue holds when empty can never be admitted: not a matter of retrying.
+      List<Generation> four = new ArrayList<>(three);
+      four.add(generation("Question:", endless, new Collector()));
+      assertThat(scheduler.submitAll(four)).isEqualTo(BatchScheduler.Admission.NEVER_FITS);
+      assertThat(scheduler.capacity()).isEqualTo(3);
+      waiting.cancel();
+      two.forEach(Generation::cancel);
+    }
+  }
+
+  @Test
   void aSequenceWhoseClientLeftStopsWhileTheOthersRunOn() throws Exception {
     SamplingParameters long_ =
         new SamplingParameters(120, 0, 1, OptionalLong.empty(), List.of(), true);

@@ -35,7 +35,8 @@ class RequestParametersTest {
     refused("{\"model\":\"m\",\"seed\":\"x\"}", "seed");
     refused("{\"model\":\"m\",\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}", "stop");
     refused("{\"model\":\"m\",\"stream\":\"yes\"}", "stream");
-    refused("{\"model\":\"m\",\"logprobs\":2}", "logprobs");
+    refused("{\"model\":\"m\",\"n\":4294967297}", "n");
+    refused("{\"model\":\"m\",\"stream_options\":\"usage\"}", "stream_options");
   }
 
   @Test

@@ -1,0 +1,55 @@
+package dev.lathe.runtime.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class RequestFieldsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static void check(String body, RequestFields.Endpoint endpoint) throws Exception {
+    RequestFields.check(JSON.readTree(body), endpoint);
+  }
+
+  @Test
+  void aFieldWithAValueThatAsksForAnUnsupportedFeatureIsRefusedByName() {
+    assertThatThrownBy(() -> check("{\"logit_bias\":{\"42\":10}}", RequestFields.Endpoint.CHAT))
+        .isInstanceOfSatisfying(
+            ApiError.class,
+            e -> {
+              assertThat(e.param()).isEqualTo("logit_bias");
+              assertThat(e.getMessage()).contains("accepted values: {}");
+            });
+  }
+
+  @Test
+  void nullCountsAsAbsentAndNeutralValuesAreAccepted() throws Exception {
+    check(
+        "{\"model\":\"m\",\"tools\":null,\"logprobs\":false,\"user\":\"u\",\"presence_penalty\":0}",
+        RequestFields.Endpoint.CHAT);
+  }
+
+  @Test
+  void aFieldOfTheOtherEndpointIsUnrecognized() {
+    assertThatThrownBy(() -> check("{\"messages\":[]}", RequestFields.Endpoint.COMPLETIONS))
+        .isInstanceOfSatisfying(
+            ApiError.class, e -> assertThat(e.getMessage()).contains("Unrecognized"));
+  }
+
+  @Test
+  void theReadmeListsEveryFieldTheServerKnows() throws Exception {
+    Path readme = Path.of(System.getProperty("user.dir")).resolveSibling("README.md");
+    String text = Files.readString(readme);
+    String section =
+        text.substring(
+            text.indexOf("### Request fields"), text.indexOf("### The runtime contract"));
+    for (String field : RequestFields.RULES.keySet()) {
+      assertThat(section).as(field).contains("`" + field + "`");
+    }
+  }
+}
