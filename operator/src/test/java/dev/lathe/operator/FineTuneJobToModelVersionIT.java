@@ -682,6 +682,7 @@ class FineTuneJobToModelVersionIT {
             null,
             Set.of(NAMESPACE),
             0,
+            "127.0.0.1",
             Duration.ofSeconds(2),
             WorkloadSettings.fromEnvironment(env));
     lathe =

@@ -58,6 +58,7 @@ class LatheOperatorOnApiServerIT {
             null,
             Set.of(NAMESPACE),
             0,
+            "127.0.0.1",
             Duration.ofSeconds(1),
             WorkloadSettings.fromEnvironment(Map.of()));
     lathe =

@@ -97,6 +97,7 @@ class LatheOperatorOnMockServerTest {
             null,
             Set.of(),
             0,
+            "127.0.0.1",
             recheck,
             WorkloadSettings.fromEnvironment(Map.of()));
     lathe =
