@@ -5,6 +5,7 @@ import dev.lathe.operator.finetunejob.FineTuneJobAcceptance;
 import dev.lathe.operator.finetunejob.FineTuneJobObserver;
 import dev.lathe.operator.finetunejob.FineTuneJobReconciler;
 import dev.lathe.operator.finetunejob.TrainingDecision;
+import dev.lathe.operator.finetunejob.TrainingLoop;
 import dev.lathe.operator.metrics.FineTuneJobMetrics;
 import dev.lathe.operator.modeldeployment.ModelDeploymentAcceptance;
 import dev.lathe.operator.modeldeployment.ModelDeploymentReconciler;
@@ -94,7 +95,12 @@ public final class LatheOperator {
         new ClusterReferenceLookup(
             client, workloads.operatorNamespace(), workloads.storagePolicyConfigMap());
     EventRecorder events = new EventRecorder(client, clock);
-    StatusReport report = new StatusReport(client, events, new OwnWrites());
+    StatusReport report =
+        new StatusReport(
+            client,
+            events,
+            new OwnWrites(),
+            operator.getConfigurationService().useSSAToPatchPrimaryResource());
     OperatorStorage storage =
         new OperatorStorage(client, workloads.volumeRoot(), lookup::storagePolicy);
     OperatorKeys keys = new OperatorKeys(client, workloads);
@@ -117,9 +123,10 @@ public final class LatheOperator {
                 progress,
                 report.writes(),
                 training),
-            training,
-            new ClusterTrainingActions(
-                client, workloads, keys, new ModelPublisher(client, storage, keys), progress),
+            new TrainingLoop(
+                training,
+                new ClusterTrainingActions(
+                    client, workloads, keys, new ModelPublisher(client, storage, keys), progress)),
             report,
             metrics,
             clock),

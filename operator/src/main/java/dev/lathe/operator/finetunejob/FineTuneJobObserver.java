@@ -8,7 +8,7 @@ import dev.lathe.operator.status.Acceptance;
 import dev.lathe.operator.status.OwnWrites;
 import dev.lathe.operator.training.ProgressReader;
 import dev.lathe.operator.training.TrainingNames;
-import dev.lathe.operator.workloads.JobConditions;
+import dev.lathe.operator.training.TrainingObservation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -85,10 +85,14 @@ public class FineTuneJobObserver {
                 name ->
                     source(context, ModelVersion.class, MODELS)
                         .get(new ResourceID(name, namespace)));
+    // The trainer's progress file is read only while the trainer runs (and at most every
+    // progress interval: the reader throttles itself).
     Optional<TrainingProgress> read =
         workload
-            .filter(w -> !JobConditions.isFinished(w))
-            .filter(w -> !Boolean.TRUE.equals(w.getSpec().getSuspend()))
+            .filter(
+                w ->
+                    TrainingObservation.of(w, workloadPods).state()
+                        == TrainingObservation.State.RUNNING)
             .flatMap(
                 w ->
                     progress.read(

@@ -35,8 +35,9 @@ import java.util.stream.Stream;
 
 /**
  * Reconciles FineTuneJobs (DESIGN.md §1 steps 2–4) in the operator's one shape: observe a snapshot
- * ({@link FineTuneJobObserver}), decide purely ({@link TrainingDecision}), act through one seam
- * ({@link TrainingActions}), report the decided status and its Events ({@link StatusReport}).
+ * ({@link FineTuneJobObserver}), decide purely ({@link TrainingDecision}) and act through one seam
+ * ({@link TrainingActions}) in a {@link TrainingLoop}, report the decided status and its Events
+ * ({@link StatusReport}).
  *
  * <p>Admission is serialized per namespace: a job that has not been admitted yet is reconciled
  * while holding its namespace's lock, and the reservation it writes is visible (through {@code
@@ -49,8 +50,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
   public static final String NAME = "finetunejob";
 
   private final FineTuneJobObserver observer;
-  private final TrainingDecision decision;
-  private final TrainingActions actions;
+  private final TrainingLoop loop;
   private final StatusReport report;
   private final FineTuneJobMetrics metrics;
   private final Clock clock;
@@ -58,14 +58,12 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
 
   public FineTuneJobReconciler(
       FineTuneJobObserver observer,
-      TrainingDecision decision,
-      TrainingActions actions,
+      TrainingLoop loop,
       StatusReport report,
       FineTuneJobMetrics metrics,
       Clock clock) {
     this.observer = observer;
-    this.decision = decision;
-    this.actions = actions;
+    this.loop = loop;
     this.report = report;
     this.metrics = metrics;
     this.clock = clock;
@@ -89,25 +87,8 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
     // observe
     FineTuneJobSnapshot seen = observer.observe(cached, context);
     Instant now = clock.instant();
-    // decide
-    Plan<FineTuneJobStatus, TrainingStep> plan = decision.decide(seen, now);
-    // act
-    for (TrainingStep step : plan.steps()) {
-      if (step instanceof TrainingStep.CreateWorkload create) {
-        try {
-          actions.createWorkload(seen.job(), create);
-        } catch (TrainingActions.WorkloadRejected e) {
-          plan = decision.workloadRejected(seen, now, e.getMessage());
-          break;
-        }
-      } else if (step instanceof TrainingStep.SetSuspension suspension) {
-        actions.setSuspension(seen.job(), suspension);
-      } else if (step instanceof TrainingStep.Publish publish) {
-        plan =
-            decision.afterPublishing(
-                plan, seen.job(), publish, actions.publish(seen.job(), publish));
-      }
-    }
+    // decide and act
+    Plan<FineTuneJobStatus, TrainingStep> plan = loop.run(seen, now);
     // report
     report.report(seen.job(), plan.status(), plan.conditions().events());
     countMetrics(seen.job(), plan.status(), now);
@@ -133,7 +114,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob> {
       FineTuneJob ended = observer.freshest(job);
       ended.setStatus(decided);
       metrics.finished(ended, succeeded);
-      actions.forgetProgress(job);
+      loop.actions().forgetProgress(job);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.lathe.operator.status;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -10,23 +11,33 @@ import java.util.List;
 /**
  * The report step of every reconciler: writes the decided status when it differs from the observed
  * one, remembers the write in {@link OwnWrites}, and only then records the decision's Events. The
- * write is one JSON patch of the status subresource that sets the whole status, without a
- * resourceVersion: this operator owns the status, so there is nothing to conflict with, and no 409
- * leaves Events told for a status that was never written. (A JSON patch, not a merge patch:
- * Fabric8's mock server appends lists under a merge patch, where the API server replaces them.)
+ * write is a forced server-side apply of the whole status to the status subresource, as field
+ * manager {@value #FIELD_MANAGER}, without a resourceVersion: this operator owns the status, so
+ * there is nothing to conflict with, and no 409 leaves Events told for a status that was never
+ * written. Against Fabric8's mock server, which lacks server-side apply, tests choose a JSON patch
+ * that sets the whole status (not a merge patch: the mock server appends lists under one).
  */
 public final class StatusReport {
+
+  /** The field manager owning every Lathe status. */
+  public static final String FIELD_MANAGER = "lathe-operator";
 
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private final KubernetesClient client;
   private final EventRecorder events;
   private final OwnWrites writes;
+  private final boolean serverSideApply;
 
-  public StatusReport(KubernetesClient client, EventRecorder events, OwnWrites writes) {
+  /**
+   * @param serverSideApply true against a real API server; false only for the mock server
+   */
+  public StatusReport(
+      KubernetesClient client, EventRecorder events, OwnWrites writes, boolean serverSideApply) {
     this.client = client;
     this.events = events;
     this.writes = writes;
+    this.serverSideApply = serverSideApply;
   }
 
   /**
@@ -39,18 +50,7 @@ public final class StatusReport {
       R observed, S decided, List<PlannedEvent> planned) {
     boolean changed = !JSON.asJson(observed.getStatus()).equals(JSON.asJson(decided));
     if (changed) {
-      String patch =
-          "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + JSON.asJson(decided) + "}]";
-      @SuppressWarnings("unchecked")
-      Class<R> type = (Class<R>) observed.getClass();
-      R written =
-          client
-              .resources(type)
-              .inNamespace(observed.getMetadata().getNamespace())
-              .withName(observed.getMetadata().getName())
-              .subresource("status")
-              .patch(PatchContext.of(PatchType.JSON), patch);
-      writes.remember(written);
+      writes.remember(serverSideApply ? apply(observed, decided) : patch(observed, decided));
     }
     for (PlannedEvent event : planned) {
       events.record(observed, event.type(), event.reason(), event.message());
@@ -60,5 +60,45 @@ public final class StatusReport {
 
   public OwnWrites writes() {
     return writes;
+  }
+
+  private <S, R extends CustomResource<?, S>> R apply(R observed, S decided) {
+    R fresh = fresh(observed);
+    fresh.setStatus(decided);
+    return client
+        .resource(fresh)
+        .subresource("status")
+        .patch(
+            new PatchContext.Builder()
+                .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                .withFieldManager(FIELD_MANAGER)
+                .withForce(true)
+                .build());
+  }
+
+  private <S, R extends CustomResource<?, S>> R patch(R observed, S decided) {
+    String patch = "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + JSON.asJson(decided) + "}]";
+    @SuppressWarnings("unchecked")
+    Class<R> type = (Class<R>) observed.getClass();
+    return client
+        .resources(type)
+        .inNamespace(observed.getMetadata().getNamespace())
+        .withName(observed.getMetadata().getName())
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON), patch);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R extends CustomResource<?, ?>> R fresh(R observed) {
+    try {
+      R fresh = (R) observed.getClass().getDeclaredConstructor().newInstance();
+      ObjectMeta meta = new ObjectMeta();
+      meta.setName(observed.getMetadata().getName());
+      meta.setNamespace(observed.getMetadata().getNamespace());
+      fresh.setMetadata(meta);
+      return fresh;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot instantiate " + observed.getClass(), e);
+    }
   }
 }
