@@ -37,7 +37,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ControlPlaneExtension.class)
 class QuotaLedgerIT {
 
-  private static final String NAMESPACE = "quota-ledger";
+  /** A namespace of its own per run: nothing left by another test or run can count. */
+  private static final String NAMESPACE =
+      "quota-ledger-" + java.util.UUID.randomUUID().toString().substring(0, 6);
 
   private final KubernetesClient client;
   private LatheOperator lathe;
@@ -90,11 +92,20 @@ class QuotaLedgerIT {
 
   @AfterEach
   void stopOperator() {
+    // ModelVersions carry the operator's finalizer: delete them while it still runs.
+    client.resources(ModelVersion.class).inNamespace(NAMESPACE).delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client
+                    .resources(ModelVersion.class)
+                    .inNamespace(NAMESPACE)
+                    .list()
+                    .getItems()
+                    .isEmpty());
     lathe.stop();
     client.namespaces().withName(NAMESPACE).delete();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> client.namespaces().withName(NAMESPACE).get() == null);
   }
 
   private static FineTuneJob job(String name) {
