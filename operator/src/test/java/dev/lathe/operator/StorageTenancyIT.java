@@ -138,6 +138,7 @@ class StorageTenancyIT {
             null,
             Set.of("victim", "attacker"),
             0,
+            "127.0.0.1",
             Duration.ofSeconds(2),
             WorkloadSettings.fromEnvironment(
                 Map.of(
