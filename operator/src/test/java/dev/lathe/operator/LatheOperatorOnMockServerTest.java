@@ -298,6 +298,8 @@ class LatheOperatorOnMockServerTest {
         .untilAsserted(
             () -> {
               FineTuneJob current = current(client, created);
+              // Not written yet on a loaded machine: an assertion failure, so awaitility retries.
+              assertThat(current.getStatus()).isNotNull();
               assertThat(current.getStatus().getJobName()).isEqualTo("support-bot-v3-train-1");
               assertThat(condition(current, "Running")).isPresent();
             });
