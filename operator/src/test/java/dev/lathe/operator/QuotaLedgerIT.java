@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -79,7 +78,9 @@ class QuotaLedgerIT {
             0,
             "127.0.0.1",
             Duration.ofSeconds(2),
-            WorkloadSettings.fromEnvironment(Map.of()));
+            WorkloadSettings.fromEnvironment(
+                Fixtures.grantOperatorCredentials(
+                    client, NAMESPACE, "quota-ledger-it-storage-policy")));
     lathe =
         LatheOperator.create(
             client, settings, new SimpleMeterRegistry(), Clock.systemUTC(), o -> {});
