@@ -102,6 +102,19 @@ public final class Fixtures {
         .build();
   }
 
+  /** The operator's signing key Secret in {@code namespace}, as an operator install holds it. */
+  public static Secret signingKeySecret(String namespace, java.security.KeyPair key) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName("lathe-signing-key")
+        .withNamespace(namespace)
+        .endMetadata()
+        .addToStringData(
+            WorkloadSettings.SIGNING_KEY_FILE,
+            dev.lathe.artifact.signing.SigningKeys.privateKeyPem(key.getPrivate()))
+        .build();
+  }
+
   /**
    * Lets {@code namespace} use the operator's own credentials under s3://models (the fixtures'
    * imports name no Secret), through a storage policy ConfigMap of the test's own name in
