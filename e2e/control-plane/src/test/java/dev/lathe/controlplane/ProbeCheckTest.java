@@ -110,8 +110,18 @@ class ProbeCheckTest {
         .build();
   }
 
+  /**
+   * A probe with a generous timeout: these tests are about what an answer means, and the default
+   * second is too short for a first request on a loaded machine (its client starts from cold).
+   */
   private static Probe http(String path, IntOrString port) {
-    return new ProbeBuilder().withNewHttpGet().withPath(path).withPort(port).endHttpGet().build();
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(port)
+        .endHttpGet()
+        .withTimeoutSeconds(20)
+        .build();
   }
 
   private void answer(com.sun.net.httpserver.HttpExchange exchange, int status) throws IOException {
