@@ -16,29 +16,30 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("md")
 @Categories(LatheApi.CATEGORY)
 @AdditionalPrinterColumn(
-    name = "Stable",
-    jsonPath = ".status.stableVersion",
+    name = "Model",
+    jsonPath = ".spec.modelVersion",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
-    name = "Canary",
-    jsonPath = ".status.canaryVersion",
-    type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(
-    name = "Weight",
-    jsonPath = ".status.canaryWeight",
-    type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(
-    name = "Available",
-    jsonPath = ".status.conditions[?(@.type==\"Available\")].status",
-    type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(
-    name = "Progressing",
-    jsonPath = ".status.conditions[?(@.type==\"Progressing\")].status",
+    name = "Ready",
+    jsonPath = ".status.ready",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Endpoint",
     jsonPath = ".status.endpoint",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Status",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Canary",
+    jsonPath = ".status.canaryVersion",
     type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Weight",
+    jsonPath = ".status.canaryWeight",
+    type = AdditionalPrinterColumn.Type.INTEGER,
     priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",
