@@ -4,8 +4,13 @@ import dev.lathe.operator.finetunejob.FineTuneJobAcceptance;
 import dev.lathe.operator.finetunejob.FineTuneJobReconciler;
 import dev.lathe.operator.finetunejob.TrainingLifecycle;
 import dev.lathe.operator.metrics.FineTuneJobMetrics;
+import dev.lathe.operator.metrics.ModelDeploymentMetrics;
+import dev.lathe.operator.modeldeployment.ClusterServingActions;
 import dev.lathe.operator.modeldeployment.ModelDeploymentAcceptance;
 import dev.lathe.operator.modeldeployment.ModelDeploymentReconciler;
+import dev.lathe.operator.modeldeployment.ServingDecision;
+import dev.lathe.operator.modeldeployment.ServingLoop;
+import dev.lathe.operator.modeldeployment.ServingObserver;
 import dev.lathe.operator.modelversion.ArtifactDeletion;
 import dev.lathe.operator.modelversion.ModelVersionAcceptance;
 import dev.lathe.operator.modelversion.ModelVersionReconciler;
@@ -109,7 +114,20 @@ public final class LatheOperator {
             events),
         namespaces::accept);
     operator.register(
-        new ModelDeploymentReconciler(new ModelDeploymentAcceptance(lookup), report),
+        new ModelDeploymentReconciler(
+            new ServingObserver(
+                new ModelDeploymentAcceptance(lookup),
+                keys::trustedKeysPem,
+                workloads.runtimeImage(),
+                ServingObserver.RoutedEndpoints.NONE),
+            new ServingLoop(
+                new ServingDecision(settings.recheckInterval()),
+                new ClusterServingActions(
+                    client,
+                    () -> operator.getConfigurationService().useSSAToPatchPrimaryResource())),
+            events,
+            new ModelDeploymentMetrics(meters),
+            clock),
         namespaces::accept);
     return new LatheOperator(operator);
   }

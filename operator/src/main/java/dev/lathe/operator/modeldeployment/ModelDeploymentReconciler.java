@@ -2,48 +2,108 @@ package dev.lathe.operator.modeldeployment;
 
 import dev.lathe.api.v1alpha1.AdapterReference;
 import dev.lathe.api.v1alpha1.ModelDeployment;
-import dev.lathe.api.v1alpha1.ModelDeploymentStatus;
 import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.operator.metrics.ModelDeploymentMetrics;
 import dev.lathe.operator.references.ModelVersionReferences;
-import dev.lathe.operator.status.AcceptanceReport;
+import dev.lathe.operator.serving.ServingNames;
+import dev.lathe.operator.status.EventRecorder;
+import dev.lathe.operator.training.TrainingNames;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Clock;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Reconciles ModelDeployments. Today it accepts or rejects the spec; serving pods, canary steps and
- * evaluation gates come with the runtime (see DESIGN.md §1).
+ * Reconciles ModelDeployments in the shape of every kind: observe a {@link ServingSnapshot} from
+ * the informer caches, decide purely ({@link ServingDecision}), act through {@link ServingActions}
+ * ({@link ServingLoop}), report the status and its Events. Acceptance comes first: a spec that is
+ * not accepted serves nothing new.
  */
 @ControllerConfiguration(name = ModelDeploymentReconciler.NAME)
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   public static final String NAME = "modeldeployment";
 
-  private final ModelDeploymentAcceptance acceptance;
-  private final AcceptanceReport report;
+  /** Only the serving objects this operator made are cached, not every Pod and ConfigMap. */
+  static final String SERVING_OBJECTS =
+      TrainingNames.MANAGED_BY
+          + "="
+          + TrainingNames.OPERATOR
+          + ","
+          + ServingNames.COMPONENT_LABEL
+          + "="
+          + ServingNames.COMPONENT;
 
-  public ModelDeploymentReconciler(ModelDeploymentAcceptance acceptance, AcceptanceReport report) {
-    this.acceptance = acceptance;
-    this.report = report;
+  private static final String POD_INDEX = "lathe-serving-pods";
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  private final ServingObserver observer;
+  private final ServingLoop loop;
+  private final EventRecorder events;
+  private final ModelDeploymentMetrics metrics;
+  private final Clock clock;
+
+  public ModelDeploymentReconciler(
+      ServingObserver observer,
+      ServingLoop loop,
+      EventRecorder events,
+      ModelDeploymentMetrics metrics,
+      Clock clock) {
+    this.observer = observer;
+    this.loop = loop;
+    this.events = events;
+    this.metrics = metrics;
+    this.clock = clock;
   }
 
   @Override
   public UpdateControl<ModelDeployment> reconcile(
-      ModelDeployment deployment, Context<ModelDeployment> context) {
-    return report.report(deployment, acceptance.decide(deployment), ModelDeploymentStatus::new);
+      ModelDeployment cached, Context<ModelDeployment> context) {
+    ServingSnapshot seen = observer.observe(cached, context);
+    ServingPlan plan = loop.run(seen, clock.instant());
+    for (PodRefusal refusal : plan.refusals()) {
+      metrics.refused(
+          refusal.podUid() + "/" + refusal.container() + "/" + refusal.restarts(),
+          refusal.reason());
+    }
+    ModelDeployment reported = seen.deployment();
+    boolean changed = !JSON.asJson(cached.getStatus()).equals(JSON.asJson(plan.status()));
+    reported.setStatus(plan.status());
+    for (ServingConditionWriter.PlannedEvent event : plan.conditions().events()) {
+      events.record(reported, event.type(), event.reason(), event.message());
+    }
+    UpdateControl<ModelDeployment> control =
+        changed ? UpdateControl.patchStatus(reported) : UpdateControl.noUpdate();
+    plan.next().ifPresent(control::rescheduleAfter);
+    return control;
   }
 
-  /** A ModelVersion the deployment serves, or serves an adapter of, re-checks it on change. */
+  /**
+   * The ModelVersions a deployment names (served or adapters), and the serving objects it owns: a
+   * change of any wakes it. Pods are owned by ReplicaSets, so they map back through their
+   * ModelDeployment label.
+   */
   @Override
   public List<EventSource<?, ModelDeployment>> prepareEventSources(
       EventSourceContext<ModelDeployment> context) {
+    metrics.countFrom(() -> context.getPrimaryCache().list().collect(Collectors.toList()));
     var referencing =
         ModelVersionReferences.indexPrimaries(
             context,
@@ -54,11 +114,53 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                         ? Stream.empty()
                         : deployment.getSpec().getAdapters().stream()
                             .map(AdapterReference::getModelVersion)));
+    context
+        .getPrimaryCache()
+        .addIndexer(
+            POD_INDEX,
+            md ->
+                List.of(
+                    md.getMetadata().getNamespace() + "/" + ServingNames.deploymentLabelValue(md)));
+    SecondaryToPrimaryMapper<Pod> podToDeployment =
+        pod -> {
+          String label =
+              pod.getMetadata().getLabels() == null
+                  ? null
+                  : pod.getMetadata().getLabels().get(ServingNames.DEPLOYMENT_LABEL);
+          if (label == null) {
+            return java.util.Set.of();
+          }
+          return context
+              .getPrimaryCache()
+              .byIndex(POD_INDEX, pod.getMetadata().getNamespace() + "/" + label)
+              .stream()
+              .map(ResourceID::fromResource)
+              .collect(Collectors.toSet());
+        };
     return List.of(
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ModelVersion.class, ModelDeployment.class)
                 .withSecondaryToPrimaryMapper(referencing)
                 .build(),
+            context),
+        owned(Deployment.class, context),
+        owned(Service.class, context),
+        owned(ConfigMap.class, context),
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
+                .withLabelSelector(SERVING_OBJECTS)
+                .withSecondaryToPrimaryMapper(podToDeployment)
+                .build(),
             context));
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, ModelDeployment> owned(
+      Class<R> type, EventSourceContext<ModelDeployment> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, ModelDeployment.class)
+            .withLabelSelector(SERVING_OBJECTS)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelDeployment.class))
+            .build(),
+        context);
   }
 }
