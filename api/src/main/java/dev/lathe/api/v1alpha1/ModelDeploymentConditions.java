@@ -4,9 +4,11 @@ package dev.lathe.api.v1alpha1;
  * The condition types of a ModelDeployment and every reason the operator writes on them, one line
  * each.
  *
- * <p>{@link #READY} rolls the others up: True exactly when Accepted is True, Available is True and
- * Degraded is False; otherwise False with the reason of the first of those that fails, in that
- * order. Progressing does not hold Ready back: a deployment scaling up while it serves is ready.
+ * <p>{@link #READY} rolls the others up: True exactly when Accepted is True, Degraded is not True
+ * and Available is True; otherwise False with the reason (and message) of the first of those that
+ * fails, in that order, so a refusing pod's DigestMismatch shows in the STATUS column even while
+ * other pods serve. Progressing does not hold Ready back: a deployment scaling up while it serves
+ * is ready.
  *
  * <p>The refusal reasons (DigestMismatch ... ProvenanceMismatch) are the runtime's own failure
  * kinds, read from the refusing pod's termination message, spelled as the ModelVersion's Verified

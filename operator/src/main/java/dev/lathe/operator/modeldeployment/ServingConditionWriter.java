@@ -25,9 +25,14 @@ public final class ServingConditionWriter {
   /**
    * An Event to record once the status is written.
    *
-   * @param type {@link EventRecorder#NORMAL} or {@link EventRecorder#WARNING}
+   * @param type {@link #NORMAL} or {@link #WARNING}
    */
   public record PlannedEvent(String type, String reason, String message) {}
+
+  /** The Event types, as {@link EventRecorder} records them (spelled here: this class is pure). */
+  public static final String NORMAL = "Normal";
+
+  public static final String WARNING = "Warning";
 
   private final ConditionedStatus status;
   private final long generation;
@@ -46,8 +51,8 @@ public final class ServingConditionWriter {
   }
 
   /**
-   * @param eventType {@link EventRecorder#NORMAL}, {@link EventRecorder#WARNING}, or null for a
-   *     condition whose changes are not worth an Event
+   * @param eventType {@link #NORMAL}, {@link #WARNING}, or null for a condition whose changes are
+   *     not worth an Event
    */
   void set(String type, String value, String reason, String message, String eventType) {
     Condition wanted = new Condition(type, value, reason, message);

@@ -20,7 +20,6 @@ import dev.lathe.operator.serving.RuntimeDeploymentBuilder;
 import dev.lathe.operator.serving.ServingNames;
 import dev.lathe.operator.serving.ServingServiceBuilder;
 import dev.lathe.operator.serving.SpecHash;
-import dev.lathe.operator.status.EventRecorder;
 import dev.lathe.operator.status.StatusConditions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -85,7 +84,9 @@ public final class ServingDecision {
         accepted.getStatus(),
         accepted.getReason(),
         accepted.getMessage(),
-        seen.acceptance().accepted() ? EventRecorder.NORMAL : EventRecorder.WARNING);
+        seen.acceptance().accepted()
+            ? ServingConditionWriter.NORMAL
+            : ServingConditionWriter.WARNING);
     if (!seen.acceptance().accepted()) {
       String why = "the spec is not accepted: " + accepted.getMessage();
       quiet(conditions, AVAILABLE, ModelDeploymentConditions.NOT_ACCEPTED, why);
@@ -229,21 +230,21 @@ public final class ServingDecision {
               + ": "
               + r.message()
               + (r.isVerdict() ? "; it never becomes ready and gets no traffic" : ""),
-          EventRecorder.WARNING);
+          ServingConditionWriter.WARNING);
     } else if (!failed.isEmpty()) {
       conditions.set(
           DEGRADED,
           Condition.TRUE,
           ModelDeploymentConditions.MODEL_NOT_VERIFIED,
           String.join("; ", failed) + "; it is not served",
-          EventRecorder.WARNING);
+          ServingConditionWriter.WARNING);
     } else {
       conditions.set(
           DEGRADED,
           Condition.FALSE,
           ModelDeploymentConditions.AS_EXPECTED,
           "no pod refused its model",
-          EventRecorder.NORMAL);
+          ServingConditionWriter.NORMAL);
     }
 
     if (ready > 0) {
@@ -252,14 +253,14 @@ public final class ServingDecision {
           Condition.TRUE,
           ModelDeploymentConditions.SERVING,
           ready + "/" + desired + " verified pods serve ModelVersion " + versionName,
-          EventRecorder.NORMAL);
+          ServingConditionWriter.NORMAL);
     } else if (desired == 0) {
       conditions.set(
           AVAILABLE,
           Condition.FALSE,
           ModelDeploymentConditions.SCALED_TO_ZERO,
           "spec.replicas is 0",
-          EventRecorder.NORMAL);
+          ServingConditionWriter.NORMAL);
     } else {
       conditions.set(
           AVAILABLE,
@@ -289,14 +290,14 @@ public final class ServingDecision {
           Condition.TRUE,
           ModelDeploymentConditions.AWAITING_VERIFICATION,
           "serving; waiting to list " + String.join(", ", unverified),
-          EventRecorder.NORMAL);
+          ServingConditionWriter.NORMAL);
     } else {
       conditions.set(
           PROGRESSING,
           Condition.FALSE,
           ModelDeploymentConditions.ROLLED_OUT,
           desired + "/" + desired + " pods ready with the current template",
-          EventRecorder.NORMAL);
+          ServingConditionWriter.NORMAL);
     }
 
     // Another version's objects go once this one serves in full (no rollout: replace at once).
@@ -315,7 +316,7 @@ public final class ServingDecision {
             Condition.TRUE,
             ModelDeploymentConditions.WORKLOAD_REJECTED,
             "the API server refused " + object.getKind() + " " + name(object) + ": " + message,
-            EventRecorder.WARNING);
+            ServingConditionWriter.WARNING);
     rollUp(plan.conditions());
     plan.next(recheck);
   }
@@ -337,7 +338,7 @@ public final class ServingDecision {
           Condition.TRUE,
           ModelDeploymentConditions.MODEL_NOT_VERIFIED,
           String.join("; ", failed) + "; it is not served",
-          EventRecorder.WARNING);
+          ServingConditionWriter.WARNING);
     } else {
       conditions.set(
           DEGRADED,
@@ -367,7 +368,7 @@ public final class ServingDecision {
           Condition.TRUE,
           ModelDeploymentConditions.AWAITING_VERIFICATION,
           waiting,
-          EventRecorder.NORMAL);
+          ServingConditionWriter.NORMAL);
     } else {
       conditions.set(
           AVAILABLE,
@@ -499,7 +500,7 @@ public final class ServingDecision {
       applied.add("create " + desired.getKind() + " " + name(desired));
       plan.conditions()
           .tell(
-              EventRecorder.NORMAL,
+              ServingConditionWriter.NORMAL,
               "Created",
               "created " + desired.getKind() + " " + name(desired));
     } else if (!SpecHash.on(observed.get()).equals(SpecHash.on(desired))
@@ -508,7 +509,7 @@ public final class ServingDecision {
       applied.add("correct " + desired.getKind() + " " + name(desired));
       plan.conditions()
           .tell(
-              EventRecorder.NORMAL,
+              ServingConditionWriter.NORMAL,
               "DriftCorrected",
               desired.getKind() + " " + name(desired) + " differed from the spec; corrected");
     }
@@ -551,7 +552,7 @@ public final class ServingDecision {
           plan.step(new ServingStep.Retire(version, objects));
           plan.conditions()
               .tell(
-                  EventRecorder.NORMAL,
+                  ServingConditionWriter.NORMAL,
                   "VersionRetired",
                   "ModelVersion "
                       + version
