@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(LatheApi.VERSION)
 @ShortNames("md")
 @Categories(LatheApi.CATEGORY)
+// STATUS is the Ready roll-up's reason (AwaitingVerification, NoReadyReplicas, DigestMismatch,
+// Ready, ...); the sub-conditions are in -o wide.
 @AdditionalPrinterColumn(
     name = "Model",
     jsonPath = ".spec.modelVersion",
@@ -31,6 +33,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Status",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
     type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Available",
+    jsonPath = ".status.conditions[?(@.type==\"Available\")].status",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Progressing",
+    jsonPath = ".status.conditions[?(@.type==\"Progressing\")].status",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Degraded",
+    jsonPath = ".status.conditions[?(@.type==\"Degraded\")].status",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
 @AdditionalPrinterColumn(
     name = "Canary",
     jsonPath = ".status.canaryVersion",
