@@ -49,7 +49,7 @@ fi
 echo "==> building (tests skipped; run 'mvn -B -ntp verify' for them)"
 if $local_plane; then
   # Builds the control plane binaries on first use (about five minutes), then nothing.
-  mvn -B -ntp -q -DskipTests install -pl e2e/control-plane,operator,trainer-image,cli -am
+  mvn -B -ntp -q -DskipTests install -pl e2e/control-plane,operator,trainer-image,runtime-image,cli -am
 else
   mvn -B -ntp -q -DskipTests package -pl operator -am -Dlathe.controlplane.build.skip=true
 fi
@@ -58,14 +58,20 @@ if $local_plane; then
   state="${LATHE_CACHE:-$HOME/.cache/lathe}/local"
   mkdir -p "$state"
   kubeconfig="$state/kubeconfig"
-  rm -f "$kubeconfig"
+  rm -f "$kubeconfig" "$state/gateway-url"
   echo "==> no cluster in the current kubeconfig (or --local): starting a local control plane"
   (cd e2e/control-plane && mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile="$state/classpath" >/dev/null)
-  # The local node runs the trainer image (fetch, train, verify) as a local JVM, and offers GPUs
-  # to the scheduler (the tiny model trains on the CPU).
+  # The local node runs the trainer image (fetch, train, verify) and the runtime image
+  # (fetch-and-verify, serve) as local JVMs, and offers GPUs to the scheduler (the tiny model
+  # trains on the CPU). The runtime mapping sets what the runtime image's ENV sets that a local
+  # process needs (DJL's usage tracking off). The local gateway (Traefik) routes HTTPRoutes to
+  # the node's pods; its URL is written to $state/gateway-url.
   trainer_jar="$PWD/trainer-image/target/lathe-trainer.jar"
-  LATHE_LOCAL_IMAGES="lathe-trainer=$(command -v java) -Dai.djl.offline=true -jar $trainer_jar" \
+  runtime_jar="$PWD/runtime-image/target/lathe-runtime.jar"
+  java_bin="$(command -v java)"
+  LATHE_LOCAL_IMAGES="lathe-trainer=$java_bin -Dai.djl.offline=true -jar $trainer_jar;lathe-runtime=env OPT_OUT_TRACKING=true $java_bin -Dai.djl.offline=true -jar $runtime_jar" \
   LATHE_LOCAL_GPUS="${LATHE_LOCAL_GPUS:-2}" \
+  LATHE_LOCAL_GATEWAY="${LATHE_LOCAL_GATEWAY:-true}" \
   java -cp "e2e/control-plane/target/classes:$(cat "$state/classpath")" \
     dev.lathe.controlplane.LocalControlPlaneMain "$kubeconfig" >"$state/control-plane.log" 2>&1 &
   plane_pid=$!
@@ -78,6 +84,10 @@ if $local_plane; then
   [[ -f "$kubeconfig" ]] || { echo "the local control plane did not start in 3 minutes" >&2; exit 1; }
   export KUBECONFIG="$kubeconfig"
   echo "==> local control plane and node ready; KUBECONFIG=$kubeconfig (CRDs installed)"
+  if [[ -f "$state/gateway-url" ]]; then
+    export LATHE_GATEWAY_URL="$(cat "$state/gateway-url")"
+    echo "==> local gateway (Traefik, Gateway lathe-gateway/lathe) at $LATHE_GATEWAY_URL"
+  fi
   export LATHE_TRAINER_IMAGE="${LATHE_TRAINER_IMAGE:-lathe.local/lathe-trainer:dev}"
   export LATHE_OPERATOR_NAMESPACE=lathe-system
   export LATHE_VOLUME_ROOT="$state/kubelet/volumes"
