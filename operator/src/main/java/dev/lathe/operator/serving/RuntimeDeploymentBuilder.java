@@ -110,7 +110,17 @@ public final class RuntimeDeploymentBuilder {
     serveEnv.add(env("LATHE_MODELS_DIR", MODELS_DIR));
     // Clients name the ModelDeployment, not the version: promotion must not change the model field.
     serveEnv.add(env("LATHE_MODEL_NAME", md.getMetadata().getName()));
-    serveEnv.add(env("LATHE_HOST", "0.0.0.0"));
+    // The pod's own address, not 0.0.0.0: on the local node every pod is a process on one host,
+    // each with a loopback address of its own, and two replicas must not claim one port.
+    serveEnv.add(
+        new EnvVarBuilder()
+            .withName("LATHE_HOST")
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("status.podIP")
+            .endFieldRef()
+            .endValueFrom()
+            .build());
     serveEnv.add(env("LATHE_PORT", String.valueOf(HTTP_PORT)));
     serveEnv.add(env("LATHE_ADAPTER_LIST", ADAPTER_LIST_FILE));
     serveEnv.add(env("LATHE_ADAPTER_STATUS_PORT", String.valueOf(ADAPTER_STATUS_PORT)));

@@ -122,6 +122,14 @@ class ServingBuildersTest {
         .containsEntry("LATHE_ADAPTER_LIST", "/etc/lathe/adapters/adapters.json")
         .containsEntry("LATHE_TRUSTED_KEYS", KEYS)
         .containsEntry("LATHE_PORT", "8000");
+    // Its own address: replicas on one host (the local node) must not claim one port.
+    assertThat(serve.getEnv())
+        .filteredOn(e -> e.getName().equals("LATHE_HOST"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                    .isEqualTo("status.podIP"));
     assertThat(serve.getVolumeMounts())
         .anySatisfy(
             m -> {
