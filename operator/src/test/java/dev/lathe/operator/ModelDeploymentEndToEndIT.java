@@ -149,6 +149,7 @@ class ModelDeploymentEndToEndIT {
             null,
             Set.of(NAMESPACE),
             0,
+            "127.0.0.1",
             Duration.ofSeconds(2),
             WorkloadSettings.fromEnvironment(
                 Map.of(

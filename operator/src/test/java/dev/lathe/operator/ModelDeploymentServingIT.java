@@ -136,6 +136,7 @@ class ModelDeploymentServingIT {
             null,
             Set.of(NAMESPACE),
             0,
+            "127.0.0.1",
             Duration.ofSeconds(2),
             WorkloadSettings.fromEnvironment(
                 Map.of(

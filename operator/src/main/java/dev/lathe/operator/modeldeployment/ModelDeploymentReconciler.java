@@ -6,14 +6,14 @@ import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.operator.metrics.ModelDeploymentMetrics;
 import dev.lathe.operator.references.ModelVersionReferences;
 import dev.lathe.operator.serving.ServingNames;
-import dev.lathe.operator.status.EventRecorder;
+import dev.lathe.operator.status.PlannedEvent;
+import dev.lathe.operator.status.StatusReport;
 import dev.lathe.operator.training.TrainingNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -33,8 +33,8 @@ import java.util.stream.Stream;
 /**
  * Reconciles ModelDeployments in the shape of every kind: observe a {@link ServingSnapshot} from
  * the informer caches, decide purely ({@link ServingDecision}), act through {@link ServingActions}
- * ({@link ServingLoop}), report the status and its Events. Acceptance comes first: a spec that is
- * not accepted serves nothing new.
+ * ({@link ServingLoop}), report the status and then its Events through {@link StatusReport}.
+ * Acceptance comes first: a spec that is not accepted serves nothing new.
  */
 @ControllerConfiguration(name = ModelDeploymentReconciler.NAME)
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
@@ -52,23 +52,22 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
           + ServingNames.COMPONENT;
 
   private static final String POD_INDEX = "lathe-serving-pods";
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private final ServingObserver observer;
   private final ServingLoop loop;
-  private final EventRecorder events;
+  private final StatusReport report;
   private final ModelDeploymentMetrics metrics;
   private final Clock clock;
 
   public ModelDeploymentReconciler(
       ServingObserver observer,
       ServingLoop loop,
-      EventRecorder events,
+      StatusReport report,
       ModelDeploymentMetrics metrics,
       Clock clock) {
     this.observer = observer;
     this.loop = loop;
-    this.events = events;
+    this.report = report;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -83,14 +82,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
           refusal.podUid() + "/" + refusal.container() + "/" + refusal.restarts(),
           refusal.reason());
     }
-    ModelDeployment reported = seen.deployment();
-    boolean changed = !JSON.asJson(cached.getStatus()).equals(JSON.asJson(plan.status()));
-    reported.setStatus(plan.status());
-    for (ServingConditionWriter.PlannedEvent event : plan.conditions().events()) {
-      events.record(reported, event.type(), event.reason(), event.message());
-    }
-    UpdateControl<ModelDeployment> control =
-        changed ? UpdateControl.patchStatus(reported) : UpdateControl.noUpdate();
+    // Status first, by forced server-side apply, then the Events it tells (StatusReport).
+    report.report(
+        seen.deployment(),
+        plan.status(),
+        plan.conditions().events().stream()
+            .map(e -> new PlannedEvent(e.type(), e.reason(), e.message()))
+            .toList());
+    UpdateControl<ModelDeployment> control = UpdateControl.noUpdate();
     plan.next().ifPresent(control::rescheduleAfter);
     return control;
   }

@@ -4,11 +4,11 @@ import dev.lathe.api.v1alpha1.AdapterReference;
 import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.operator.serving.ServingInputs;
+import dev.lathe.operator.status.OwnWrites;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.HashMap;
 import java.util.List;
@@ -33,12 +33,11 @@ public final class ServingObserver {
     RoutedEndpoints NONE = deployment -> Optional.empty();
   }
 
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
-
   private final ModelDeploymentAcceptance acceptance;
   private final Function<String, String> trustedKeys;
   private final String defaultImage;
   private final RoutedEndpoints routes;
+  private final OwnWrites writes;
 
   /**
    * @param trustedKeys the namespace's trusted PEM public keys, concatenated
@@ -47,15 +46,18 @@ public final class ServingObserver {
       ModelDeploymentAcceptance acceptance,
       Function<String, String> trustedKeys,
       String defaultImage,
-      RoutedEndpoints routes) {
+      RoutedEndpoints routes,
+      OwnWrites writes) {
     this.acceptance = acceptance;
     this.trustedKeys = trustedKeys;
     this.defaultImage = defaultImage;
     this.routes = routes;
+    this.writes = writes;
   }
 
   public ServingSnapshot observe(ModelDeployment cached, Context<ModelDeployment> context) {
-    ModelDeployment md = JSON.clone(cached);
+    // This operator's last status write, when the cache has not delivered it yet (OwnWrites).
+    ModelDeployment md = writes.freshest(cached);
     Map<String, ModelVersion> versions = new HashMap<>();
     List<String> names =
         Stream.concat(
