@@ -19,6 +19,7 @@ def completion(model, **extra):
                                   temperature=0, **extra)
     return {"text": r.choices[0].text, "finish_reason": r.choices[0].finish_reason,
             "choices": len(r.choices), "object": r.object,
+            "system_fingerprint": r.system_fingerprint,
             "usage": r.usage.model_dump() if r.usage else None}
 
 
@@ -29,6 +30,7 @@ chat = client.chat.completions.create(
     model=adapter, messages=[{"role": "user", "content": chat_message}],
     max_tokens=max_tokens, temperature=0)
 seen["chat_adapter"] = {"content": chat.choices[0].message.content,
+                        "system_fingerprint": chat.system_fingerprint,
                         "role": chat.choices[0].message.role,
                         "finish_reason": chat.choices[0].finish_reason,
                         "object": chat.object, "usage": chat.usage.model_dump()}
@@ -39,7 +41,9 @@ stream = client.chat.completions.create(
     model=adapter, messages=[{"role": "user", "content": chat_message}],
     max_tokens=max_tokens, temperature=0, stream=True, stream_options={"include_usage": True})
 finish = None
+stream_fingerprints = set()
 for chunk in stream:
+    stream_fingerprints.add(chunk.system_fingerprint)
     if chunk.usage is not None:
         usage = chunk.usage.model_dump()
     for choice in chunk.choices:
@@ -48,13 +52,27 @@ for chunk in stream:
         if choice.finish_reason:
             finish = choice.finish_reason
 seen["chat_stream"] = {"content": "".join(chunks), "chunks": len(chunks),
-                       "finish_reason": finish, "usage": usage}
+                       "finish_reason": finish, "usage": usage,
+                       "system_fingerprints": sorted(str(f) for f in stream_fingerprints)}
 
 pieces = []
+piece_fingerprints = set()
 for chunk in client.completions.create(model=base, prompt=prompt, max_tokens=max_tokens,
                                         temperature=0, stream=True):
+    piece_fingerprints.add(chunk.system_fingerprint)
     pieces.extend(c.text for c in chunk.choices)
-seen["completion_stream"] = {"text": "".join(pieces), "chunks": len(pieces)}
+seen["completion_stream"] = {"text": "".join(pieces), "chunks": len(pieces),
+                             "system_fingerprints": sorted(str(f) for f in piece_fingerprints)}
+
+raw = client.completions.with_raw_response.create(model=adapter, prompt=prompt,
+                                                  max_tokens=max_tokens, temperature=0)
+seen["digest_header_adapter"] = raw.headers.get("lathe-model-digest")
+raw = client.chat.completions.with_raw_response.create(
+    model=base, messages=[{"role": "user", "content": chat_message}], max_tokens=max_tokens,
+    temperature=0, stream=True)
+seen["digest_header_base_stream"] = raw.headers.get("lathe-model-digest")
+for _ in raw.parse():
+    pass
 
 sampled = [client.completions.create(model=base, prompt=prompt, max_tokens=max_tokens,
                                      temperature=1.0, top_p=0.9, seed=1234).choices[0].text

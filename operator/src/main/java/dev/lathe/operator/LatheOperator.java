@@ -7,8 +7,13 @@ import dev.lathe.operator.finetunejob.FineTuneJobReconciler;
 import dev.lathe.operator.finetunejob.TrainingDecision;
 import dev.lathe.operator.finetunejob.TrainingLoop;
 import dev.lathe.operator.metrics.FineTuneJobMetrics;
+import dev.lathe.operator.metrics.ModelDeploymentMetrics;
+import dev.lathe.operator.modeldeployment.ClusterServingActions;
 import dev.lathe.operator.modeldeployment.ModelDeploymentAcceptance;
 import dev.lathe.operator.modeldeployment.ModelDeploymentReconciler;
+import dev.lathe.operator.modeldeployment.ServingDecision;
+import dev.lathe.operator.modeldeployment.ServingLoop;
+import dev.lathe.operator.modeldeployment.ServingObserver;
 import dev.lathe.operator.modelversion.ArtifactDeletion;
 import dev.lathe.operator.modelversion.ClusterVerificationActions;
 import dev.lathe.operator.modelversion.ModelVersionAcceptance;
@@ -147,7 +152,20 @@ public final class LatheOperator {
         namespaces::accept);
     operator.register(
         new ModelDeploymentReconciler(
-            new ModelDeploymentAcceptance(lookup), report, clock, settings.recheckInterval()),
+            new ServingObserver(
+                new ModelDeploymentAcceptance(lookup),
+                keys::trustedKeysPem,
+                workloads.runtimeImage(),
+                ServingObserver.RoutedEndpoints.NONE,
+                report.writes()),
+            new ServingLoop(
+                new ServingDecision(settings.recheckInterval()),
+                new ClusterServingActions(
+                    client,
+                    () -> operator.getConfigurationService().useSSAToPatchPrimaryResource())),
+            report,
+            new ModelDeploymentMetrics(meters),
+            clock),
         namespaces::accept);
     return new LatheOperator(operator, client, settings, identity, stopping);
   }

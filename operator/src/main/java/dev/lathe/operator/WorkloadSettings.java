@@ -31,6 +31,8 @@ import java.util.Optional;
  *     (LATHE_PROGRESS_SECONDS)
  * @param deleteArtifactsByDefault whether deleting a ModelVersion deletes its files when it does
  *     not say (LATHE_ARTIFACT_DELETION=Delete|Retain, default Retain: auditors keep evidence)
+ * @param runtimeImage the default runtime image of ModelDeployment pods (LATHE_RUNTIME_IMAGE); pin
+ *     it by digest in production
  */
 public record WorkloadSettings(
     String trainerImage,
@@ -43,9 +45,11 @@ public record WorkloadSettings(
     String checkpointSize,
     Optional<String> checkpointStorageClass,
     Duration progressInterval,
-    boolean deleteArtifactsByDefault) {
+    boolean deleteArtifactsByDefault,
+    String runtimeImage) {
 
   public static final String DEFAULT_TRAINER_IMAGE = "ghcr.io/lathe-dev/lathe-trainer:0.1.0";
+  public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/lathe-dev/lathe-runtime:0.1.0";
   public static final String SIGNING_KEY_FILE = "signing-key.pem";
 
   public static WorkloadSettings fromEnvironment(Map<String, String> env) {
@@ -87,6 +91,7 @@ public record WorkloadSettings(
         Duration.ofSeconds(
             OperatorSettings.parsePositive(
                 "LATHE_PROGRESS_SECONDS", env.getOrDefault("LATHE_PROGRESS_SECONDS", "15"))),
-        deletion.equals("Delete"));
+        deletion.equals("Delete"),
+        env.getOrDefault("LATHE_RUNTIME_IMAGE", DEFAULT_RUNTIME_IMAGE));
   }
 }

@@ -155,6 +155,24 @@ class OpenAiClientIT {
 
   @Test
   @Order(1)
+  void everyResponseNamesTheVerifiedDigestOfTheModelThatAnsweredAsItsSystemFingerprint() {
+    assertThat(models.baseDigest).startsWith("sha256:").isNotEqualTo(models.adapterDigest);
+    assertThat(seen.at("/completion_base/system_fingerprint").asText())
+        .isEqualTo(models.baseDigest);
+    assertThat(seen.at("/completion_adapter/system_fingerprint").asText())
+        .isEqualTo(models.adapterDigest);
+    assertThat(seen.at("/chat_adapter/system_fingerprint").asText())
+        .isEqualTo(models.adapterDigest);
+    assertThat(seen.at("/chat_stream/system_fingerprints").toString())
+        .isEqualTo("[\"" + models.adapterDigest + "\"]");
+    assertThat(seen.at("/completion_stream/system_fingerprints").toString())
+        .isEqualTo("[\"" + models.baseDigest + "\"]");
+    assertThat(seen.get("digest_header_adapter").asText()).isEqualTo(models.adapterDigest);
+    assertThat(seen.get("digest_header_base_stream").asText()).isEqualTo(models.baseDigest);
+  }
+
+  @Test
+  @Order(1)
   void seededSamplingRepeatsAndNGivesThatManyChoices() {
     assertThat(seen.get("seeded").get(0).asText()).isEqualTo(seen.get("seeded").get(1).asText());
     assertThat(seen.get("n").toString()).isEqualTo("[0,1,2]");

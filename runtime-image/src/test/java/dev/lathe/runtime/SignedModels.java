@@ -49,6 +49,11 @@ final class SignedModels {
   final KeyPair key;
   final String baseUri;
   final String adapterUri;
+
+  /** The signed manifest digests, what responses must name as their system_fingerprint. */
+  final String baseDigest;
+
+  final String adapterDigest;
   final Path baseDirectory;
   final Path adapterDirectory;
 
@@ -72,9 +77,11 @@ final class SignedModels {
             key,
             Optional.empty());
     this.baseUri = fs.uri("models/tiny-base");
+    this.baseDigest = base.manifestDigest();
     this.adapterDirectory = root.resolve("adapter");
     if (!withAdapter) {
       this.adapterUri = null;
+      this.adapterDigest = null;
       return;
     }
     trainAdapter(baseDirectory, adapterDirectory);
@@ -85,6 +92,7 @@ final class SignedModels {
         key,
         Optional.of(provenance(manifest.digestString(), base.manifestDigest(), baseUri)));
     this.adapterUri = fs.uri("models/answer-bot");
+    this.adapterDigest = manifest.digestString();
   }
 
   static SignedModels create(Path root) {

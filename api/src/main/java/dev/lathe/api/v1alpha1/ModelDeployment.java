@@ -15,30 +15,48 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(LatheApi.VERSION)
 @ShortNames("md")
 @Categories(LatheApi.CATEGORY)
+// STATUS is the Ready roll-up's reason (AwaitingVerification, NoReadyReplicas, DigestMismatch,
+// Ready, ...); the sub-conditions are in -o wide.
 @AdditionalPrinterColumn(
-    name = "Stable",
-    jsonPath = ".status.stableVersion",
+    name = "Model",
+    jsonPath = ".spec.modelVersion",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
-    name = "Canary",
-    jsonPath = ".status.canaryVersion",
-    type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(
-    name = "Weight",
-    jsonPath = ".status.canaryWeight",
-    type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(
-    name = "Available",
-    jsonPath = ".status.conditions[?(@.type==\"Available\")].status",
-    type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(
-    name = "Progressing",
-    jsonPath = ".status.conditions[?(@.type==\"Progressing\")].status",
+    name = "Ready",
+    jsonPath = ".status.ready",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Endpoint",
     jsonPath = ".status.endpoint",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Status",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Available",
+    jsonPath = ".status.conditions[?(@.type==\"Available\")].status",
     type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Progressing",
+    jsonPath = ".status.conditions[?(@.type==\"Progressing\")].status",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Degraded",
+    jsonPath = ".status.conditions[?(@.type==\"Degraded\")].status",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Canary",
+    jsonPath = ".status.canaryVersion",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Weight",
+    jsonPath = ".status.canaryWeight",
+    type = AdditionalPrinterColumn.Type.INTEGER,
     priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",

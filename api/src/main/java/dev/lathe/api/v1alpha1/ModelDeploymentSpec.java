@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 import java.util.List;
 
 /** Which ModelVersion to serve, how, and how a new version rolls out. */
@@ -24,8 +25,10 @@ public class ModelDeploymentSpec {
 
   @Min(0)
   @Max(1000)
+  @SpecReplicas
   @JsonPropertyDescription(
-      "replicas is optional: inference pods serving the stable version. Defaults to 1.")
+      "replicas is optional: inference pods serving the stable version. Defaults to 1. The scale"
+          + " subresource sets it (kubectl scale md, a HorizontalPodAutoscaler).")
   private Integer replicas;
 
   @JsonPropertyDescription("resources is optional: the GPUs, CPU and memory of each inference pod.")

@@ -2,6 +2,8 @@ package dev.lathe.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.model.annotation.LabelSelector;
+import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,8 +31,8 @@ public class ModelDeploymentStatus implements ConditionedStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "conditions are Accepted, Available, Progressing, Degraded and RolledBack, each with a"
-          + " reason and a message.")
+      "conditions are Accepted, Available, Progressing, Degraded, RolledBack and Ready (the"
+          + " roll-up: Accepted, Available and not Degraded), each with a reason and a message.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("stableVersion is the ModelVersion serving most traffic.")
@@ -45,18 +47,37 @@ public class ModelDeploymentStatus implements ConditionedStatus {
   @JsonPropertyDescription("canaryWeight is the canary's current percentage of traffic.")
   private Integer canaryWeight;
 
+  @JsonPropertyDescription(
+      "stableDigest is the verified manifest digest of stableVersion: what every response names"
+          + " as its system_fingerprint.")
+  private String stableDigest;
+
+  @StatusReplicas
   @JsonPropertyDescription("replicas is the number of inference pods, stable and canary.")
   private Integer replicas;
 
   @JsonPropertyDescription("readyReplicas is the number of verified, ready inference pods.")
   private Integer readyReplicas;
 
+  @JsonPropertyDescription("ready is readyReplicas/replicas, for the READY column.")
+  private String ready;
+
+  @LabelSelector
+  @JsonPropertyDescription(
+      "selector is the label selector of every inference pod, for the scale subresource (kubectl"
+          + " scale, HorizontalPodAutoscaler).")
+  private String selector;
+
+  @JsonPropertyDescription("adapters says, per adapter in spec.adapters, how many pods serve it.")
+  private List<AdapterServingStatus> adapters;
+
   @JsonPropertyDescription(
       "analysisRuns are the evaluation gates run for the current or last rollout, with figures.")
   private List<AnalysisRun> analysisRuns;
 
   @JsonPropertyDescription(
-      "endpoint is the base URL of the OpenAI-compatible API inside the cluster.")
+      "endpoint is the base URL of the OpenAI-compatible API: the endpoint Service's in-cluster"
+          + " URL, or the gateway's when a route reaches it.")
   private String endpoint;
 
   @Override
@@ -108,6 +129,38 @@ public class ModelDeploymentStatus implements ConditionedStatus {
 
   public void setCanaryWeight(Integer canaryWeight) {
     this.canaryWeight = canaryWeight;
+  }
+
+  public String getStableDigest() {
+    return stableDigest;
+  }
+
+  public void setStableDigest(String stableDigest) {
+    this.stableDigest = stableDigest;
+  }
+
+  public String getReady() {
+    return ready;
+  }
+
+  public void setReady(String ready) {
+    this.ready = ready;
+  }
+
+  public String getSelector() {
+    return selector;
+  }
+
+  public void setSelector(String selector) {
+    this.selector = selector;
+  }
+
+  public List<AdapterServingStatus> getAdapters() {
+    return adapters;
+  }
+
+  public void setAdapters(List<AdapterServingStatus> adapters) {
+    this.adapters = adapters;
   }
 
   public Integer getReplicas() {

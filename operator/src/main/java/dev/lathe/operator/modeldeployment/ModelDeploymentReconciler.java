@@ -1,81 +1,108 @@
 package dev.lathe.operator.modeldeployment;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.api.v1alpha1.AdapterReference;
 import dev.lathe.api.v1alpha1.ModelDeployment;
-import dev.lathe.api.v1alpha1.ModelDeploymentStatus;
 import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.operator.metrics.ModelDeploymentMetrics;
 import dev.lathe.operator.references.ModelVersionReferences;
-import dev.lathe.operator.status.Acceptance;
-import dev.lathe.operator.status.ConditionWriter;
+import dev.lathe.operator.serving.ServingNames;
+import dev.lathe.operator.status.PlannedEvent;
 import dev.lathe.operator.status.StatusReport;
+import dev.lathe.operator.training.TrainingNames;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Reconciles ModelDeployments. Today it accepts or rejects the spec; serving pods, canary steps and
- * evaluation gates come with the runtime (see DESIGN.md §1), in the shape the other two kinds have
- * (observe, decide, act, report: see the package documentation of {@code dev.lathe.operator}).
+ * Reconciles ModelDeployments in the shape of every kind: observe a {@link ServingSnapshot} from
+ * the informer caches, decide purely ({@link ServingDecision}), act through {@link ServingActions}
+ * ({@link ServingLoop}), report the status and then its Events through {@link StatusReport}.
+ * Acceptance comes first: a spec that is not accepted serves nothing new.
  */
 @ControllerConfiguration(name = ModelDeploymentReconciler.NAME)
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   public static final String NAME = "modeldeployment";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Only the serving objects this operator made are cached, not every Pod and ConfigMap. */
+  static final String SERVING_OBJECTS =
+      TrainingNames.MANAGED_BY
+          + "="
+          + TrainingNames.OPERATOR
+          + ","
+          + ServingNames.COMPONENT_LABEL
+          + "="
+          + ServingNames.COMPONENT;
 
-  private final ModelDeploymentAcceptance acceptance;
+  private static final String POD_INDEX = "lathe-serving-pods";
+
+  private final ServingObserver observer;
+  private final ServingLoop loop;
   private final StatusReport report;
+  private final ModelDeploymentMetrics metrics;
   private final Clock clock;
-  private final Duration recheck;
 
   public ModelDeploymentReconciler(
-      ModelDeploymentAcceptance acceptance, StatusReport report, Clock clock, Duration recheck) {
-    this.acceptance = acceptance;
+      ServingObserver observer,
+      ServingLoop loop,
+      StatusReport report,
+      ModelDeploymentMetrics metrics,
+      Clock clock) {
+    this.observer = observer;
+    this.loop = loop;
     this.report = report;
+    this.metrics = metrics;
     this.clock = clock;
-    this.recheck = recheck;
   }
 
   @Override
   public UpdateControl<ModelDeployment> reconcile(
       ModelDeployment cached, Context<ModelDeployment> context) {
-    ModelDeployment deployment = report.writes().freshest(cached);
-    Acceptance verdict = acceptance.decide(deployment);
-    ModelDeploymentStatus status =
-        JSON.convertValue(
-            Optional.ofNullable(deployment.getStatus()).orElseGet(ModelDeploymentStatus::new),
-            ModelDeploymentStatus.class);
-    long generation =
-        deployment.getMetadata().getGeneration() == null
-            ? 0
-            : deployment.getMetadata().getGeneration();
-    ConditionWriter conditions = new ConditionWriter(status, generation, clock.instant());
-    verdict.report(conditions);
-    status.setObservedGeneration(generation);
-    report.report(deployment, status, conditions.events());
-    UpdateControl<ModelDeployment> control = UpdateControl.noUpdate();
-    if (verdict.waitsOnOtherObjects()) {
-      control.rescheduleAfter(recheck);
+    ServingSnapshot seen = observer.observe(cached, context);
+    ServingPlan plan = loop.run(seen, clock.instant());
+    for (PodRefusal refusal : plan.refusals()) {
+      metrics.refused(
+          refusal.podUid() + "/" + refusal.container() + "/" + refusal.restarts(),
+          refusal.reason());
     }
+    // Status first, by forced server-side apply, then the Events it tells (StatusReport).
+    report.report(
+        seen.deployment(),
+        plan.status(),
+        plan.conditions().events().stream()
+            .map(e -> new PlannedEvent(e.type(), e.reason(), e.message()))
+            .toList());
+    UpdateControl<ModelDeployment> control = UpdateControl.noUpdate();
+    plan.next().ifPresent(control::rescheduleAfter);
     return control;
   }
 
-  /** A ModelVersion the deployment serves, or serves an adapter of, re-checks it on change. */
+  /**
+   * The ModelVersions a deployment names (served or adapters), and the serving objects it owns: a
+   * change of any wakes it. Pods are owned by ReplicaSets, so they map back through their
+   * ModelDeployment label.
+   */
   @Override
   public List<EventSource<?, ModelDeployment>> prepareEventSources(
       EventSourceContext<ModelDeployment> context) {
+    metrics.countFrom(() -> context.getPrimaryCache().list().collect(Collectors.toList()));
     var referencing =
         ModelVersionReferences.indexPrimaries(
             context,
@@ -86,11 +113,53 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                         ? Stream.empty()
                         : deployment.getSpec().getAdapters().stream()
                             .map(AdapterReference::getModelVersion)));
+    context
+        .getPrimaryCache()
+        .addIndexer(
+            POD_INDEX,
+            md ->
+                List.of(
+                    md.getMetadata().getNamespace() + "/" + ServingNames.deploymentLabelValue(md)));
+    SecondaryToPrimaryMapper<Pod> podToDeployment =
+        pod -> {
+          String label =
+              pod.getMetadata().getLabels() == null
+                  ? null
+                  : pod.getMetadata().getLabels().get(ServingNames.DEPLOYMENT_LABEL);
+          if (label == null) {
+            return java.util.Set.of();
+          }
+          return context
+              .getPrimaryCache()
+              .byIndex(POD_INDEX, pod.getMetadata().getNamespace() + "/" + label)
+              .stream()
+              .map(ResourceID::fromResource)
+              .collect(Collectors.toSet());
+        };
     return List.of(
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ModelVersion.class, ModelDeployment.class)
                 .withSecondaryToPrimaryMapper(referencing)
                 .build(),
+            context),
+        owned(Deployment.class, context),
+        owned(Service.class, context),
+        owned(ConfigMap.class, context),
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
+                .withLabelSelector(SERVING_OBJECTS)
+                .withSecondaryToPrimaryMapper(podToDeployment)
+                .build(),
             context));
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, ModelDeployment> owned(
+      Class<R> type, EventSourceContext<ModelDeployment> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, ModelDeployment.class)
+            .withLabelSelector(SERVING_OBJECTS)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelDeployment.class))
+            .build(),
+        context);
   }
 }

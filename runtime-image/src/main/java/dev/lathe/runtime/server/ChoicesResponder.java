@@ -46,6 +46,12 @@ final class ChoicesResponder {
   private final BatchScheduler scheduler;
   private final ServerMetrics metrics;
 
+  /**
+   * The response header naming the verified manifest digest of the model that answered, as
+   * system_fingerprint does in the body, for clients that read no body (and for proxies' logs).
+   */
+  public static final String MODEL_DIGEST_HEADER = "Lathe-Model-Digest";
+
   ChoicesResponder(BatchScheduler scheduler, ServerMetrics metrics) {
     this.scheduler = scheduler;
     this.metrics = metrics;
@@ -91,8 +97,19 @@ final class ChoicesResponder {
     }
     record.promptTokens(promptTokens);
 
+    // The adapter is the model that answered when one was asked for: its digest, not the base's,
+    // tells a client which signed artifact produced the text.
+    String fingerprint =
+        adapter.map(a -> a.verified().manifestDigest()).orElse(base.verified().manifestDigest());
     Exchange exchange =
-        new Exchange(ctx, kind, parameters, prompts.size() * parameters.n(), promptTokens, record);
+        new Exchange(
+            ctx,
+            kind,
+            parameters,
+            prompts.size() * parameters.n(),
+            promptTokens,
+            record,
+            fingerprint);
     Context vertxContext = Vertx.currentContext();
     List<Generation> generations = new ArrayList<>();
     for (int p = 0; p < prompts.size(); p++) {
@@ -163,6 +180,7 @@ final class ChoicesResponder {
     private final int promptTokens;
     private final RequestRecord record;
     private final String responseId;
+    private final String fingerprint;
     private final long created = System.currentTimeMillis() / 1000;
     private int finished;
     private boolean over;
@@ -174,8 +192,10 @@ final class ChoicesResponder {
         RequestParameters parameters,
         int choices,
         int promptTokens,
-        RequestRecord record) {
+        RequestRecord record,
+        String fingerprint) {
       this.ctx = ctx;
+      this.fingerprint = fingerprint;
       this.kind = kind;
       this.parameters = parameters;
       this.results = new FinishedGeneration[choices];
@@ -187,6 +207,7 @@ final class ChoicesResponder {
 
     void start(List<Generation> generations) {
       HttpServerResponse response = ctx.response();
+      response.putHeader(MODEL_DIGEST_HEADER, fingerprint);
       response.closeHandler(
           v -> {
             if (!over) {
@@ -324,9 +345,7 @@ final class ChoicesResponder {
       node.put("object", object);
       node.put("created", created);
       node.put("model", parameters.model());
-      if (kind == Kind.CHAT) {
-        node.putNull("system_fingerprint");
-      }
+      node.put("system_fingerprint", fingerprint);
       return node;
     }
 

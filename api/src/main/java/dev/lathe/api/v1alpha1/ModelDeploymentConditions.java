@@ -1,0 +1,101 @@
+package dev.lathe.api.v1alpha1;
+
+/**
+ * The condition types of a ModelDeployment and every reason the operator writes on them, one line
+ * each.
+ *
+ * <p>{@link #READY} rolls the others up: True exactly when Accepted is True, Degraded is not True
+ * and Available is True; otherwise False with the reason (and message) of the first of those that
+ * fails, in that order, so a refusing pod's DigestMismatch shows in the STATUS column even while
+ * other pods serve. Progressing does not hold Ready back: a deployment scaling up while it serves
+ * is ready.
+ *
+ * <p>The refusal reasons (DigestMismatch ... ProvenanceMismatch) are the runtime's own failure
+ * kinds, read from the refusing pod's termination message, spelled as the ModelVersion's Verified
+ * reasons are, so one word means one thing on both kinds.
+ */
+public final class ModelDeploymentConditions {
+
+  private ModelDeploymentConditions() {}
+
+  /** Type: the spec passed the operator's semantic checks and its references resolve. */
+  public static final String ACCEPTED = ModelDeploymentStatus.ACCEPTED;
+
+  /** Type: at least one verified, ready pod serves the model behind the endpoint. */
+  public static final String AVAILABLE = ModelDeploymentStatus.AVAILABLE;
+
+  /** Type: the workloads are moving towards the spec (waiting, creating, scaling). */
+  public static final String PROGRESSING = ModelDeploymentStatus.PROGRESSING;
+
+  /** Type: something keeps the deployment from what its spec asks, and waiting will not fix it. */
+  public static final String DEGRADED = ModelDeploymentStatus.DEGRADED;
+
+  /** Type: the roll-up a person and a GitOps tool read; the STATUS column shows its reason. */
+  public static final String READY = "Ready";
+
+  /** Available/Progressing/Ready: the ModelVersion or an adapter's is not Verified=True yet. */
+  public static final String AWAITING_VERIFICATION = "AwaitingVerification";
+
+  /** Available=False, Ready=False: the spec was not accepted, so nothing is served. */
+  public static final String NOT_ACCEPTED = "NotAccepted";
+
+  /** Available=True: ready pods serve the model (readyReplicas of replicas in the message). */
+  public static final String SERVING = "Serving";
+
+  /** Available=False: the workloads exist but no pod is ready yet. */
+  public static final String NO_READY_REPLICAS = "NoReadyReplicas";
+
+  /** Available=False: spec.replicas is 0, so nothing serves (not a failure). */
+  public static final String SCALED_TO_ZERO = "ScaledToZero";
+
+  /** Progressing=True: the operator created or corrected Deployment, Services or ConfigMap. */
+  public static final String APPLYING = "Applying";
+
+  /** Progressing=True: pods are starting, fetching and verifying, or the Deployment rolls. */
+  public static final String PODS_STARTING = "PodsStarting";
+
+  /** Progressing=False: every asked-for replica is ready with the current pod template. */
+  public static final String ROLLED_OUT = "RolledOut";
+
+  /** Degraded=False: nothing is wrong. */
+  public static final String AS_EXPECTED = "AsExpected";
+
+  /** Degraded=True: the ModelVersion or an adapter's failed verification (final until fixed). */
+  public static final String MODEL_NOT_VERIFIED = "ModelNotVerified";
+
+  /** Degraded=True: a pod refused the artifact: a file's bytes differ from the signed digest. */
+  public static final String DIGEST_MISMATCH = "DigestMismatch";
+
+  /** Degraded=True: a pod refused the artifact: a signed file is missing. */
+  public static final String MISSING_FILE = "MissingFile";
+
+  /** Degraded=True: a pod refused the artifact: a file the signature does not list is present. */
+  public static final String UNEXPECTED_FILE = "UnexpectedFile";
+
+  /** Degraded=True: a pod refused the artifact: the signature does not verify. */
+  public static final String BAD_SIGNATURE = "BadSignature";
+
+  /** Degraded=True: a pod refused the artifact: no signature at its location. */
+  public static final String UNSIGNED = "Unsigned";
+
+  /** Degraded=True: a pod refused the artifact: its signing key is not trusted here. */
+  public static final String UNTRUSTED_KEY = "UntrustedKey";
+
+  /** Degraded=True: a pod refused the artifact: the signed statement is malformed. */
+  public static final String MALFORMED_STATEMENT = "MalformedStatement";
+
+  /** Degraded=True: a pod refused the artifact: its provenance names another model. */
+  public static final String PROVENANCE_MISMATCH = "ProvenanceMismatch";
+
+  /** Degraded=True: a pod refused the artifact for a kind of failure not listed above. */
+  public static final String VERIFICATION_REFUSED = "VerificationRefused";
+
+  /** Degraded=True: a pod could not fetch the artifact (storage, credentials); it retries. */
+  public static final String FETCH_FAILED = "FetchFailed";
+
+  /** Degraded=True: the API server refused a workload object (admission, RBAC, quota). */
+  public static final String WORKLOAD_REJECTED = "WorkloadRejected";
+
+  /** Ready=True: accepted, available and not degraded. */
+  public static final String READY_REASON = "Ready";
+}

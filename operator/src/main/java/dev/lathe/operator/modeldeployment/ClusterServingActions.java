@@ -1,0 +1,78 @@
+package dev.lathe.operator.modeldeployment;
+
+import dev.lathe.api.v1alpha1.ModelDeployment;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@link ServingActions} on the API server. An absent object is created; one that drifted is
+ * corrected by a forced server-side apply as field manager {@value #FIELD_MANAGER}, which sets the
+ * fields this operator owns and leaves others' (an HPA's annotations, a mesh's labels) alone.
+ * Against Fabric8's mock server, which lacks server-side apply, tests turn it off and the object is
+ * replaced instead.
+ */
+public final class ClusterServingActions implements ServingActions {
+
+  public static final String FIELD_MANAGER = "lathe-operator";
+
+  private final KubernetesClient client;
+  private final BooleanSupplier serverSideApply;
+
+  /**
+   * @param serverSideApply true against a real API server (asked at each call, because JOSDK's
+   *     configuration, which tests override, says)
+   */
+  public ClusterServingActions(KubernetesClient client, BooleanSupplier serverSideApply) {
+    this.client = client;
+    this.serverSideApply = serverSideApply;
+  }
+
+  @Override
+  public void apply(ModelDeployment deployment, ServingStep.Apply step) {
+    HasMetadata object = step.object();
+    try {
+      if (step.absent()) {
+        try {
+          client.resource(object).create();
+          return;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            throw e;
+          }
+          // Created by an earlier reconcile the cache has not shown yet: correct it instead.
+        }
+      }
+      if (serverSideApply.getAsBoolean()) {
+        client
+            .resource(object)
+            .patch(
+                new PatchContext.Builder()
+                    .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                    .withFieldManager(FIELD_MANAGER)
+                    .withForce(true)
+                    .build());
+      } else {
+        client.resource(object).update();
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 409) {
+        throw new WorkloadRejected(
+            e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage()
+                : e.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void retire(ModelDeployment deployment, ServingStep.Retire step) {
+    for (HasMetadata object : step.objects()) {
+      client.resource(object).delete();
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.lathe.operator.modeldeployment;
+
+import dev.lathe.api.v1alpha1.ModelDeployment;
+import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.operator.serving.ServingInputs;
+import dev.lathe.operator.status.Acceptance;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a serving decision looks at, observed once from the informer caches: the
+ * ModelDeployment (a copy), the verdict on its spec, the ModelVersions it names, and every serving
+ * object and pod the operator made for it. Immutable by convention: nothing reads the cluster after
+ * it was taken.
+ *
+ * @param deployment the ModelDeployment, a copy whose status the decision starts from
+ * @param acceptance the semantic checks' verdict on its spec
+ * @param versions the ModelVersions of spec.modelVersion and of every adapter, by name, as cached
+ * @param workloads every runtime Deployment of this ModelDeployment, of any version
+ * @param services every Service of this ModelDeployment (endpoint and version Services)
+ * @param adapterLists every adapter ConfigMap of this ModelDeployment
+ * @param pods every runtime pod of this ModelDeployment
+ * @param inputs the default runtime image and the namespace's trusted keys
+ * @param routedUrl the gateway's base URL for this ModelDeployment, when a route reaches it
+ */
+public record ServingSnapshot(
+    ModelDeployment deployment,
+    Acceptance acceptance,
+    Map<String, ModelVersion> versions,
+    List<Deployment> workloads,
+    List<Service> services,
+    List<ConfigMap> adapterLists,
+    List<Pod> pods,
+    ServingInputs inputs,
+    Optional<String> routedUrl) {
+
+  public ServingSnapshot {
+    versions = Map.copyOf(versions);
+    workloads = List.copyOf(workloads);
+    services = List.copyOf(services);
+    adapterLists = List.copyOf(adapterLists);
+    pods = List.copyOf(pods);
+  }
+
+  public Optional<ModelVersion> version(String name) {
+    return Optional.ofNullable(name == null ? null : versions.get(name));
+  }
+}

@@ -1,0 +1,25 @@
+package dev.lathe.operator.modeldeployment;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.List;
+
+/** One effect on the cluster that a {@link ServingDecision} asks {@link ServingActions} for. */
+public sealed interface ServingStep {
+
+  /**
+   * Makes a child object what the decision wants.
+   *
+   * @param object the desired object, owner reference and spec-hash annotation included
+   * @param absent true when the cache shows no such object (create), false when it drifted (correct
+   *     it by server-side apply)
+   */
+  record Apply(HasMetadata object, boolean absent) implements ServingStep {}
+
+  /**
+   * Deletes what served a version the spec no longer names, once the current one serves in full.
+   *
+   * @param modelVersion the retired ModelVersion's name
+   * @param objects its Deployment, version Service and adapter ConfigMap, as observed
+   */
+  record Retire(String modelVersion, List<HasMetadata> objects) implements ServingStep {}
+}

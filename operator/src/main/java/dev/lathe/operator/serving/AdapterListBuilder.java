@@ -1,0 +1,70 @@
+package dev.lathe.operator.serving;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lathe.api.v1alpha1.ModelDeployment;
+import dev.lathe.operator.workloads.ControllerReference;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.util.List;
+
+/**
+ * The ConfigMap of one served version's desired adapters, in the runtime's adapter-list format
+ * (runtime-image {@code dev.lathe.runtime.model.AdapterList}):
+ *
+ * <pre>{@code
+ * {"adapters": [{"name": "support-bot", "uri": "s3://...", "manifestDigest": "sha256:..."}]}
+ * }</pre>
+ *
+ * The pods mount it as a directory, so a change reaches every replica without a restart. The digest
+ * is the adapter ModelVersion's verified manifest digest: a pod serves the adapter only if the
+ * artifact it fetches verifies as exactly that. Pure.
+ */
+public final class AdapterListBuilder {
+
+  /** The key, and so the file name in the mounted directory. */
+  public static final String KEY = "adapters.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * One adapter to serve.
+   *
+   * @param name what requests select in the OpenAI model field
+   * @param uri where its signed artifact is
+   * @param manifestDigest its ModelVersion's verified manifest digest
+   */
+  public record Entry(String name, String uri, String manifestDigest) {}
+
+  private AdapterListBuilder() {}
+
+  /** The file's content, entries in spec order. */
+  public static String content(List<Entry> entries) {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode adapters = root.putArray("adapters");
+    for (Entry entry : entries) {
+      adapters
+          .addObject()
+          .put("name", entry.name())
+          .put("uri", entry.uri())
+          .put("manifestDigest", entry.manifestDigest());
+    }
+    return root.toString();
+  }
+
+  public static ConfigMap build(ModelDeployment md, String modelVersion, List<Entry> entries) {
+    ConfigMap map =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName(ServingNames.adapterList(md, modelVersion))
+            .withNamespace(md.getMetadata().getNamespace())
+            .withLabels(ServingNames.versionLabels(md, modelVersion))
+            .withOwnerReferences(ControllerReference.to(md))
+            .endMetadata()
+            .addToData(KEY, content(entries))
+            .build();
+    SpecHash.annotate(map, map.getData());
+    return map;
+  }
+}

@@ -1,0 +1,232 @@
+package dev.lathe.operator.modeldeployment;
+
+import dev.lathe.api.v1alpha1.AdapterReference;
+import dev.lathe.api.v1alpha1.ArtifactStatus;
+import dev.lathe.api.v1alpha1.Condition;
+import dev.lathe.api.v1alpha1.ModelDeployment;
+import dev.lathe.api.v1alpha1.ModelDeploymentSpec;
+import dev.lathe.api.v1alpha1.ModelFormat;
+import dev.lathe.api.v1alpha1.ModelSource;
+import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.api.v1alpha1.ModelVersionSpec;
+import dev.lathe.api.v1alpha1.ModelVersionStatus;
+import dev.lathe.api.v1alpha1.StorageLocation;
+import dev.lathe.operator.serving.ServingInputs;
+import dev.lathe.operator.serving.ServingNames;
+import dev.lathe.operator.status.Acceptance;
+import dev.lathe.operator.status.Problem;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A small world of one ModelDeployment, its ModelVersions and the objects made for it, from which
+ * tests take snapshots, and which {@link TestingServingActions} changes as the cluster would.
+ */
+final class ServingWorld {
+
+  static final String NAMESPACE = "ml-platform";
+  static final String MD = "support-bot";
+  static final String BASE = "llama-3-1-8b";
+  static final String KEYS = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n";
+  static final String IMAGE = "ghcr.io/lathe-dev/lathe-runtime:test";
+
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  ModelDeployment deployment;
+  Acceptance acceptance = new Acceptance(List.of());
+  final Map<String, ModelVersion> versions = new LinkedHashMap<>();
+  final Map<String, HasMetadata> objects = new LinkedHashMap<>();
+  final List<Pod> pods = new ArrayList<>();
+  Optional<String> routedUrl = Optional.empty();
+
+  ServingWorld() {
+    deployment = new ModelDeployment();
+    deployment.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(MD)
+            .withNamespace(NAMESPACE)
+            .withUid("md-uid-1")
+            .withGeneration(1L)
+            .build());
+    ModelDeploymentSpec spec = new ModelDeploymentSpec();
+    spec.setModelVersion(BASE);
+    spec.setReplicas(2);
+    deployment.setSpec(spec);
+    versions.put(BASE, model(BASE, ModelFormat.HF_SAFETENSORS, null));
+  }
+
+  static ModelVersion model(String name, ModelFormat format, String base) {
+    ModelVersion version = new ModelVersion();
+    version.setMetadata(
+        new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).withGeneration(1L).build());
+    ModelVersionSpec spec = new ModelVersionSpec();
+    spec.setModelName(name);
+    spec.setFormat(format);
+    spec.setBase(base);
+    StorageLocation location = new StorageLocation();
+    location.setUri("s3://models/" + name);
+    location.setEndpoint("http://minio.storage:9000");
+    location.setPathStyle(true);
+    location.setCredentialsSecret("minio-credentials");
+    ModelSource source = new ModelSource();
+    source.setStorage(location);
+    spec.setSource(source);
+    version.setSpec(spec);
+    return version;
+  }
+
+  static String digestOf(String name) {
+    return "sha256:"
+        + String.format("%64s", Integer.toHexString(name.hashCode())).replace(' ', '0');
+  }
+
+  ServingWorld adapter(String name, String modelVersion) {
+    AdapterReference ref = new AdapterReference();
+    ref.setName(name);
+    ref.setModelVersion(modelVersion);
+    List<AdapterReference> adapters =
+        new ArrayList<>(Optional.ofNullable(deployment.getSpec().getAdapters()).orElse(List.of()));
+    adapters.add(ref);
+    deployment.getSpec().setAdapters(adapters);
+    versions.putIfAbsent(modelVersion, model(modelVersion, ModelFormat.PEFT_LORA, BASE));
+    return this;
+  }
+
+  ServingWorld verified(String name) {
+    return verification(name, Condition.TRUE, "Verified", "every file matches");
+  }
+
+  ServingWorld verification(String name, String value, String reason, String message) {
+    ModelVersion version = versions.get(name);
+    ModelVersionStatus status = new ModelVersionStatus();
+    status.getConditions().add(new Condition("Verified", value, reason, message));
+    if (Condition.TRUE.equals(value)) {
+      ArtifactStatus artifact = new ArtifactStatus();
+      artifact.setUri(version.getSpec().getSource().getStorage().getUri());
+      artifact.setManifestDigest(digestOf(name));
+      status.setArtifact(artifact);
+    }
+    version.setStatus(status);
+    return this;
+  }
+
+  ServingWorld rejected(String reason, String message) {
+    acceptance = new Acceptance(List.of(new Problem(reason, message, true)));
+    return this;
+  }
+
+  ServingWorld replicas(int replicas) {
+    deployment.getSpec().setReplicas(replicas);
+    deployment.getMetadata().setGeneration(deployment.getMetadata().getGeneration() + 1);
+    return this;
+  }
+
+  /** The Deployment controller's report: every replica of the current template ready or not. */
+  ServingWorld workloadReports(String version, int replicas, int ready) {
+    Deployment d =
+        (Deployment) objects.get("Deployment/" + ServingNames.deployment(deployment, version));
+    d.setStatus(
+        new DeploymentStatusBuilder()
+            .withReplicas(replicas)
+            .withReadyReplicas(ready)
+            .withUpdatedReplicas(replicas)
+            .withObservedGeneration(d.getMetadata().getGeneration())
+            .build());
+    return this;
+  }
+
+  /** A pod of {@code version} whose init container exited with {@code message}. */
+  ServingWorld refusingPod(String version, String podName, int exitCode, String message) {
+    pods.add(
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(podName)
+            .withNamespace(NAMESPACE)
+            .withUid(podName + "-uid")
+            .withLabels(ServingNames.versionLabels(deployment, version))
+            .endMetadata()
+            .withNewStatus()
+            .withInitContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName("fetch-and-verify")
+                    .withRestartCount(1)
+                    .withNewState()
+                    .withNewWaiting()
+                    .withReason("CrashLoopBackOff")
+                    .endWaiting()
+                    .endState()
+                    .withNewLastState()
+                    .withNewTerminated()
+                    .withExitCode(exitCode)
+                    .withMessage(message)
+                    .endTerminated()
+                    .endLastState()
+                    .build())
+            .endStatus()
+            .build());
+    return this;
+  }
+
+  /** A status the operator wrote, as the next reconcile sees it on the cached resource. */
+  void reported(ServingPlan plan) {
+    deployment = JSON.clone(deployment);
+    deployment.setStatus(JSON.clone(plan.status()));
+  }
+
+  void put(HasMetadata object) {
+    HasMetadata stored = JSON.clone(object);
+    HasMetadata before = objects.get(key(object));
+    long generation =
+        before == null
+            ? 1
+            : Optional.ofNullable(before.getMetadata().getGeneration()).orElse(1L) + 1;
+    stored.getMetadata().setGeneration(generation);
+    if (before instanceof Deployment old && stored instanceof Deployment now) {
+      now.setStatus(old.getStatus());
+    }
+    objects.put(key(object), stored);
+  }
+
+  static String key(HasMetadata object) {
+    return object.getKind() + "/" + object.getMetadata().getName();
+  }
+
+  <T extends HasMetadata> List<T> all(Class<T> type) {
+    return objects.values().stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  <T extends HasMetadata> T get(Class<T> type, String name) {
+    return objects.values().stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .filter(o -> o.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
+  }
+
+  ServingSnapshot snapshot() {
+    return new ServingSnapshot(
+        JSON.clone(deployment),
+        acceptance,
+        versions,
+        all(Deployment.class),
+        all(Service.class),
+        all(ConfigMap.class),
+        pods,
+        new ServingInputs(IMAGE, KEYS),
+        routedUrl);
+  }
+}
