@@ -19,15 +19,28 @@ command -v java >/dev/null && command -v mvn >/dev/null || {
   exit 1
 }
 
-# Stops the operator, then the local control plane and its node's processes, however this script
-# ends (Ctrl-C, SIGTERM, an error); a second signal during the clean-up does not cut it short.
-operator_pid=""
-plane_pid=""
+# Stops what it started (the operator, the demo, the local control plane with its node's
+# processes), last started first, however this script ends (Ctrl-C, SIGTERM, an error). The
+# clean-up runs without errexit: a child killed by the signal exits 143, and under errexit that
+# status would end the clean-up before the control plane is stopped. A second signal during the
+# clean-up does not cut it short.
+children=()
 cleanup() {
   trap '' INT TERM
-  [[ -n "$operator_pid" ]] && kill "$operator_pid" 2>/dev/null && wait "$operator_pid" 2>/dev/null
-  [[ -n "$plane_pid" ]] && kill "$plane_pid" 2>/dev/null && wait "$plane_pid" 2>/dev/null
+  set +e
+  local i
+  for ((i = ${#children[@]} - 1; i >= 0; i--)); do
+    kill "${children[i]}" 2>/dev/null
+    wait "${children[i]}" 2>/dev/null
+  done
   return 0
+}
+# Runs a step in the background and waits for it, so that a signal is handled at once (bash runs
+# a trap only after a foreground child ends) and the clean-up stops the step too.
+run_step() {
+  "$@" &
+  children+=($!)
+  wait "$!"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -47,20 +60,22 @@ if ! $local_plane && ! kubectl version --request-timeout=5s >/dev/null 2>&1; the
 fi
 
 echo "==> building (tests skipped; run 'mvn -B -ntp verify' for them)"
-if $local_plane; then
+if [[ "${LATHE_SKIP_BUILD:-false}" == true ]]; then
+  echo "    (LATHE_SKIP_BUILD=true: using what is built)"
+elif $local_plane; then
   # Builds the control plane binaries on first use (about five minutes), then nothing.
-  mvn -B -ntp -q -DskipTests install -pl e2e/control-plane,operator,trainer-image,cli -am
+  run_step mvn -B -ntp -q -DskipTests install -pl e2e/control-plane,operator,trainer-image,cli -am
 else
-  mvn -B -ntp -q -DskipTests package -pl operator -am -Dlathe.controlplane.build.skip=true
+  run_step mvn -B -ntp -q -DskipTests package -pl operator -am -Dlathe.controlplane.build.skip=true
 fi
 
 if $local_plane; then
-  state="${LATHE_CACHE:-$HOME/.cache/lathe}/local"
+  state="${LATHE_LOCAL_STATE:-${LATHE_CACHE:-$HOME/.cache/lathe}/local}"
   mkdir -p "$state"
   kubeconfig="$state/kubeconfig"
   rm -f "$kubeconfig"
   echo "==> no cluster in the current kubeconfig (or --local): starting a local control plane"
-  (cd e2e/control-plane && mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile="$state/classpath" >/dev/null)
+  run_step mvn -B -ntp -q -f e2e/control-plane/pom.xml dependency:build-classpath -Dmdep.outputFile="$state/classpath" >/dev/null
   # The local node runs the trainer image (fetch, train, verify) as a local JVM, and offers GPUs
   # to the scheduler (the tiny model trains on the CPU).
   trainer_jar="$PWD/trainer-image/target/lathe-trainer.jar"
@@ -69,6 +84,7 @@ if $local_plane; then
   java -cp "e2e/control-plane/target/classes:$(cat "$state/classpath")" \
     dev.lathe.controlplane.LocalControlPlaneMain "$kubeconfig" >"$state/control-plane.log" 2>&1 &
   plane_pid=$!
+  children+=("$plane_pid")
 
   for _ in $(seq 180); do
     [[ -f "$kubeconfig" ]] && break
@@ -84,7 +100,7 @@ if $local_plane; then
   export LATHE_PROGRESS_SECONDS="${LATHE_PROGRESS_SECONDS:-2}"
   export LATHE_RECHECK_SECONDS="${LATHE_RECHECK_SECONDS:-5}"
   if $demo; then
-    ./scripts/local-demo.sh "$state"
+    run_step ./scripts/local-demo.sh "$state"
   fi
 else
   echo "==> installing the CRDs into $(kubectl config current-context)"
@@ -95,6 +111,4 @@ echo "==> starting the operator (Ctrl-C stops it); health and metrics on :${LATH
 export LATHE_LEADER_ELECTION="${LATHE_LEADER_ELECTION:-false}"
 export LATHE_LOG_FORMAT="${LATHE_LOG_FORMAT:-text}"
 # Not exec'd: the script stays to stop the local control plane when the operator ends.
-java -jar operator/target/lathe-operator.jar &
-operator_pid=$!
-wait "$operator_pid"
+run_step java -jar operator/target/lathe-operator.jar
