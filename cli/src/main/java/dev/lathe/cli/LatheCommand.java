@@ -1,5 +1,6 @@
 package dev.lathe.cli;
 
+import dev.lathe.cli.sandbox.SandboxCommand;
 import dev.lathe.cli.status.StatusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       LineageCommand.class,
       StatusCommand.class,
+      SandboxCommand.class,
       BenchCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The local sandbox, started as a user starts it (with {@code --no-demo}), stopped by a signal once
- * its API server answers and its operator listens: nothing it started may be left running — not by
- * the pids it had, not in its process group, not on its ports.
+ * The local sandbox ({@code lathe sandbox} through its scripts), started as a user starts it (with
+ * {@code --no-demo}), stopped by a signal once its API server answers and its operator listens:
+ * nothing it started may be left running — not by the pids it had, not in its process group, not on
+ * its ports.
  */
 class SandboxSignalsIT {
 
@@ -46,18 +47,25 @@ class SandboxSignalsIT {
   }
 
   @Test
-  void sigtermToTheScriptStopsTheOperatorTheNodeAndTheWholeControlPlane() {
-    stopsEverythingOn(script(), sandbox -> sandbox.signalProcess("TERM"), 143);
+  void sigtermToRunOperatorShStopsTheOperatorTheNodeAndTheWholeControlPlane() {
+    stopsEverythingOn(
+        List.of(
+            "env",
+            "LATHE_SKIP_BUILD=true",
+            "bash",
+            "scripts/run-operator.sh",
+            "--local",
+            "--no-demo"),
+        sandbox -> sandbox.signalProcess("TERM"),
+        143);
   }
 
   @Test
-  void ctrlCOnTheScriptsProcessGroupStopsTheOperatorTheNodeAndTheWholeControlPlane() {
-    stopsEverythingOn(script(), sandbox -> sandbox.signalGroup("INT"), 130);
-  }
-
-  private List<String> script() {
-    return List.of(
-        "env", "LATHE_SKIP_BUILD=true", "bash", "scripts/run-operator.sh", "--local", "--no-demo");
+  void ctrlCOnTheSandboxsProcessGroupStopsTheOperatorTheNodeAndTheWholeControlPlane() {
+    stopsEverythingOn(
+        List.of("env", "LATHE_SKIP_BUILD=true", "bash", "scripts/sandbox.sh", "--no-demo"),
+        sandbox -> sandbox.signalGroup("INT"),
+        130);
   }
 
   private void stopsEverythingOn(
