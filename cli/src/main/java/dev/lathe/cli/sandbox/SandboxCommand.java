@@ -113,6 +113,7 @@ public final class SandboxCommand implements Callable<Integer> {
         narrator.stepDone();
       }
       narrator.phase("the story took " + Narrator.seconds(Duration.between(began, Instant.now())));
+      StorySummary.print(cluster.client(), narrator);
     }
     if (exit) {
       narrator.phase("--exit: stopping everything");

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SandboxSignalsIT {
 
-  private static final Path REPOSITORY = repositoryRoot();
+  private static final Path REPOSITORY = repository();
 
   @TempDir Path state;
 
@@ -122,7 +122,7 @@ class SandboxSignalsIT {
     }
   }
 
-  private static Path repositoryRoot() {
+  static Path repository() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null && !Files.isDirectory(dir.resolve("crds"))) {
       dir = dir.getParent();
