@@ -1,13 +1,13 @@
 package dev.lathe.cli.sandbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -38,9 +38,11 @@ record DatasetStep(String file, int seed) {
       List<String> words = new ArrayList<>(WORDS);
       Collections.shuffle(words, random);
       String phrase = String.join(" ", words.subList(0, 3));
-      lines.add(
-          JSON.writeValueAsString(
-              Map.of("prompt", "Copy: " + phrase + "\n", "completion", phrase)));
+      // An ObjectNode keeps the key order, so the same seed gives the same bytes (and digest).
+      ObjectNode example = JSON.createObjectNode();
+      example.put("prompt", "Copy: " + phrase + "\n");
+      example.put("completion", phrase);
+      lines.add(JSON.writeValueAsString(example));
     }
     Path target = claims.resolve("datasets").resolve(file);
     Files.createDirectories(target.getParent());

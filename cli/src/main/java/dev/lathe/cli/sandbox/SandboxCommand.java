@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -76,9 +77,11 @@ public final class SandboxCommand implements Callable<Integer> {
 
     List<AutoCloseable> started = new ArrayList<>();
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean stopping = new AtomicBoolean();
     Thread stop =
         new Thread(
             () -> {
+              stopping.set(true);
               stopAll(started, narrator);
               stopped.countDown();
             },
@@ -100,6 +103,10 @@ public final class SandboxCommand implements Callable<Integer> {
             + ")");
     Runnable liveness =
         () -> {
+          if (stopping.get()) {
+            // Ctrl-C reaches the children too: their ending is the stop, not a failure to report.
+            awaitQuietly(stopped);
+          }
           cluster.requireAlive();
           operator.process().requireAlive();
         };
@@ -145,6 +152,15 @@ public final class SandboxCommand implements Callable<Integer> {
     ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
     narrator.out().println("==> sandbox stopped; nothing of it is left running");
     narrator.out().flush();
+  }
+
+  private static void awaitQuietly(CountDownLatch stopped) {
+    try {
+      stopped.await();
+      Thread.sleep(Long.MAX_VALUE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Whether the control plane binaries are built (for the cold-start notice). */

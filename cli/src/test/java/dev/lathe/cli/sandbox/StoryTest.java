@@ -37,6 +37,8 @@ class StoryTest {
         .isEqualTo(Files.readString(claims.resolve("two/datasets/copy.jsonl")));
     List<String> lines = Files.readAllLines(one);
     assertThat(lines).hasSize(64);
+    // Byte for byte across JVMs too: the prompt first, whatever a map's iteration order.
+    assertThat(lines).allMatch(l -> l.startsWith("{\"prompt\":\"Copy: "));
     for (String line : lines) {
       JsonNode example = JSON.readTree(line);
       String completion = example.get("completion").asText();
