@@ -7,12 +7,15 @@
 # p50/p99, the slowest /healthz and resident memory before and after. The load test alone:
 #   java -cp "runtime-image/target/lathe-runtime.jar:runtime-image/target/lib/*" \
 #     dev.lathe.runtime.RuntimeMain bench --load-only
-#   runtime-image/bench.sh [THREADS] [MAX_TOKENS] [REQUESTS]   (defaults: all cores, 64, 32)
+# Also prints the batch-1 memory-bandwidth roofline. SHAPE: tiny (the tiny base) or 100m (the 100M
+# configuration with random weights and the tiny tokenizer's vocabulary).
+#   runtime-image/bench.sh [THREADS] [MAX_TOKENS] [REQUESTS] [SHAPE]   (defaults: all cores, 64, 32, tiny)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads="${1:-$(nproc)}"
 max_tokens="${2:-64}"
 requests="${3:-32}"
+shape="${4:-tiny}"
 mvn -B -ntp -q -DskipTests install -pl runtime-image -am -Dlathe.controlplane.build.skip=true
 source scripts/python-venv.sh
 ensure_venv venv-referee engine/referee/requirements.txt
@@ -21,4 +24,4 @@ export OMP_NUM_THREADS="$threads" TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1 
 cp="runtime-image/target/lathe-runtime.jar:runtime-image/target/lib/*"
 java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" -cp "$cp" \
   dev.lathe.runtime.RuntimeMain bench --threads "$threads" --max-tokens "$max_tokens" \
-  --requests "$requests" --transformers "$venv_python runtime-image/bench_transformers.py"
+  --requests "$requests" --shape "$shape" --transformers "$venv_python runtime-image/bench_transformers.py"

@@ -15,8 +15,8 @@ command -v java >/dev/null && command -v mvn >/dev/null || {
 
 if [[ "${LATHE_SKIP_BUILD:-false}" != true ]]; then
   echo "==> building Lathe (tests skipped; 'mvn -B -ntp verify' runs them); the first time this"
-  echo "    also builds the Kubernetes control plane from its Go modules: about 5 minutes"
-  mvn -B -ntp -q -DskipTests install -pl e2e/control-plane,operator,trainer-image,cli -am
+  echo "    also builds the Kubernetes control plane and the Traefik gateway from their Go modules"
+  mvn -B -ntp -q -DskipTests install -pl e2e/control-plane,operator,trainer-image,runtime-image,cli -am
 fi
 # exec: the sandbox itself gets Ctrl-C and SIGTERM, and stops everything it started.
 exec java -jar cli/target/lathe-cli.jar sandbox "$@"

@@ -1,41 +1,65 @@
 package dev.lathe.operator;
 
+import dev.lathe.operator.finetunejob.ClusterTrainingActions;
 import dev.lathe.operator.finetunejob.FineTuneJobAcceptance;
+import dev.lathe.operator.finetunejob.FineTuneJobObserver;
 import dev.lathe.operator.finetunejob.FineTuneJobReconciler;
-import dev.lathe.operator.finetunejob.TrainingLifecycle;
+import dev.lathe.operator.finetunejob.TrainingDecision;
+import dev.lathe.operator.finetunejob.TrainingLoop;
 import dev.lathe.operator.metrics.FineTuneJobMetrics;
 import dev.lathe.operator.modeldeployment.ModelDeploymentAcceptance;
 import dev.lathe.operator.modeldeployment.ModelDeploymentReconciler;
 import dev.lathe.operator.modelversion.ArtifactDeletion;
+import dev.lathe.operator.modelversion.ClusterVerificationActions;
 import dev.lathe.operator.modelversion.ModelVersionAcceptance;
+import dev.lathe.operator.modelversion.ModelVersionObserver;
 import dev.lathe.operator.modelversion.ModelVersionReconciler;
-import dev.lathe.operator.modelversion.ModelVersionVerification;
+import dev.lathe.operator.modelversion.SignatureReader;
+import dev.lathe.operator.modelversion.VerificationDecision;
 import dev.lathe.operator.publishing.ModelPublisher;
 import dev.lathe.operator.references.ClusterReferenceLookup;
 import dev.lathe.operator.references.ReferenceLookup;
 import dev.lathe.operator.signing.OperatorKeys;
-import dev.lathe.operator.status.AcceptanceReport;
-import dev.lathe.operator.status.ConditionReport;
 import dev.lathe.operator.status.EventRecorder;
+import dev.lathe.operator.status.OwnWrites;
+import dev.lathe.operator.status.StatusReport;
 import dev.lathe.operator.storage.OperatorStorage;
 import dev.lathe.operator.training.ProgressReader;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /** The JOSDK operator with Lathe's three reconcilers registered. */
 public final class LatheOperator {
 
   private final Operator operator;
+  private final KubernetesClient client;
+  private final OperatorSettings settings;
+  private final String identity;
+  private final AtomicBoolean stopping;
 
-  private LatheOperator(Operator operator) {
+  private LatheOperator(
+      Operator operator,
+      KubernetesClient client,
+      OperatorSettings settings,
+      String identity,
+      AtomicBoolean stopping) {
+    this.stopping = stopping;
     this.operator = operator;
+    this.client = client;
+    this.settings = settings;
+    this.identity = identity;
   }
 
   /**
@@ -50,6 +74,11 @@ public final class LatheOperator {
       MeterRegistry meters,
       Clock clock,
       Consumer<ConfigurationServiceOverrider> overrides) {
+    String identity =
+        Optional.ofNullable(System.getenv("HOSTNAME")).orElse("lathe-operator")
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
+    AtomicBoolean stopping = new AtomicBoolean();
     Operator operator =
         new Operator(
             o -> {
@@ -57,9 +86,7 @@ public final class LatheOperator {
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(meters))
                   .withCloseClientOnStop(false);
               if (settings.leaderElection()) {
-                o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(
-                        settings.leaseName(), settings.leaseNamespace()));
+                o.withLeaderElectionConfiguration(leaderElection(settings, identity, stopping));
               }
               overrides.accept(o);
             });
@@ -68,8 +95,12 @@ public final class LatheOperator {
         new ClusterReferenceLookup(
             client, workloads.operatorNamespace(), workloads.storagePolicyConfigMap());
     EventRecorder events = new EventRecorder(client, clock);
-    AcceptanceReport report = new AcceptanceReport(events, clock, settings.recheckInterval());
-    ConditionReport conditions = new ConditionReport(events, clock);
+    StatusReport report =
+        new StatusReport(
+            client,
+            events,
+            new OwnWrites(),
+            operator.getConfigurationService().useSSAToPatchPrimaryResource());
     OperatorStorage storage =
         new OperatorStorage(client, workloads.volumeRoot(), lookup::storagePolicy);
     OperatorKeys keys = new OperatorKeys(client, workloads);
@@ -80,46 +111,89 @@ public final class LatheOperator {
             c.settingNamespaces(settings.watchNamespaces());
           }
         };
-    TrainingLifecycle lifecycle =
-        new TrainingLifecycle(
-            client,
-            workloads,
-            storage,
-            keys,
-            new ModelPublisher(client, storage, keys),
-            new ProgressReader(storage, workloads.progressInterval(), clock),
-            conditions,
-            metrics,
-            clock,
-            settings.recheckInterval());
+    ProgressReader progress = new ProgressReader(storage, workloads.progressInterval(), clock);
+    TrainingDecision training = new TrainingDecision(workloads, settings.recheckInterval());
     FineTuneJobAcceptance.Capabilities capabilities =
         new FineTuneJobAcceptance.Capabilities(
             workloads.defaultStorage().isPresent(), storage.readsClaims());
     operator.register(
         new FineTuneJobReconciler(
-            new FineTuneJobAcceptance(lookup, capabilities), report, lifecycle, metrics),
+            new FineTuneJobObserver(
+                new FineTuneJobAcceptance(lookup, capabilities),
+                progress,
+                report.writes(),
+                training),
+            new TrainingLoop(
+                training,
+                new ClusterTrainingActions(
+                    client, workloads, keys, new ModelPublisher(client, storage, keys), progress)),
+            report,
+            metrics,
+            clock),
         namespaces::accept);
     operator.register(
         new ModelVersionReconciler(
-            new ModelVersionAcceptance(lookup),
+            new ModelVersionObserver(
+                new ModelVersionAcceptance(lookup),
+                new SignatureReader(storage, keys),
+                report.writes()),
+            new VerificationDecision(settings.recheckInterval()),
+            new ClusterVerificationActions(client, workloads, keys),
             report,
-            new ModelVersionVerification(
-                client, workloads, storage, keys, conditions, settings.recheckInterval()),
             new ArtifactDeletion(storage, keys, workloads.deleteArtifactsByDefault()),
-            events),
+            events,
+            clock,
+            settings.recheckInterval()),
         namespaces::accept);
     operator.register(
-        new ModelDeploymentReconciler(new ModelDeploymentAcceptance(lookup), report),
+        new ModelDeploymentReconciler(
+            new ModelDeploymentAcceptance(lookup), report, clock, settings.recheckInterval()),
         namespaces::accept);
-    return new LatheOperator(operator);
+    return new LatheOperator(operator, client, settings, identity, stopping);
+  }
+
+  /**
+   * Leader election that does not exit the JVM when leadership stops. JOSDK's default stops leading
+   * with System.exit, which, called from the shutdown hook that stops the operator on SIGTERM,
+   * blocks forever: the pod waits out its grace period and the Lease is never released. Here
+   * stopping releases the Lease and returns; a leader that loses its Lease while running exits
+   * through {@link #onLostLeadership}, outside any shutdown hook.
+   */
+  static LeaderElectionConfiguration leaderElection(
+      OperatorSettings settings, String identity, AtomicBoolean stopping) {
+    return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(settings.leaseName())
+        .withIdentity(identity)
+        .withLeaseNamespace(settings.leaseNamespace())
+        .withExitOnStopLeading(false)
+        .withLeaderCallbacks(
+            new LeaderCallbacks(() -> {}, () -> onLostLeadership(stopping), leader -> {}))
+        .build();
+  }
+
+  /**
+   * Leadership lost while running (not while stopping): stop in a thread of its own, as JOSDK's
+   * exit would, so that the standby's reconciles are the only ones.
+   */
+  private static void onLostLeadership(AtomicBoolean stopping) {
+    if (stopping.get()) {
+      return;
+    }
+    Thread exit = new Thread(() -> System.exit(1), "lathe-lost-leadership");
+    exit.setDaemon(false);
+    exit.start();
   }
 
   public void start() {
     operator.start();
   }
 
+  /** Stops reconciling and, when leading, gives the Lease up; returns, never exits the JVM. */
   public void stop() {
+    stopping.set(true);
     operator.stop();
+    if (settings.leaderElection()) {
+      LeaseRelease.release(client, settings.leaseNamespace(), settings.leaseName(), identity);
+    }
   }
 
   /** Ready when started and every informer is connected and synced. */

@@ -25,7 +25,8 @@ public final class LatheOperatorMain {
     LatheOperator lathe =
         LatheOperator.create(client, settings, meters, Clock.systemUTC(), overrides -> {});
     ObservabilityServer http =
-        new ObservabilityServer(settings.httpPort(), lathe::isReady, meters::scrape);
+        new ObservabilityServer(
+            settings.httpAddress(), settings.httpPort(), lathe::isReady, meters::scrape);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -38,11 +39,11 @@ public final class LatheOperatorMain {
                 "lathe-shutdown"));
     http.start();
     LOG.info(
-        "Lathe operator starting against {} (leader election {}, namespaces {}), health and metrics on port {}",
+        "Lathe operator starting against {} (leader election {}, namespaces {}), health and metrics on {}",
         client.getMasterUrl(),
         settings.leaderElection() ? "on, lease " + settings.leaseName() : "off",
         settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
-        http.port());
+        http.address());
     lathe.start();
   }
 }

@@ -22,10 +22,19 @@ public final class ObservabilityServer implements AutoCloseable {
   private final HttpServer server;
 
   public ObservabilityServer(int port, BooleanSupplier ready, Supplier<String> metrics) {
+    this(OperatorSettings.DEFAULT_HTTP_ADDRESS, port, ready, metrics);
+  }
+
+  /**
+   * @param address the IP address to bind (LATHE_HTTP_ADDRESS): 0.0.0.0 for every interface,
+   *     127.0.0.1 to keep it on the loopback
+   */
+  public ObservabilityServer(
+      String address, int port, BooleanSupplier ready, Supplier<String> metrics) {
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 0);
+      server = HttpServer.create(new InetSocketAddress(address, port), 0);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on port " + port, e);
+      throw new UncheckedIOException("cannot listen on " + address + ":" + port, e);
     }
     server.setExecutor(Executors.newSingleThreadExecutor(r -> daemon(r, "lathe-http")));
     server.createContext("/healthz", x -> reply(x, 200, "text/plain", "ok\n"));
@@ -40,6 +49,11 @@ public final class ObservabilityServer implements AutoCloseable {
 
   public void start() {
     server.start();
+  }
+
+  /** The address actually bound. */
+  public InetSocketAddress address() {
+    return server.getAddress();
   }
 
   /** The port actually bound, for a server created on port 0. */

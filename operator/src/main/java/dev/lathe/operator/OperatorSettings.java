@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
  * @param watchNamespaces namespaces to reconcile (LATHE_WATCH_NAMESPACES, comma-separated); empty
  *     means every namespace
  * @param httpPort the port of /healthz, /readyz and /metrics (LATHE_HTTP_PORT)
+ * @param httpAddress the address that server binds (LATHE_HTTP_ADDRESS, an IP literal; default
+ *     0.0.0.0, every interface, as kubelet probes and scrapers reach the pod's IP)
  * @param recheckInterval how soon a spec rejected for a missing Secret, claim or ModelVersion is
  *     looked at again (LATHE_RECHECK_SECONDS)
  * @param workloads how training and verification workloads are built, and artifacts signed
@@ -26,10 +28,12 @@ public record OperatorSettings(
     String leaseNamespace,
     Set<String> watchNamespaces,
     int httpPort,
+    String httpAddress,
     Duration recheckInterval,
     WorkloadSettings workloads) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
+  public static final String DEFAULT_HTTP_ADDRESS = "0.0.0.0";
   public static final String DEFAULT_LEASE_NAME = "lathe-operator-leader";
 
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
@@ -43,6 +47,7 @@ public record OperatorSettings(
             .filter(s -> !s.isEmpty())
             .collect(Collectors.toUnmodifiableSet()),
         parsePort(env.getOrDefault("LATHE_HTTP_PORT", String.valueOf(DEFAULT_HTTP_PORT))),
+        parseAddress(env.getOrDefault("LATHE_HTTP_ADDRESS", DEFAULT_HTTP_ADDRESS)),
         Duration.ofSeconds(
             parsePositive(
                 "LATHE_RECHECK_SECONDS", env.getOrDefault("LATHE_RECHECK_SECONDS", "30"))),
@@ -59,6 +64,28 @@ public record OperatorSettings(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " must be a positive number, was: " + value, e);
     }
+  }
+
+  /** An IP literal only: a host name would be resolved at start, which may hang or mislead. */
+  static String parseAddress(String value) {
+    String address = value.trim();
+    boolean literal =
+        address.matches("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$")
+            || address.matches("^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$");
+    if (!literal) {
+      throw new IllegalArgumentException(
+          "LATHE_HTTP_ADDRESS must be an IP address such as 127.0.0.1, 0.0.0.0 or ::, was: "
+              + value);
+    }
+    try {
+      java.net.InetAddress.getByName(address);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(
+          "LATHE_HTTP_ADDRESS must be an IP address such as 127.0.0.1, 0.0.0.0 or ::, was: "
+              + value,
+          e);
+    }
+    return address;
   }
 
   private static int parsePort(String value) {

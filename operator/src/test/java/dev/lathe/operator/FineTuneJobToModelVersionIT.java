@@ -682,6 +682,7 @@ class FineTuneJobToModelVersionIT {
             null,
             Set.of(NAMESPACE),
             0,
+            "127.0.0.1",
             Duration.ofSeconds(2),
             WorkloadSettings.fromEnvironment(env));
     lathe =
@@ -692,17 +693,7 @@ class FineTuneJobToModelVersionIT {
   }
 
   private void storeSigningKey() {
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("lathe-signing-key")
-                .withNamespace(OPERATOR_NAMESPACE)
-                .endMetadata()
-                .addToStringData(
-                    WorkloadSettings.SIGNING_KEY_FILE, SigningKeys.privateKeyPem(key.getPrivate()))
-                .build())
-        .serverSideApply();
+    client.resource(Fixtures.signingKeySecret(OPERATOR_NAMESPACE, key)).serverSideApply();
   }
 
   private String storage(String uri) {

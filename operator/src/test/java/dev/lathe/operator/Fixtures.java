@@ -101,4 +101,49 @@ public final class Fixtures {
         .addToStringData("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
         .build();
   }
+
+  /** The operator's signing key Secret in {@code namespace}, as an operator install holds it. */
+  public static Secret signingKeySecret(String namespace, java.security.KeyPair key) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName("lathe-signing-key")
+        .withNamespace(namespace)
+        .endMetadata()
+        .addToStringData(
+            WorkloadSettings.SIGNING_KEY_FILE,
+            dev.lathe.artifact.signing.SigningKeys.privateKeyPem(key.getPrivate()))
+        .build();
+  }
+
+  /**
+   * Lets {@code namespace} use the operator's own credentials under s3://models (the fixtures'
+   * imports name no Secret), through a storage policy ConfigMap of the test's own name in
+   * lathe-system, so tests sharing one control plane do not overwrite each other's grants.
+   *
+   * @return the operator environment that names that policy
+   */
+  public static java.util.Map<String, String> grantOperatorCredentials(
+      io.fabric8.kubernetes.client.KubernetesClient client, String namespace, String policy) {
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName("lathe-system")
+                .endMetadata()
+                .build())
+        .serverSideApply();
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(policy)
+                .withNamespace("lathe-system")
+                .endMetadata()
+                .addToData("models.prefixes", "s3://models")
+                .addToData("models.namespaces", namespace)
+                .build())
+        .serverSideApply();
+    return java.util.Map.of("LATHE_STORAGE_POLICY_CONFIGMAP", policy);
+  }
 }

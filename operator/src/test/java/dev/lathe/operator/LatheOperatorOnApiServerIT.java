@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,8 +57,11 @@ class LatheOperatorOnApiServerIT {
             null,
             Set.of(NAMESPACE),
             0,
+            "127.0.0.1",
             Duration.ofSeconds(1),
-            WorkloadSettings.fromEnvironment(Map.of()));
+            WorkloadSettings.fromEnvironment(
+                Fixtures.grantOperatorCredentials(
+                    client, NAMESPACE, "api-server-it-storage-policy")));
     lathe =
         LatheOperator.create(
             client, settings, new SimpleMeterRegistry(), Clock.systemUTC(), o -> {});

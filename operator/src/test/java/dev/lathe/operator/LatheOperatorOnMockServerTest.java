@@ -53,6 +53,7 @@ class LatheOperatorOnMockServerTest {
   KubernetesClient client;
 
   private LatheOperator lathe;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   private static void withoutServerSideApply(ConfigurationServiceOverrider overrider) {
     overrider.withUseSSAToPatchPrimaryResource(false).checkingCRDAndValidateLocalModel(false);
@@ -97,13 +98,14 @@ class LatheOperatorOnMockServerTest {
             null,
             Set.of(),
             0,
+            "127.0.0.1",
             recheck,
             WorkloadSettings.fromEnvironment(Map.of()));
     lathe =
         LatheOperator.create(
             client,
             settings,
-            new SimpleMeterRegistry(),
+            meters,
             Clock.systemUTC(),
             LatheOperatorOnMockServerTest::withoutServerSideApply);
     lathe.start();
@@ -149,6 +151,97 @@ class LatheOperatorOnMockServerTest {
                   .extracting(Condition::getObservedGeneration)
                   .isEqualTo(current.getMetadata().getGeneration());
             });
+  }
+
+  /** A job admitted and waiting for its pods: the state a resync finds most of the time. */
+  private FineTuneJob admittedJob() {
+    startOperator(Duration.ofHours(1));
+    ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
+    client.resource(Fixtures.minioCredentials()).create();
+    FineTuneJob created = client.resource(Fixtures.loraJob()).create();
+    awaitCondition(client, created, "Running", "False");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems().size() == 1);
+    return created;
+  }
+
+  private double reconciliations() {
+    return meters.getMeters().stream()
+        .filter(m -> m.getId().getName().contains("reconciliations.started"))
+        .filter(m -> m instanceof io.micrometer.core.instrument.Counter)
+        .mapToDouble(m -> ((io.micrometer.core.instrument.Counter) m).count())
+        .sum();
+  }
+
+  private List<String> requestsSoFar() throws InterruptedException {
+    List<String> requests = new java.util.ArrayList<>();
+    for (var r = server.takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        r != null;
+        r = server.takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      requests.add(r.getMethod() + " " + r.getPath());
+    }
+    return requests;
+  }
+
+  @Test
+  void steadyStateReconcileSendsNoGetOrListForWhatTheInformersHold() throws Exception {
+    FineTuneJob created = admittedJob();
+    await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+    requestsSoFar();
+    double before = reconciliations();
+
+    // A change to the training Job reaches the job's reconciler through the Job informer.
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NAMESPACE)
+        .withName("support-bot-v3-train-1")
+        .edit(
+            j -> {
+              j.getMetadata().getLabels().put("touched", "yes");
+              return j;
+            });
+    await().atMost(Duration.ofSeconds(20)).until(() -> reconciliations() > before);
+    await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+
+    List<String> operatorRequests =
+        requestsSoFar().stream()
+            // the test's own edit (a GET, then a PATCH of the Job) and watches kept open
+            .filter(r -> !r.contains("/jobs/support-bot-v3-train-1"))
+            .filter(r -> !r.contains("watch=true"))
+            .toList();
+    assertThat(reconciliations()).isGreaterThan(before);
+    assertThat(operatorRequests).isEmpty();
+    assertThat(current(client, created).getStatus().getJobName())
+        .isEqualTo("support-bot-v3-train-1");
+  }
+
+  @Test
+  void everyConditionChangeIsToldByExactlyOneEventHoweverOftenTheJobIsReconciled() {
+    FineTuneJob created = admittedJob();
+    for (int i = 0; i < 3; i++) {
+      String value = String.valueOf(i);
+      double before = reconciliations();
+      client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(NAMESPACE)
+          .withName("support-bot-v3-train-1")
+          .edit(
+              j -> {
+                j.getMetadata().getLabels().put("touched", value);
+                return j;
+              });
+      await().atMost(Duration.ofSeconds(20)).until(() -> reconciliations() > before);
+    }
+
+    List<String> reasons =
+        eventsAbout(client, created).stream().map(e -> e.getReason()).sorted().toList();
+    assertThat(reasons).containsExactly("Admitted", "Valid");
   }
 
   @Test
@@ -205,6 +298,8 @@ class LatheOperatorOnMockServerTest {
         .untilAsserted(
             () -> {
               FineTuneJob current = current(client, created);
+              // Not written yet on a loaded machine: an assertion failure, so awaitility retries.
+              assertThat(current.getStatus()).isNotNull();
               assertThat(current.getStatus().getJobName()).isEqualTo("support-bot-v3-train-1");
               assertThat(condition(current, "Running")).isPresent();
             });

@@ -51,4 +51,29 @@ class ObservabilityServerTest {
       assertThat(metrics.body()).contains("lathe_test_events_total 3.0");
     }
   }
+
+  @Test
+  void serverBoundToTheLoopbackIsNotReachableOnOtherAddresses() throws Exception {
+    try (ObservabilityServer server =
+        new ObservabilityServer("127.0.0.1", 0, () -> true, () -> "")) {
+      server.start();
+
+      assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
+      assertThat(get(server, "/healthz").statusCode()).isEqualTo(200);
+      java.util.Optional<java.net.InetAddress> other =
+          java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+              .flatMap(n -> java.util.Collections.list(n.getInetAddresses()).stream())
+              .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress())
+              .findFirst();
+      if (other.isPresent()) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+          org.assertj.core.api.Assertions.assertThatThrownBy(
+                  () ->
+                      socket.connect(
+                          new java.net.InetSocketAddress(other.get(), server.port()), 2000))
+              .isInstanceOf(java.io.IOException.class);
+        }
+      }
+    }
+  }
 }

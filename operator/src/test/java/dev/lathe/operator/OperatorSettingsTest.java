@@ -48,4 +48,18 @@ class OperatorSettingsTest {
     assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("LATHE_RECHECK_SECONDS", "0")))
         .hasMessageContaining("LATHE_RECHECK_SECONDS");
   }
+
+  @Test
+  void healthServerAddressIsAnIpLiteralOrRefusedNamingTheVariable() {
+    assertThat(OperatorSettings.fromEnvironment(Map.of()).httpAddress()).isEqualTo("0.0.0.0");
+    assertThat(
+            OperatorSettings.fromEnvironment(Map.of("LATHE_HTTP_ADDRESS", "127.0.0.1"))
+                .httpAddress())
+        .isEqualTo("127.0.0.1");
+    assertThat(OperatorSettings.fromEnvironment(Map.of("LATHE_HTTP_ADDRESS", "::1")).httpAddress())
+        .isEqualTo("::1");
+    assertThatThrownBy(
+            () -> OperatorSettings.fromEnvironment(Map.of("LATHE_HTTP_ADDRESS", "localhost")))
+        .hasMessageContaining("LATHE_HTTP_ADDRESS");
+  }
 }

@@ -87,17 +87,7 @@ class StorageTenancyIT {
           .serverSideApply();
     }
     key = SigningKeys.generate(KeyAlgorithm.ECDSA_P256);
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("lathe-signing-key")
-                .withNamespace(OPERATOR_NAMESPACE)
-                .endMetadata()
-                .addToStringData(
-                    WorkloadSettings.SIGNING_KEY_FILE, SigningKeys.privateKeyPem(key.getPrivate()))
-                .build())
-        .serverSideApply();
+    client.resource(Fixtures.signingKeySecret(OPERATOR_NAMESPACE, key)).serverSideApply();
     client
         .resource(
             new SecretBuilder()
@@ -138,6 +128,7 @@ class StorageTenancyIT {
             null,
             Set.of("victim", "attacker"),
             0,
+            "127.0.0.1",
             Duration.ofSeconds(2),
             WorkloadSettings.fromEnvironment(
                 Map.of(

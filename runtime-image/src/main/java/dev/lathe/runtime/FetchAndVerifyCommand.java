@@ -4,12 +4,9 @@ import dev.lathe.artifact.ArtifactException;
 import dev.lathe.artifact.storage.StoragePaths;
 import dev.lathe.artifact.verify.VerificationException;
 import dev.lathe.runtime.verify.FetchAndVerify;
-import dev.lathe.runtime.verify.StoreLocations;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,25 +45,7 @@ final class FetchAndVerifyCommand implements Callable<Integer> {
       description = "Where to put model/, base/ and adapters/ (env LATHE_MODELS_DIR).")
   Path modelsDir;
 
-  @Option(names = "--s3-endpoint", defaultValue = "${env:LATHE_S3_ENDPOINT}")
-  URI endpoint;
-
-  @Option(names = "--s3-region", defaultValue = "${env:LATHE_S3_REGION:-us-east-1}")
-  String region;
-
-  @Option(names = "--s3-path-style", defaultValue = "${env:LATHE_S3_PATH_STYLE:-false}")
-  boolean pathStyle;
-
-  @Option(names = "--s3-credentials-dir", defaultValue = "${env:LATHE_S3_CREDENTIALS_DIR}")
-  Path credentialsDir;
-
-  @Option(
-      names = "--claims-root",
-      defaultValue = "${env:LATHE_CLAIMS_ROOT:-/mnt/lathe/volumes}",
-      description =
-          "Where PersistentVolumeClaims are mounted, one directory per claim, for pvc:// URIs"
-              + " (env LATHE_CLAIMS_ROOT).")
-  Path claimsRoot;
+  @Mixin StoreOptions store;
 
   @Mixin TrustOptions trust;
 
@@ -74,11 +53,7 @@ final class FetchAndVerifyCommand implements Callable<Integer> {
   public Integer call() {
     try {
       FetchAndVerify.Result result =
-          new FetchAndVerify(
-                  new StoreLocations(
-                      Optional.ofNullable(endpoint), region, pathStyle, credentialsDir, claimsRoot),
-                  trust.verifier(),
-                  System.out)
+          new FetchAndVerify(store.locations(), trust.verifier(), System.out)
               .run(modelUri, adapters == null ? Map.of() : adapters, modelsDir);
       System.out.println(
           "fetch-and-verify: "

@@ -3,6 +3,7 @@ package dev.lathe.runtime;
 import dev.lathe.artifact.ArtifactException;
 import dev.lathe.artifact.verify.VerificationException;
 import dev.lathe.engine.lora.LoraAdapter;
+import dev.lathe.runtime.model.AdapterListSync;
 import dev.lathe.runtime.model.ServedAdapter;
 import dev.lathe.runtime.model.ServedBase;
 import dev.lathe.runtime.server.InferenceServer;
@@ -11,13 +12,18 @@ import dev.lathe.runtime.verify.AdapterCompatibility;
 import dev.lathe.runtime.verify.FetchAndVerify;
 import dev.lathe.runtime.verify.LocalModelVerifier;
 import dev.lathe.runtime.verify.VerifiedModel;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,6 +68,25 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--adapter-scan-seconds", defaultValue = "${env:LATHE_ADAPTER_SCAN_SECONDS:-5}")
   int adapterScanSeconds;
 
+  @Option(
+      names = "--adapter-list",
+      defaultValue = "${env:LATHE_ADAPTER_LIST}",
+      description =
+          "A desired-adapter list (JSON, from a mounted ConfigMap): its adapters are fetched,"
+              + " verified against their listed digests and served; unlisted ones are unloaded."
+              + " Read again every --adapter-scan-seconds (env LATHE_ADAPTER_LIST).")
+  Path adapterList;
+
+  @Option(
+      names = "--adapter-status-port",
+      defaultValue = "${env:LATHE_ADAPTER_STATUS_PORT:-8001}",
+      description =
+          "With --adapter-list: the port of GET /adapters and /metrics of the list's adapters"
+              + " (env LATHE_ADAPTER_STATUS_PORT).")
+  int adapterStatusPort;
+
+  @Mixin StoreOptions store;
+
   @Mixin TrustOptions trust;
 
   @Override
@@ -96,6 +121,21 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     Path adapters = modelsDir.resolve(FetchAndVerify.ADAPTERS);
+    String servedBaseName =
+        model.isAdapter()
+            ? Optional.ofNullable(baseModelName).orElse(base.modelName())
+            : Optional.ofNullable(modelName).orElse(model.modelName());
+    AdapterListSync listSync = null;
+    if (adapterList != null) {
+      try {
+        Files.createDirectories(adapters);
+      } catch (IOException e) {
+        System.err.println("serve failed: cannot create " + adapters + ": " + e.getMessage());
+        TerminationLog.write("cannot create " + adapters + ": " + e.getMessage());
+        return ExitCodes.FAILED;
+      }
+      listSync = adapterListSync(verifier, base, servedBaseName, adapters);
+    }
     InferenceServer server =
         new InferenceServer(
             new ServerSettings(
@@ -121,10 +161,19 @@ final class ServeCommand implements Callable<Integer> {
                 },
                 "lathe-shutdown"));
     VerifiedModel verifiedBase = base;
-    String servedBaseName =
-        model.isAdapter()
-            ? Optional.ofNullable(baseModelName).orElse(base.modelName())
-            : Optional.ofNullable(modelName).orElse(model.modelName());
+    if (listSync != null) {
+      // Before the base loads: the server reports ready only with every listed adapter that
+      // verifies in place, so a restarted or newly scaled pod starts with the full list.
+      try {
+        startAdapterList(listSync, server);
+      } catch (RuntimeException e) {
+        String message = "the adapter list cannot be served: " + e.getMessage();
+        System.err.println("serve failed: " + message);
+        TerminationLog.write(message);
+        server.close();
+        return ExitCodes.FAILED;
+      }
+    }
     try {
       server.load(
           () -> {
@@ -149,5 +198,62 @@ final class ServeCommand implements Callable<Integer> {
     }
     stopped.await();
     return ExitCodes.OK;
+  }
+
+  private final AdapterListMetrics metrics = new AdapterListMetrics();
+
+  private AdapterListSync adapterListSync(
+      LocalModelVerifier verifier, VerifiedModel base, String baseName, Path adapters) {
+    return new AdapterListSync(
+        adapterList,
+        adapters,
+        modelsDir.resolve(".adapter-staging"),
+        store.locations(),
+        verifier,
+        base,
+        baseName,
+        System.out,
+        Clock.systemUTC(),
+        metrics);
+  }
+
+  /**
+   * Syncs once now, serves the status, and syncs again every --adapter-scan-seconds; the server's
+   * own scan of the adapters directory then loads and unloads what changed.
+   */
+  private void startAdapterList(AdapterListSync sync, InferenceServer server) {
+    sync.sync();
+    AdapterStatusEndpoint endpoint =
+        AdapterStatusEndpoint.start(host, adapterStatusPort, sync, server.adapters(), metrics);
+    System.out.println(
+        "adapter list "
+            + sync.listFile()
+            + ": status on "
+            + host
+            + ":"
+            + endpoint.port()
+            + "/adapters, read every "
+            + adapterScanSeconds
+            + " s");
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "lathe-adapter-list");
+              t.setDaemon(true);
+              return t;
+            });
+    long seconds = Math.max(1, adapterScanSeconds);
+    timer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            sync.sync();
+          } catch (RuntimeException e) {
+            // One bad round (a full disk, say) must not end the schedule.
+            System.err.println("adapter list sync failed, will retry: " + e);
+          }
+        },
+        seconds,
+        seconds,
+        TimeUnit.SECONDS);
   }
 }

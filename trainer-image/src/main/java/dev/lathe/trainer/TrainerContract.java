@@ -2,6 +2,7 @@ package dev.lathe.trainer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lathe.artifact.contract.TrainerEnvironment;
 import dev.lathe.artifact.storage.StoreAddress;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -75,22 +76,23 @@ public record TrainerContract(
     Optional<Path> inputsFile,
     Duration progressInterval) {
 
-  public static final String BASE_MODEL_DIR = "LATHE_BASE_MODEL_DIR";
-  public static final String DATASET = "LATHE_DATASET";
-  public static final String DATASET_FORMAT = "LATHE_DATASET_FORMAT";
-  public static final String EVAL_DATASET = "LATHE_EVAL_DATASET";
-  public static final String EVAL_FRACTION = "LATHE_EVAL_FRACTION";
-  public static final String OUTPUT_DIR = "LATHE_OUTPUT_DIR";
-  public static final String CHECKPOINT_DIR = "LATHE_CHECKPOINT_DIR";
-  public static final String HYPERPARAMETERS = "LATHE_HYPERPARAMETERS";
-  public static final String MODEL_NAME = "LATHE_MODEL_NAME";
-  public static final String TERMINATION_LOG = "LATHE_TERMINATION_LOG";
-  public static final String OUTPUT_STORAGE = "LATHE_OUTPUT_STORAGE";
-  public static final String INPUTS_FILE = "LATHE_INPUTS_FILE";
-  public static final String PROGRESS_INTERVAL_SECONDS = "LATHE_PROGRESS_INTERVAL_SECONDS";
-  public static final String FETCH_PLAN = "LATHE_FETCH_PLAN";
-  public static final String VERIFY_PLAN = "LATHE_VERIFY_PLAN";
-  public static final String TRUSTED_KEYS = "LATHE_TRUSTED_KEYS";
+  public static final String BASE_MODEL_DIR = TrainerEnvironment.BASE_MODEL_DIR;
+  public static final String DATASET = TrainerEnvironment.DATASET;
+  public static final String DATASET_FORMAT = TrainerEnvironment.DATASET_FORMAT;
+  public static final String EVAL_DATASET = TrainerEnvironment.EVAL_DATASET;
+  public static final String EVAL_FRACTION = TrainerEnvironment.EVAL_FRACTION;
+  public static final String OUTPUT_DIR = TrainerEnvironment.OUTPUT_DIR;
+  public static final String CHECKPOINT_DIR = TrainerEnvironment.CHECKPOINT_DIR;
+  public static final String HYPERPARAMETERS = TrainerEnvironment.HYPERPARAMETERS;
+  public static final String MODEL_NAME = TrainerEnvironment.MODEL_NAME;
+  public static final String TERMINATION_LOG = TrainerEnvironment.TERMINATION_LOG;
+  public static final String OUTPUT_STORAGE = TrainerEnvironment.OUTPUT_STORAGE;
+  public static final String INPUTS_FILE = TrainerEnvironment.INPUTS_FILE;
+  public static final String PROGRESS_INTERVAL_SECONDS =
+      TrainerEnvironment.PROGRESS_INTERVAL_SECONDS;
+  public static final String FETCH_PLAN = TrainerEnvironment.FETCH_PLAN;
+  public static final String VERIFY_PLAN = TrainerEnvironment.VERIFY_PLAN;
+  public static final String TRUSTED_KEYS = TrainerEnvironment.TRUSTED_KEYS;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -17,18 +17,28 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(LatheApi.VERSION)
 @ShortNames("ftj")
 @Categories(LatheApi.CATEGORY)
+// STATUS is the roll-up's reason (Queued, Suspended, Training, Published, TrainingFailed, ...), so
+// a
+// queued, failed or suspended job reads differently at a glance; the sub-conditions are -o wide.
+@AdditionalPrinterColumn(
+    name = "Status",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Accepted",
     jsonPath = ".status.conditions[?(@.type==\"Accepted\")].status",
-    type = AdditionalPrinterColumn.Type.STRING)
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
 @AdditionalPrinterColumn(
     name = "Running",
     jsonPath = ".status.conditions[?(@.type==\"Running\")].status",
-    type = AdditionalPrinterColumn.Type.STRING)
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
 @AdditionalPrinterColumn(
     name = "Succeeded",
     jsonPath = ".status.conditions[?(@.type==\"Succeeded\")].status",
-    type = AdditionalPrinterColumn.Type.STRING)
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
 @AdditionalPrinterColumn(
     name = "Progress%",
     jsonPath = ".status.progress.percentComplete",

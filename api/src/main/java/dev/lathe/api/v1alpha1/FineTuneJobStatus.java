@@ -24,13 +24,16 @@ public class FineTuneJobStatus implements ConditionedStatus {
   /** Condition type: the job failed for good (terminal). */
   public static final String FAILED = "Failed";
 
+  /** Condition type: the roll-up of the others, whose reason the STATUS printer column shows. */
+  public static final String READY = "Ready";
+
   @JsonPropertyDescription(
       "observedGeneration is the metadata.generation of the spec the conditions describe.")
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "conditions are Accepted, Queued, Running, Succeeded and Failed, each with a reason and a"
-          + " message.")
+      "conditions are Accepted, Queued, Running, Succeeded, Failed and the roll-up Ready, each"
+          + " with a reason and a message; one per type.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("progress is the trainer's latest report while training runs.")
@@ -42,8 +45,16 @@ public class FineTuneJobStatus implements ConditionedStatus {
   @JsonPropertyDescription("completionTime is when the job succeeded or failed (RFC 3339).")
   private String completionTime;
 
-  @JsonPropertyDescription("attempts counts the training attempts started so far.")
+  @JsonPropertyDescription(
+      "attempts counts the training Jobs the operator created for this job (the current one"
+          + " included); it is 1 once training was admitted, as Lathe starts one attempt per job.")
   private Integer attempts;
+
+  @JsonPropertyDescription(
+      "quotaReservation is the GPU quota the operator reserved for this job when it admitted it;"
+          + " it counts against the namespace's quota until the job succeeds, fails or is"
+          + " suspended. Absent for jobs admitted by Kueue.")
+  private QuotaReservation quotaReservation;
 
   @JsonPropertyDescription("jobName is the batch/v1 Job running the current attempt.")
   private String jobName;
@@ -100,6 +111,14 @@ public class FineTuneJobStatus implements ConditionedStatus {
 
   public void setAttempts(Integer attempts) {
     this.attempts = attempts;
+  }
+
+  public QuotaReservation getQuotaReservation() {
+    return quotaReservation;
+  }
+
+  public void setQuotaReservation(QuotaReservation quotaReservation) {
+    this.quotaReservation = quotaReservation;
   }
 
   public String getJobName() {

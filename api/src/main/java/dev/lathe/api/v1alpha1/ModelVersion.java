@@ -15,6 +15,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(LatheApi.VERSION)
 @ShortNames("mv")
 @Categories(LatheApi.CATEGORY)
+// STATUS is Verified's reason: Verified, Verifying, Unsigned, DigestMismatch, StorageUnavailable.
+@AdditionalPrinterColumn(
+    name = "Status",
+    jsonPath = ".status.conditions[?(@.type==\"Verified\")].reason",
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Model",
     jsonPath = ".spec.modelName",

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -69,6 +70,11 @@ public record LocalModelDirectory(Path root) implements ModelFiles {
     channel.position(start);
     return new dev.lathe.artifact.storage.RangeInputStream(
         Channels.newInputStream(channel), end - start);
+  }
+
+  @Override
+  public long digest(ModelPath path, long start, long end, MessageDigest into) throws IOException {
+    return FileDigests.mapped(path.resolveIn(root), start, end, into);
   }
 
   @Override

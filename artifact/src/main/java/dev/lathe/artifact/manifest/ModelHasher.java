@@ -2,7 +2,6 @@ package dev.lathe.artifact.manifest;
 
 import dev.lathe.artifact.ArtifactException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,16 +15,14 @@ import java.util.concurrent.Future;
 
 /**
  * Hashes a model directory into a {@link Manifest}: files, or shards of files, hashed in parallel
- * on a fixed number of threads, each streaming through one buffer of its own, so memory stays at
- * threads × buffer whatever the model's size. Symbolic links are refused: a signed model must not
- * reach outside its directory.
+ * on a fixed number of threads; local files are mapped window by window and streams read through
+ * one small buffer per thread, so memory stays bounded whatever the model's size. Symbolic links
+ * are refused: a signed model must not reach outside its directory.
  */
 public final class ModelHasher {
 
   /** model-signing's default shard size: 1 GB. */
   public static final long DEFAULT_SHARD_SIZE = 1_000_000_000L;
-
-  private static final int BUFFER_BYTES = 1 << 20;
 
   private final Serialization serialization;
   private final long shardSize;
@@ -112,14 +109,9 @@ public final class ModelHasher {
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
-      byte[] buffer = new byte[BUFFER_BYTES];
-      long hashed = 0;
-      try (InputStream in = model.open(path, start, end)) {
-        int read;
-        while ((read = in.read(buffer)) > 0) {
-          sha256.update(buffer, 0, read);
-          hashed += read;
-        }
+      long hashed;
+      try {
+        hashed = model.digest(path, start, end, sha256);
       } catch (IOException e) {
         throw new ArtifactException("cannot read " + path + ": " + e.getMessage(), e);
       }

@@ -40,6 +40,14 @@ public interface ArtifactStore {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " deletes nothing");
   }
 
+  /**
+   * The object's local file, when the store is a file system (so it can be mapped instead of
+   * streamed); empty for remote stores.
+   */
+  default Optional<Path> localFile(String key) {
+    return Optional.empty();
+  }
+
   /** Downloads the object to a local file. */
   void download(String key, Path target) throws IOException;
 

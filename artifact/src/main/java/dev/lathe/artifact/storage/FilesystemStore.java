@@ -116,6 +116,11 @@ public final class FilesystemStore implements ArtifactStore {
   }
 
   @Override
+  public Optional<Path> localFile(String key) {
+    return Optional.of(resolve(key));
+  }
+
+  @Override
   public Optional<Long> size(String key) throws IOException {
     Path file = resolve(key);
     return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)

@@ -1,12 +1,16 @@
 package dev.lathe.artifact.storage;
 
 import dev.lathe.artifact.ArtifactException;
+import dev.lathe.artifact.manifest.FileDigests;
 import dev.lathe.artifact.manifest.ModelFiles;
 import dev.lathe.artifact.manifest.ModelPath;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The files of a model under a prefix of an {@link ArtifactStore}, read where they are. */
@@ -37,6 +41,15 @@ public record StoredModel(ArtifactStore store, String prefix) implements ModelFi
   @Override
   public InputStream open(ModelPath path, long start, long end) throws IOException {
     return store.open(key(path), start, end);
+  }
+
+  @Override
+  public long digest(ModelPath path, long start, long end, MessageDigest into) throws IOException {
+    Optional<Path> local = store.localFile(key(path));
+    if (local.isPresent()) {
+      return FileDigests.mapped(local.get(), start, end, into);
+    }
+    return ModelFiles.super.digest(path, start, end, into);
   }
 
   @Override

@@ -33,6 +33,9 @@ final class ChildProcess implements AutoCloseable {
             .directory(directory.toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    // The sandbox's processes work on the local cluster only: none may pick up the user's own
+    // cluster from an inherited KUBECONFIG (Traefik's Gateway provider would).
+    builder.environment().remove("KUBECONFIG");
     builder.environment().putAll(env);
     try {
       Files.createDirectories(log.getParent());

@@ -1,6 +1,8 @@
 package dev.lathe.cli.sandbox;
 
+import dev.lathe.controlplane.GatewayBinaries;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +20,12 @@ final class ColdStart {
               + SandboxLayout.cache().resolve("k8s")
               + ": about 5 minutes on 2 cores, 600 MB of modules, 1.9 GiB peak memory");
     }
+    if (!gatewayBuilt(layout)) {
+      once.add(
+          "Traefik (the local cluster's Gateway API implementation) from its Go modules into "
+              + SandboxLayout.cache().resolve("gateway")
+              + ": a few minutes");
+    }
     if (story && !TinyBase.cached()) {
       once.add("the tiny base model, pretrained into " + TinyBase.cache() + ": about 4 minutes");
     }
@@ -31,16 +39,30 @@ final class ColdStart {
 
   static void buildControlPlaneIfMissing(SandboxLayout layout, Narrator narrator)
       throws IOException, InterruptedException {
-    if (SandboxCommand.controlPlaneBuilt(layout)) {
-      return;
+    if (!SandboxCommand.controlPlaneBuilt(layout)) {
+      build("the control plane", layout.controlPlaneGoMod(), narrator);
     }
-    narrator.phase("building the control plane (its progress follows)");
+    if (!gatewayBuilt(layout)) {
+      build("the gateway", layout.gatewayGoMod(), narrator);
+    }
+  }
+
+  static boolean gatewayBuilt(SandboxLayout layout) {
+    try {
+      GatewayBinaries.locate(layout.gatewayGoMod());
+      return true;
+    } catch (RuntimeException notBuilt) {
+      return false;
+    }
+  }
+
+  private static void build(String what, Path goMod, Narrator narrator)
+      throws IOException, InterruptedException {
+    narrator.phase("building " + what + " (its progress follows)");
     Process build =
-        new ProcessBuilder("bash", layout.controlPlaneGoMod().resolveSibling("build.sh").toString())
-            .inheritIO()
-            .start();
+        new ProcessBuilder("bash", goMod.resolveSibling("build.sh").toString()).inheritIO().start();
     if (build.waitFor() != 0) {
-      throw new IllegalStateException("building the control plane failed (see above)");
+      throw new IllegalStateException("building " + what + " failed (see above)");
     }
   }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The local cluster: the control plane the tests use (etcd, kube-apiserver, controller-manager,
@@ -31,20 +32,28 @@ final class LocalCluster implements AutoCloseable {
     this.client = client;
   }
 
-  static LocalCluster start(SandboxLayout layout, int gpus) {
+  static LocalCluster start(SandboxLayout layout, int gpus, boolean gateway) {
     try {
       Files.createDirectories(layout.state());
       Files.deleteIfExists(layout.kubeconfig());
+      Files.deleteIfExists(layout.gatewayUrl());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    // The node runs the trainer image (fetch, train, verify) as a local JVM; the tiny model
-    // trains on the CPU, the GPUs are what the scheduler and the quota see.
+    // The node runs the trainer image (fetch, train, verify) and the runtime image
+    // (fetch-and-verify, serve) as local JVMs; the tiny model trains on the CPU, the GPUs are what
+    // the scheduler and the quota see. The runtime mapping sets what the runtime image's ENV sets
+    // that a local process needs (DJL's usage tracking off).
+    String java = SandboxLayout.java().toString();
     String images =
         "lathe-trainer="
-            + SandboxLayout.java()
+            + java
             + " -Dai.djl.offline=true -jar "
-            + layout.trainerJar();
+            + layout.trainerJar()
+            + ";lathe-runtime=env OPT_OUT_TRACKING=true "
+            + java
+            + " -Dai.djl.offline=true -jar "
+            + layout.runtimeJar();
     ChildProcess process =
         ChildProcess.start(
             "the local control plane",
@@ -55,7 +64,13 @@ final class LocalCluster implements AutoCloseable {
                 "dev.lathe.controlplane.LocalControlPlaneMain",
                 layout.kubeconfig().toString()),
             layout.repository(),
-            Map.of("LATHE_LOCAL_IMAGES", images, "LATHE_LOCAL_GPUS", String.valueOf(gpus)),
+            Map.of(
+                "LATHE_LOCAL_IMAGES",
+                images,
+                "LATHE_LOCAL_GPUS",
+                String.valueOf(gpus),
+                "LATHE_LOCAL_GATEWAY",
+                String.valueOf(gateway)),
             layout.state().resolve("control-plane.log"));
     try {
       Instant deadline = Instant.now().plus(START_TIMEOUT);
@@ -90,6 +105,17 @@ final class LocalCluster implements AutoCloseable {
 
   KubernetesClient client() {
     return client;
+  }
+
+  /** The local gateway's URL (Traefik, Gateway lathe-gateway/lathe), when it runs. */
+  Optional<String> gatewayUrl(SandboxLayout layout) {
+    try {
+      return Files.isRegularFile(layout.gatewayUrl())
+          ? Optional.of(Files.readString(layout.gatewayUrl()).strip())
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   String serverUrl() {

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The operator, from its jar, as its own process against the local cluster (as in production). */
 final class OperatorProcess implements AutoCloseable {
@@ -21,9 +22,10 @@ final class OperatorProcess implements AutoCloseable {
     this.port = port;
   }
 
-  static OperatorProcess start(SandboxLayout layout) {
+  static OperatorProcess start(SandboxLayout layout, Optional<String> gatewayUrl) {
     Map<String, String> env = new HashMap<>();
     env.put("KUBECONFIG", layout.kubeconfig().toString());
+    gatewayUrl.ifPresent(url -> env.put("LATHE_GATEWAY_URL", url));
     env.put("LATHE_TRAINER_IMAGE", orDefault("LATHE_TRAINER_IMAGE", TRAINER_IMAGE));
     env.put("LATHE_OPERATOR_NAMESPACE", NAMESPACE);
     env.put("LATHE_VOLUME_ROOT", layout.volumes().toString());

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,7 +55,7 @@ public final class SandboxCommand implements Callable<Integer> {
 
   @Option(
       names = "--gpus",
-      defaultValue = "2",
+      defaultValue = "${env:LATHE_LOCAL_GPUS:-2}",
       description =
           "nvidia.com/gpu the local node offers the scheduler (default: ${DEFAULT-VALUE}).")
   int gpus;
@@ -89,11 +90,16 @@ public final class SandboxCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(stop);
 
     narrator.phase("starting the local control plane and node (state in " + layout.state() + ")");
-    LocalCluster cluster = LocalCluster.start(layout, gpus);
+    boolean gateway =
+        ColdStart.gatewayBuilt(layout) && !"false".equals(System.getenv("LATHE_LOCAL_GATEWAY"));
+    LocalCluster cluster = LocalCluster.start(layout, gpus, gateway);
     started.add(cluster);
     narrator.phase("local control plane ready at " + cluster.serverUrl() + " (CRDs installed)");
     narrator.phase("from another terminal:  export KUBECONFIG=" + layout.kubeconfig());
-    OperatorProcess operator = OperatorProcess.start(layout);
+    Optional<String> gatewayUrl = cluster.gatewayUrl(layout);
+    gatewayUrl.ifPresent(
+        url -> narrator.phase("local gateway (Traefik, Gateway lathe-gateway/lathe) at " + url));
+    OperatorProcess operator = OperatorProcess.start(layout, gatewayUrl);
     started.add(operator);
     narrator.phase(
         "operator started (health and metrics on :"

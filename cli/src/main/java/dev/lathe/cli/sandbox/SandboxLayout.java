@@ -52,12 +52,25 @@ record SandboxLayout(Path repository, Path state) {
     return repository.resolve("trainer-image/target/lathe-trainer.jar");
   }
 
+  Path runtimeJar() {
+    return repository.resolve("runtime-image/target/lathe-runtime.jar");
+  }
+
   Path cliJar() {
     return repository.resolve("cli/target/lathe-cli.jar");
   }
 
   Path controlPlaneGoMod() {
     return repository.resolve("e2e/control-plane/go.mod");
+  }
+
+  Path gatewayGoMod() {
+    return repository.resolve("e2e/gateway/go.mod");
+  }
+
+  /** Where the local control plane writes the gateway's URL when it runs one. */
+  Path gatewayUrl() {
+    return state.resolve("gateway-url");
   }
 
   static Path java() {
@@ -67,7 +80,7 @@ record SandboxLayout(Path repository, Path state) {
   /** The jars the sandbox runs that are not built, each as a path. */
   List<Path> missingJars() {
     List<Path> missing = new ArrayList<>();
-    for (Path jar : List.of(operatorJar(), trainerJar(), cliJar())) {
+    for (Path jar : List.of(operatorJar(), trainerJar(), runtimeJar(), cliJar())) {
       if (!Files.isRegularFile(jar)) {
         missing.add(jar);
       }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Gives tests a real control plane — etcd, kube-apiserver, kube-controller-manager and
  * kube-scheduler with the repository's CRDs installed — started once per test JVM and stopped when
  * the run ends. Test methods and constructors may take a {@link LocalControlPlane} or a {@link
- * KubernetesClient} parameter. Tests share the control plane, so each works in namespaces of its
- * own.
+ * KubernetesClient} parameter, and a {@link LocalGateway} parameter to have the local gateway too.
+ * Tests share the control plane, so each works in namespaces of its own.
  */
 public final class ControlPlaneExtension implements ParameterResolver {
 
@@ -22,13 +22,28 @@ public final class ControlPlaneExtension implements ParameterResolver {
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    return type == LocalControlPlane.class || type == KubernetesClient.class;
+    return type == LocalControlPlane.class
+        || type == KubernetesClient.class
+        || type == LocalGateway.class;
   }
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     LocalControlPlane plane = shared(context);
-    return parameter.getParameter().getType() == KubernetesClient.class ? plane.client() : plane;
+    Class<?> type = parameter.getParameter().getType();
+    if (type == LocalGateway.class) {
+      return sharedGateway(context);
+    }
+    return type == KubernetesClient.class ? plane.client() : plane;
+  }
+
+  /**
+   * The local gateway of this test run (Traefik with the Gateway API CRDs), started on first use
+   * against the shared control plane; tests that never ask for it do not pay for it.
+   */
+  public static LocalGateway sharedGateway(ExtensionContext context) {
+    return shared(context)
+        .gateway(GatewayBinaries.locate(repositoryRoot().resolve("e2e/gateway/go.mod")));
   }
 
   /** The control plane of this test run, started on first use. */

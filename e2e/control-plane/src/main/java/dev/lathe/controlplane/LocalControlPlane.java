@@ -47,9 +47,11 @@ public final class LocalControlPlane implements AutoCloseable {
   private final Path workDir;
   private final String server;
   private final Path kubeconfig;
+  private Path certificateAuthority;
   private final List<ManagedProcess> processes = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::stopProcesses, "lathe-control-plane-stop");
   private KubernetesClient client;
+  private LocalGateway gateway;
 
   private LocalControlPlane(Path workDir, int apiServerPort) {
     this.workDir = workDir;
@@ -57,21 +59,33 @@ public final class LocalControlPlane implements AutoCloseable {
     this.kubeconfig = workDir.resolve("admin.kubeconfig");
   }
 
-  /** What to start. */
-  public record Options(boolean controllers, Path crdDirectory) {
+  /**
+   * What to start.
+   *
+   * @param controllers also kube-controller-manager and kube-scheduler
+   * @param crdDirectory CRDs to install (null: none)
+   * @param gateway the local gateway (Traefik and the Gateway API CRDs) to start (null: none); see
+   *     {@link LocalGateway}
+   */
+  public record Options(boolean controllers, Path crdDirectory, GatewayBinaries gateway) {
     /** etcd and kube-apiserver only. */
     public static Options apiServerOnly() {
-      return new Options(false, null);
+      return new Options(false, null, null);
     }
 
     /** etcd, kube-apiserver, kube-controller-manager and kube-scheduler. */
     public static Options withControllers() {
-      return new Options(true, null);
+      return new Options(true, null, null);
     }
 
     /** Also installs the CRDs in {@code directory} and waits until they are established. */
     public Options installingCrdsFrom(Path directory) {
-      return new Options(controllers, directory);
+      return new Options(controllers, directory, gateway);
+    }
+
+    /** Also starts the local gateway (it needs the controllers for EndpointSlices). */
+    public Options withGateway(GatewayBinaries binaries) {
+      return new Options(controllers, crdDirectory, binaries);
     }
   }
 
@@ -90,6 +104,9 @@ public final class LocalControlPlane implements AutoCloseable {
       if (options.crdDirectory() != null) {
         plane.installCrds(options.crdDirectory());
       }
+      if (options.gateway() != null) {
+        plane.gateway(options.gateway());
+      }
     } catch (RuntimeException e) {
       plane.close();
       throw e;
@@ -105,6 +122,7 @@ public final class LocalControlPlane implements AutoCloseable {
 
   private void startProcesses(ControlPlaneBinaries bin, Options options) {
     Pki pki = Pki.create(workDir.resolve("pki"));
+    certificateAuthority = pki.caCert;
     String adminToken = newToken();
     String controllerManagerToken = newToken();
     String schedulerToken = newToken();
@@ -230,6 +248,22 @@ public final class LocalControlPlane implements AutoCloseable {
     }
   }
 
+  /**
+   * The local gateway, started on the first call (Gateway API CRDs, Traefik, GatewayClass and
+   * Gateway) and stopped by {@link #close()}. Later calls return the same gateway.
+   */
+  public synchronized LocalGateway gateway(GatewayBinaries binaries) {
+    if (gateway == null) {
+      gateway = LocalGateway.start(this, binaries);
+    }
+    return gateway;
+  }
+
+  /** The local gateway if one was started. */
+  public synchronized java.util.Optional<LocalGateway> gateway() {
+    return java.util.Optional.ofNullable(gateway);
+  }
+
   /** An admin client (group system:masters). The control plane owns and closes it. */
   public KubernetesClient client() {
     return client;
@@ -242,6 +276,16 @@ public final class LocalControlPlane implements AutoCloseable {
 
   public String serverUrl() {
     return server;
+  }
+
+  /** The PEM file of the CA that signed the API server's certificate. */
+  public Path certificateAuthority() {
+    return certificateAuthority;
+  }
+
+  /** The directory the components' logs and state are in; deleted by {@link #close()}. */
+  Path workDirectory() {
+    return workDir;
   }
 
   /** The process ids of the running components, to check that none outlives {@link #close()}. */
@@ -267,6 +311,9 @@ public final class LocalControlPlane implements AutoCloseable {
   }
 
   private synchronized void stopProcesses() {
+    if (gateway != null) {
+      gateway.close();
+    }
     // Reverse start order: the scheduler and controller-manager before the API server before etcd.
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).close();
@@ -385,7 +432,7 @@ public final class LocalControlPlane implements AutoCloseable {
    * A free loopback port below the kernel's ephemeral range (32768 and up on Linux), so that no
    * outgoing connection can take it between this check and the component binding it.
    */
-  private static int freePort() {
+  static int freePort() {
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = 20000 + PORTS.nextInt(12000);
       try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {

@@ -19,6 +19,10 @@ import java.util.concurrent.CountDownLatch;
  * {@code lathe-trainer=java -cp /path/to/trainer.jar dev.lathe.trainer.TrainerMain}. {@code
  * LATHE_LOCAL_GPUS} gives the node that many {@code nvidia.com/gpu}. Pod sandboxes and claim
  * directories go to {@code kubelet/} next to the kubeconfig.
+ *
+ * <p>Opt-in too: {@code LATHE_LOCAL_GATEWAY=true} (or {@code -Dlathe.local.gateway=true}) starts
+ * the {@link LocalGateway} (Traefik, built by e2e/gateway/build.sh) and writes its URL to {@code
+ * gateway-url} next to the kubeconfig.
  */
 public final class LocalControlPlaneMain {
 
@@ -35,6 +39,7 @@ public final class LocalControlPlaneMain {
             ControlPlaneBinaries.locate(root.resolve("e2e/control-plane/go.mod")),
             LocalControlPlane.Options.withControllers().installingCrdsFrom(root.resolve("crds")));
     Path target = Path.of(args[0]);
+    startGatewayIfAsked(plane, root, target.toAbsolutePath().getParent());
     LocalKubelet kubelet = startKubeletIfAsked(plane, target.toAbsolutePath().getParent());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -58,6 +63,29 @@ public final class LocalControlPlaneMain {
     System.err.println(
         "local control plane ready at " + plane.serverUrl() + "; kubeconfig " + target);
     stopped.await();
+  }
+
+  /**
+   * With {@code LATHE_LOCAL_GATEWAY=true} (or {@code -Dlathe.local.gateway=true}) starts the local
+   * gateway and writes its URL to {@code gateway-url} next to the kubeconfig, for scripts.
+   */
+  private static void startGatewayIfAsked(LocalControlPlane plane, Path root, Path stateDirectory)
+      throws IOException {
+    String asked = System.getProperty("lathe.local.gateway", System.getenv("LATHE_LOCAL_GATEWAY"));
+    if (!Boolean.parseBoolean(asked)) {
+      return;
+    }
+    LocalGateway gateway =
+        plane.gateway(GatewayBinaries.locate(root.resolve("e2e/gateway/go.mod")));
+    Files.createDirectories(stateDirectory);
+    Files.writeString(stateDirectory.resolve("gateway-url"), gateway.url() + "\n");
+    System.err.println(
+        "local gateway: Gateway "
+            + LocalGateway.NAMESPACE
+            + "/"
+            + LocalGateway.GATEWAY
+            + " (Traefik) at "
+            + gateway.url());
   }
 
   private static LocalKubelet startKubeletIfAsked(LocalControlPlane plane, Path stateDirectory) {

@@ -1,7 +1,9 @@
 package dev.lathe.controlplane;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +52,14 @@ public final class LocalKubelet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalKubelet.class);
   private static final Duration SCHEDULABLE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+  /**
+   * How often every mounted ConfigMap is compared with its volume even without a change event, the
+   * bound on a missed watch event. A change normally reaches the files within about a second of the
+   * API server accepting it (the watch event); a kubelet's own bound is its sync period plus its
+   * cache TTL, about a minute by default.
+   */
+  static final Duration CONFIG_MAP_RESYNC = Duration.ofSeconds(10);
 
   /**
    * What the node is and where its pods live.
@@ -134,6 +145,11 @@ public final class LocalKubelet implements AutoCloseable {
   private final Thread shutdownHook;
   private final PodWorker.Node node;
   private SharedIndexInformer<Pod> informer;
+  private SharedIndexInformer<ConfigMap> configMaps;
+  private SharedIndexInformer<Service> services;
+  private final LocalEndpointSlices endpointSlices;
+  private final Set<String> slicesPending = ConcurrentHashMap.newKeySet();
+  private final ExecutorService sliceWriter;
   private LocalClaimProvisioner provisioner;
   private volatile boolean closed;
 
@@ -167,9 +183,18 @@ public final class LocalKubelet implements AutoCloseable {
             root,
             URI.create(client.getConfiguration().getMasterUrl()),
             "127.0.0.1",
-            threads);
+            threads,
+            new ProbeCheck(version));
     this.shutdownHook =
         new Thread(() -> workers.values().forEach(PodWorker::kill), options.nodeName() + "-kill");
+    this.endpointSlices = new LocalEndpointSlices(client, options.nodeName());
+    this.sliceWriter =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, options.nodeName() + "-endpointslices");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -200,6 +225,16 @@ public final class LocalKubelet implements AutoCloseable {
               .inAnyNamespace()
               .withField("spec.nodeName", options.nodeName())
               .inform(kubelet.new PodEvents(), 0);
+      kubelet.services =
+          client
+              .services()
+              .inAnyNamespace()
+              .inform(kubelet.new ServiceEvents(), CONFIG_MAP_RESYNC.toMillis());
+      kubelet.configMaps =
+          client
+              .configMaps()
+              .inAnyNamespace()
+              .inform(kubelet.new ConfigMapEvents(), CONFIG_MAP_RESYNC.toMillis());
       kubelet.awaitSchedulable();
     } catch (RuntimeException e) {
       kubelet.close();
@@ -249,6 +284,13 @@ public final class LocalKubelet implements AutoCloseable {
     if (informer != null) {
       informer.close();
     }
+    if (configMaps != null) {
+      configMaps.close();
+    }
+    if (services != null) {
+      services.close();
+    }
+    sliceWriter.shutdownNow();
     if (provisioner != null) {
       provisioner.close();
     }
@@ -302,21 +344,104 @@ public final class LocalKubelet implements AutoCloseable {
     }
   }
 
+  /**
+   * Rewrites this node's EndpointSlices of a namespace soon (see {@link LocalEndpointSlices});
+   * calls that come while one is pending are folded into it.
+   */
+  private void slicesChanged(String namespace) {
+    if (closed || services == null || !slicesPending.add(namespace)) {
+      return;
+    }
+    sliceWriter.execute(
+        () -> {
+          slicesPending.remove(namespace);
+          if (closed) {
+            return;
+          }
+          try {
+            endpointSlices.reconcile(
+                namespace, services.getStore().list(), () -> informer.getStore().list());
+          } catch (RuntimeException e) {
+            LOG.warn("endpointslices of namespace {} not written: {}", namespace, e.toString());
+          }
+        });
+  }
+
+  /** A Service changed: its slice of this node's pods follows. */
+  private final class ServiceEvents implements ResourceEventHandler<Service> {
+    @Override
+    public void onAdd(Service service) {
+      slicesChanged(service.getMetadata().getNamespace());
+    }
+
+    @Override
+    public void onUpdate(Service old, Service service) {
+      slicesChanged(service.getMetadata().getNamespace());
+    }
+
+    @Override
+    public void onDelete(Service service, boolean finalStateUnknown) {
+      // Its slices are owned by it: the garbage collector deletes them.
+    }
+  }
+
+  /** Hands ConfigMap changes to the workers whose pods mount them, off the informer's thread. */
+  private final class ConfigMapEvents implements ResourceEventHandler<ConfigMap> {
+
+    @Override
+    public void onAdd(ConfigMap configMap) {
+      dispatch(configMap);
+    }
+
+    @Override
+    public void onUpdate(ConfigMap old, ConfigMap configMap) {
+      dispatch(configMap);
+    }
+
+    @Override
+    public void onDelete(ConfigMap configMap, boolean finalStateUnknown) {
+      // A kubelet keeps the last files it wrote when the ConfigMap goes away; so does this one.
+    }
+
+    private void dispatch(ConfigMap configMap) {
+      if (closed || workers.isEmpty()) {
+        return;
+      }
+      for (PodWorker worker : workers.values()) {
+        threads.execute(
+            () -> {
+              try {
+                worker.configMapChanged(configMap);
+              } catch (RuntimeException e) {
+                LOG.warn(
+                    "configmap {}/{}: a pod's volume was not updated: {}",
+                    configMap.getMetadata().getNamespace(),
+                    configMap.getMetadata().getName(),
+                    e.toString());
+              }
+            });
+      }
+    }
+  }
+
   /** Turns pod events into work; never blocks the informer's thread. */
   private final class PodEvents implements ResourceEventHandler<Pod> {
 
     @Override
     public void onAdd(Pod pod) {
       dispatch(pod);
+      slicesChanged(pod.getMetadata().getNamespace());
     }
 
     @Override
     public void onUpdate(Pod old, Pod pod) {
       dispatch(pod);
+      slicesChanged(pod.getMetadata().getNamespace());
     }
 
     @Override
     public void onDelete(Pod pod, boolean finalStateUnknown) {
+      slicesChanged(pod.getMetadata().getNamespace());
       PodWorker worker = workers.remove(pod.getMetadata().getUid());
       if (worker != null) {
         // Gone from the API without waiting for us (force-deleted): just stop its processes.

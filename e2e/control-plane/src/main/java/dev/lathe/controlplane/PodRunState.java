@@ -57,14 +57,48 @@ final class PodRunState {
     status.setStarted(false);
   }
 
-  synchronized void running(String container, ContainerProcess process) {
+  /**
+   * The container runs. {@code probed}: it has a startup or readiness probe, so it is neither
+   * started nor ready until the probes say so; without probes a running container is both. An init
+   * container is ready only once it completed.
+   */
+  synchronized void running(String container, ContainerProcess process, boolean probed) {
     ContainerStatus status = status(container);
     status.setState(
         new ContainerStateBuilder().withNewRunning(timestamp(process.startedAt())).build());
     status.setContainerID(containerId(process.pid()));
-    // Without probes a running container is ready; an init container is ready once it completed.
-    status.setReady(!initContainers.containsKey(container));
+    status.setReady(!initContainers.containsKey(container) && !probed);
+    status.setStarted(!probed);
+  }
+
+  /** The startup probe succeeded (or there is none): the container counts as started. */
+  synchronized boolean started(String container, boolean readyToo) {
+    ContainerStatus status = status(container);
+    if (status.getState().getRunning() == null) {
+      return false;
+    }
+    boolean changed = !Boolean.TRUE.equals(status.getStarted());
     status.setStarted(true);
+    if (readyToo && !Boolean.TRUE.equals(status.getReady())) {
+      status.setReady(true);
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** The readiness probe's verdict; returns whether the container's readiness changed. */
+  synchronized boolean ready(String container, boolean ready) {
+    ContainerStatus status = status(container);
+    if (status.getState().getRunning() == null
+        || Boolean.valueOf(ready).equals(status.getReady())) {
+      return false;
+    }
+    status.setReady(ready);
+    return true;
+  }
+
+  synchronized int restartCount(String container) {
+    return status(container).getRestartCount();
   }
 
   synchronized void terminated(

@@ -17,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,6 +87,121 @@ final class PodVolumes {
       dirs.put(volume.getName(), dir);
     }
     return dirs;
+  }
+
+  /**
+   * Brings the pod's volumes of this ConfigMap up to date with its data, as a kubelet's periodic
+   * sync does: each changed file is replaced atomically (a reader sees the old or the new content,
+   * never a mix), a key that is gone is removed from a configMap volume. Returns how many files
+   * changed.
+   */
+  int refresh(Pod pod, Map<String, Path> volumeDirectories, ConfigMap configMap) {
+    String name = configMap.getMetadata().getName();
+    Map<String, String> data = configMap.getData() == null ? Map.of() : configMap.getData();
+    List<Volume> volumes =
+        pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
+    int changed = 0;
+    for (Volume volume : volumes) {
+      Path dir = volumeDirectories.get(volume.getName());
+      if (dir == null) {
+        continue;
+      }
+      try {
+        if (volume.getConfigMap() != null && name.equals(volume.getConfigMap().getName())) {
+          changed += syncKeys(dir, files(data, volume.getConfigMap().getItems()), true);
+        } else if (volume.getProjected() != null) {
+          for (VolumeProjection projection : volume.getProjected().getSources()) {
+            if (projection.getConfigMap() != null
+                && name.equals(projection.getConfigMap().getName())) {
+              // Other sources share a projected volume's directory: write, never remove.
+              changed += syncKeys(dir, files(data, projection.getConfigMap().getItems()), false);
+            }
+          }
+        }
+      } catch (ContainerConfigException e) {
+        LOG.warn(
+            "pod {}/{}: volume {} keeps its files: {}",
+            pod.getMetadata().getNamespace(),
+            pod.getMetadata().getName(),
+            volume.getName(),
+            e.getMessage());
+      }
+    }
+    return changed;
+  }
+
+  /** Whether the pod mounts this ConfigMap (directly or in a projected volume). */
+  static boolean mounts(Pod pod, String configMapName) {
+    List<Volume> volumes =
+        pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
+    for (Volume volume : volumes) {
+      if (volume.getConfigMap() != null && configMapName.equals(volume.getConfigMap().getName())) {
+        return true;
+      }
+      if (volume.getProjected() != null
+          && volume.getProjected().getSources().stream()
+              .anyMatch(
+                  p ->
+                      p.getConfigMap() != null
+                          && configMapName.equals(p.getConfigMap().getName()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Relative path → content, as {@code items} selects (all keys when it is empty). */
+  private static Map<String, String> files(Map<String, String> data, List<KeyToPath> items)
+      throws ContainerConfigException {
+    Map<String, String> files = new LinkedHashMap<>();
+    if (items == null || items.isEmpty()) {
+      files.putAll(data);
+      return files;
+    }
+    for (KeyToPath item : items) {
+      String value = data.get(item.getKey());
+      if (value == null) {
+        throw new ContainerConfigException("key \"" + item.getKey() + "\" not found");
+      }
+      files.put(item.getPath(), value);
+    }
+    return files;
+  }
+
+  private static int syncKeys(Path dir, Map<String, String> files, boolean removeOthers) {
+    int changed = 0;
+    try {
+      Files.createDirectories(dir);
+      for (Map.Entry<String, String> file : files.entrySet()) {
+        Path target = dir.resolve(file.getKey());
+        byte[] content = file.getValue().getBytes(StandardCharsets.UTF_8);
+        if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), content)) {
+          continue;
+        }
+        Files.createDirectories(target.getParent());
+        Path staged = Files.createTempFile(target.getParent(), ".update-", ".tmp");
+        Files.write(staged, content);
+        Files.move(
+            staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        changed++;
+      }
+      if (removeOthers) {
+        List<Path> stale;
+        try (var walk = Files.walk(dir)) {
+          stale =
+              walk.filter(Files::isRegularFile)
+                  .filter(f -> !files.containsKey(dir.relativize(f).toString()))
+                  .toList();
+        }
+        for (Path f : stale) {
+          Files.deleteIfExists(f);
+          changed++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return changed;
   }
 
   /** The directory that backs a claim on this machine. */

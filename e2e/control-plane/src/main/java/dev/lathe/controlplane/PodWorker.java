@@ -40,7 +40,8 @@ final class PodWorker {
       Path root,
       URI apiServer,
       String hostIp,
-      ExecutorService threads) {}
+      ExecutorService threads,
+      ProbeCheck probes) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
   // Tests and local runs should not wait half a minute for a process that ignores SIGTERM.
@@ -62,7 +63,7 @@ final class PodWorker {
   private volatile Duration grace = MAX_GRACE;
   // Set when the pod object is gone or the kubelet closes: the API is no longer told anything.
   private volatile boolean abandoned;
-  private Map<String, Path> volumes = Map.of();
+  private volatile Map<String, Path> volumes = Map.of();
 
   PodWorker(Node node, Pod pod) {
     this.node = node;
@@ -78,6 +79,25 @@ final class PodWorker {
 
   PodSandbox sandbox() {
     return sandbox;
+  }
+
+  /** A ConfigMap was created or changed: the pod's volumes of it follow, while the pod runs. */
+  void configMapChanged(io.fabric8.kubernetes.api.model.ConfigMap configMap) {
+    Map<String, Path> mounted = volumes;
+    if (mounted.isEmpty()
+        || stopping()
+        || !pod.getMetadata().getNamespace().equals(configMap.getMetadata().getNamespace())
+        || !PodVolumes.mounts(pod, configMap.getMetadata().getName())) {
+      return;
+    }
+    int changed = new PodVolumes(node.client(), node.root()).refresh(pod, mounted, configMap);
+    if (changed > 0) {
+      LOG.info(
+          "pod {}: {} file(s) of configmap {} updated",
+          key(),
+          changed,
+          configMap.getMetadata().getName());
+    }
   }
 
   List<ProcessHandle> processes() {
@@ -152,6 +172,11 @@ final class PodWorker {
         state.phase("Failed", "ImageNotRunnable", unrunnable.get());
         return;
       }
+      Optional<String> unsupportedProbe = firstUnsupportedProbe();
+      if (unsupportedProbe.isPresent()) {
+        state.phase("Failed", "ProbeNotSupported", unsupportedProbe.get());
+        return;
+      }
       volumes = awaitVolumes();
       if (volumes == null) {
         state.phase("Failed", null, null);
@@ -200,6 +225,24 @@ final class PodWorker {
         state.terminated(
             container.getName(), 128, "ImageNotRunnable", message, null, Instant.now(), null);
         return Optional.of(message);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The first probe the local node cannot run, as a message; empty when all can run. */
+  private Optional<String> firstUnsupportedProbe() {
+    for (Container container : pod.getSpec().getContainers()) {
+      for (var probe :
+          new io.fabric8.kubernetes.api.model.Probe[] {
+            container.getStartupProbe(), container.getReadinessProbe(), container.getLivenessProbe()
+          }) {
+        Optional<String> why = ProbeCheck.unsupported(probe);
+        if (why.isPresent()) {
+          String message = "container \"" + container.getName() + "\": " + why.get();
+          state.waiting(container.getName(), "ProbeNotSupported", message);
+          return Optional.of(message);
+        }
       }
     }
     return Optional.empty();
@@ -325,8 +368,11 @@ final class PodWorker {
     if (!init) {
       state.phase("Running", null, null);
     }
-    state.running(name, process);
+    boolean probed =
+        !init && (container.getStartupProbe() != null || container.getReadinessProbe() != null);
+    state.running(name, process, probed);
     report();
+    ContainerProbes probes = init ? null : startProbes(container, process);
     int exit;
     try {
       exit = process.waitFor();
@@ -335,6 +381,10 @@ final class PodWorker {
       process.kill();
       Thread.currentThread().interrupt();
       exit = 137;
+    } finally {
+      if (probes != null) {
+        probes.stop();
+      }
     }
     running.remove(name);
     String message =
@@ -350,6 +400,58 @@ final class PodWorker {
         process.pid());
     report();
     return exit;
+  }
+
+  /**
+   * Probes the running container: readiness changes go into the pod status (and so into the Ready
+   * condition that EndpointSlices follow); a failed startup or liveness probe kills the container,
+   * which the restart policy then restarts, counting the restart, as a kubelet does.
+   */
+  private ContainerProbes startProbes(Container container, ContainerProcess process) {
+    String name = container.getName();
+    return ContainerProbes.start(
+        container,
+        podIp,
+        node.probes(),
+        node.threads(),
+        new ContainerProbes.Listener() {
+          @Override
+          public void started() {
+            if (state.started(name, ContainerProbes.readyWithoutProbe(container))) {
+              report();
+            }
+          }
+
+          @Override
+          public void readiness(boolean ready) {
+            if (state.ready(name, ready)) {
+              LOG.info("pod {}: container {} is {}", key(), name, ready ? "ready" : "not ready");
+              report();
+            }
+          }
+
+          @Override
+          public void failed(String probe, String message) {
+            LOG.info(
+                "pod {}: container {} failed its {} probe ({}), will be restarted",
+                key(),
+                name,
+                probe.toLowerCase(java.util.Locale.ROOT),
+                message);
+            if (state.ready(name, false)) {
+              report();
+            }
+            process.stop(killGrace());
+          }
+        });
+  }
+
+  /** The pod's termination grace period, capped as for deletion. */
+  private Duration killGrace() {
+    Long seconds = pod.getSpec().getTerminationGracePeriodSeconds();
+    long capped =
+        seconds == null ? MAX_GRACE.toSeconds() : Math.min(seconds, MAX_GRACE.toSeconds());
+    return Duration.ofSeconds(Math.max(0, capped));
   }
 
   private void awaitStop(Duration timeout) {

@@ -39,6 +39,7 @@ class SandboxSignalsIT {
         List.of(
             "operator/target/lathe-operator.jar",
             "trainer-image/target/lathe-trainer.jar",
+            "runtime-image/target/lathe-runtime.jar",
             "cli/target/lathe-cli.jar")) {
       Assumptions.assumeTrue(
           Files.isRegularFile(REPOSITORY.resolve(jar)),

@@ -3,12 +3,20 @@ package dev.lathe.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Keys and values of every layer for the tokens seen so far, so that generating a token attends to
- * the past without recomputing it. Arrays are [batch, kvHeads, positions, headDim].
+ * the past without recomputing it. Arrays are [batch, kvHeads, capacity, headDim], of which the
+ * first {@link #length()} positions hold history: a step writes its keys and values into the next
+ * free positions in place, and the capacity doubles when it runs out, so a step costs what its own
+ * tokens cost instead of a copy of the whole history (which made a sequence quadratic).
  */
 public final class KvCache implements AutoCloseable {
+
+  /** Positions allocated at first, before any doubling. */
+  static final int INITIAL_CAPACITY = 64;
 
   private final NDManager manager;
   private final NDArray[] keys;
@@ -26,21 +34,31 @@ public final class KvCache implements AutoCloseable {
     return length;
   }
 
-  /** Appends this step's keys and values for a layer and returns the whole history. */
+  /** How many positions fit before the arrays must grow. */
+  int capacity() {
+    return keys[0] == null ? 0 : (int) keys[0].getShape().get(2);
+  }
+
+  /**
+   * Writes this step's keys and values for a layer after the cached ones and returns the whole
+   * history (views of the cache: valid until the next call that changes it).
+   */
   NDArray[] append(int layer, NDArray newKeys, NDArray newValues) {
-    NDArray k = keys[layer] == null ? newKeys : keys[layer].concat(newKeys, 2);
-    NDArray v = values[layer] == null ? newValues : values[layer].concat(newValues, 2);
-    // The history outlives the step's scope (see NDScope): keep it out of it.
-    NDScope.unregister(k, v);
-    k.attach(manager);
-    v.attach(manager);
-    if (keys[layer] != null && keys[layer] != k) {
-      keys[layer].close();
-      values[layer].close();
+    int tokens = (int) newKeys.getShape().get(2);
+    int end = length + tokens;
+    if (keys[layer] == null) {
+      replace(layer, allocate(newKeys, end), allocate(newValues, end));
+    } else if (keys[layer].getShape().get(2) < end) {
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        replace(layer, allocate(valid(keys[layer]), end), allocate(valid(values[layer]), end));
+      }
     }
-    keys[layer] = k;
-    values[layer] = v;
-    return new NDArray[] {k, v};
+    NDIndex written = new NDIndex().addAllDim(2).addSliceDim(length, end);
+    keys[layer].set(written, newKeys);
+    values[layer].set(written, newValues);
+    NDIndex history = new NDIndex().addAllDim(2).addSliceDim(0, end);
+    return new NDArray[] {keys[layer].get(history), values[layer].get(history)};
   }
 
   /** Called once per forward step, after every layer appended. */
@@ -62,8 +80,9 @@ public final class KvCache implements AutoCloseable {
     for (int i = 0; i < rows.length; i++) {
       indices[i] = rows[i];
     }
-    try (NDManager scratch = manager.newSubManager()) {
-      NDArray index = scratch.create(indices);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray index = manager.create(indices);
       for (int layer = 0; layer < keys.length; layer++) {
         replace(layer, keys[layer].get(index), values[layer].get(index));
       }
@@ -73,30 +92,30 @@ public final class KvCache implements AutoCloseable {
   /**
    * Adds the rows of another cache after this one's. The shorter side is padded with zeros on the
    * left so both have the longer length; callers mask that padding (see LlamaModel's leftPadding).
-   * The other cache is left empty-handed: its arrays now belong to this one.
+   * The other cache keeps its own arrays: its owner closes it.
    */
   public void appendRows(KvCache other) {
     if (other.keys[0] == null) {
       return;
     }
-    if (keys[0] == null) {
-      for (int layer = 0; layer < keys.length; layer++) {
-        replace(layer, other.keys[layer].duplicate(), other.values[layer].duplicate());
-      }
-      length = other.length;
-      return;
-    }
     int longest = Math.max(length, other.length);
-    for (int layer = 0; layer < keys.length; layer++) {
-      NDArray k =
-          padLeft(keys[layer], longest - length)
-              .concat(padLeft(other.keys[layer], longest - other.length), 0);
-      NDArray v =
-          padLeft(values[layer], longest - length)
-              .concat(padLeft(other.values[layer], longest - other.length), 0);
-      replace(layer, k, v);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      appendRows(other, longest);
     }
     length = longest;
+  }
+
+  private void appendRows(KvCache other, int longest) {
+    for (int layer = 0; layer < keys.length; layer++) {
+      NDArray otherKeys = padLeft(other.valid(other.keys[layer]), longest - other.length);
+      NDArray otherValues = padLeft(other.valid(other.values[layer]), longest - other.length);
+      if (keys[layer] != null) {
+        otherKeys = padLeft(valid(keys[layer]), longest - length).concat(otherKeys, 0);
+        otherValues = padLeft(valid(values[layer]), longest - length).concat(otherValues, 0);
+      }
+      replace(layer, allocate(otherKeys, longest), allocate(otherValues, longest));
+    }
   }
 
   /** Drops the first positions of every row: padding that no remaining row needs any more. */
@@ -104,13 +123,41 @@ public final class KvCache implements AutoCloseable {
     if (positions <= 0 || keys[0] == null) {
       return;
     }
-    for (int layer = 0; layer < keys.length; layer++) {
-      replace(
-          layer,
-          keys[layer].get(":, :, " + positions + ":, :"),
-          values[layer].get(":, :, " + positions + ":, :"));
+    NDIndex kept = new NDIndex().addAllDim(2).addSliceDim(positions, length);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      for (int layer = 0; layer < keys.length; layer++) {
+        replace(
+            layer,
+            allocate(keys[layer].get(kept), length - positions),
+            allocate(values[layer].get(kept), length - positions));
+      }
     }
     length -= positions;
+  }
+
+  /** The cached positions of one layer's array, without the free capacity after them. */
+  private NDArray valid(NDArray array) {
+    return array.get(new NDIndex().addAllDim(2).addSliceDim(0, length));
+  }
+
+  /**
+   * A new array with room for at least {@code needed} positions (doubling from the initial
+   * capacity) holding {@code content}'s positions first.
+   */
+  private static NDArray allocate(NDArray content, int needed) {
+    int capacity = INITIAL_CAPACITY;
+    while (capacity < needed) {
+      capacity *= 2;
+    }
+    long[] shape = content.getShape().getShape().clone();
+    int filled = (int) shape[2];
+    shape[2] = capacity;
+    NDArray array = content.getManager().zeros(new Shape(shape), content.getDataType());
+    if (filled > 0) {
+      array.set(new NDIndex().addAllDim(2).addSliceDim(0, filled), content);
+    }
+    return array;
   }
 
   private static NDArray padLeft(NDArray history, int positions) {
@@ -119,12 +166,12 @@ public final class KvCache implements AutoCloseable {
     }
     long[] shape = history.getShape().getShape().clone();
     shape[2] = positions;
-    NDArray zeros =
-        history.getManager().zeros(new ai.djl.ndarray.types.Shape(shape), history.getDataType());
+    NDArray zeros = history.getManager().zeros(new Shape(shape), history.getDataType());
     return zeros.concat(history, 2);
   }
 
   private void replace(int layer, NDArray k, NDArray v) {
+    // The history outlives the step's scope (see NDScope): keep it out of it.
     NDScope.unregister(k, v);
     k.attach(manager);
     v.attach(manager);

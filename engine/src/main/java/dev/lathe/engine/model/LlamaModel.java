@@ -71,12 +71,13 @@ public final class LlamaModel {
             .reshape(batch, tokens, config.hiddenSize());
     NDArray cos;
     NDArray sin;
+    // [batch, 1, 1, tokens, keys]: broadcast over key/value heads and the query heads they serve.
     NDArray mask;
     if (leftPadding == null) {
       float[][] table = rotary.table(past, tokens);
       cos = manager.create(table[0], new Shape(1, 1, tokens, config.headDim()));
       sin = manager.create(table[1], new Shape(1, 1, tokens, config.headDim()));
-      mask = manager.create(causalMask(tokens, past), new Shape(1, 1, tokens, past + tokens));
+      mask = manager.create(causalMask(tokens, past), new Shape(1, 1, 1, tokens, past + tokens));
     } else {
       int rows = (int) batch;
       int width = tokens * config.headDim();
@@ -98,7 +99,7 @@ public final class LlamaModel {
       }
       cos = manager.create(cosRows, new Shape(batch, 1, tokens, config.headDim()));
       sin = manager.create(sinRows, new Shape(batch, 1, tokens, config.headDim()));
-      mask = manager.create(maskRows, new Shape(batch, 1, tokens, keys));
+      mask = manager.create(maskRows, new Shape(batch, 1, 1, tokens, keys));
     }
 
     for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
@@ -150,14 +151,24 @@ public final class LlamaModel {
       k = history[0];
       v = history[1];
     }
-    if (config.kvGroups() > 1) {
-      // Each key/value head serves kvGroups consecutive query heads (transformers' repeat_kv).
-      k = k.repeat(1, config.kvGroups());
-      v = v.repeat(1, config.kvGroups());
-    }
-    NDArray scale = x.getManager().create((float) (1.0 / Math.sqrt(headDim)));
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
-    NDArray attended = scores.softmax(3).matMul(v);
+    // Each key/value head serves kvGroups consecutive query heads (transformers' repeat_kv).
+    // Folding those query heads into the token axis lets them share their key/value head in one
+    // matmul, instead of copying the keys and values kvGroups times every step.
+    int groups = config.kvGroups();
+    long keyCount = k.getShape().get(2);
+    NDArray grouped = q.reshape(batch, kvHeads, groups * tokens, headDim);
+    NDArray scores =
+        grouped
+            .matMul(k.transpose(0, 1, 3, 2))
+            .mul((float) (1.0 / Math.sqrt(headDim)))
+            .reshape(batch, kvHeads, groups, tokens, keyCount)
+            .add(mask);
+    NDArray attended =
+        scores
+            .softmax(4)
+            .reshape(batch, kvHeads, groups * tokens, keyCount)
+            .matMul(v)
+            .reshape(batch, heads, tokens, headDim);
     NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, tokens, (long) heads * headDim);
     return projections.apply(layer, "self_attn.o_proj", merged, training);
   }

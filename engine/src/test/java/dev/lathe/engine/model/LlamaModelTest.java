@@ -74,6 +74,41 @@ class LlamaModelTest {
   }
 
   @Test
+  void aCacheGrowingPastItsCapacityStillGivesTheLogitsOfTheFullForward() {
+    int positions = 2 * KvCache.INITIAL_CAPACITY + 9;
+    try (NDManager manager = NDManager.newBaseManager();
+        LlamaWeights weights = LlamaWeights.random(tiny(Optional.empty()), 13, manager)) {
+      LlamaModel model = new LlamaModel(weights);
+      long[] ids = new long[positions];
+      for (int i = 0; i < positions; i++) {
+        ids[i] = (i * 37 + 11) % 128;
+      }
+      NDArray full = model.forward(manager.create(ids, new Shape(1, positions)), null, false);
+      try (KvCache cache = new KvCache(manager, 2)) {
+        model.forward(manager.create(new long[] {ids[0], ids[1]}, new Shape(1, 2)), cache, false);
+        for (int step = 2; step < positions; step++) {
+          float[] actual =
+              model
+                  .forward(manager.create(new long[] {ids[step]}, new Shape(1, 1)), cache, false)
+                  .toFloatArray();
+          if (step == KvCache.INITIAL_CAPACITY
+              || step == 2 * KvCache.INITIAL_CAPACITY
+              || step == positions - 1) {
+            float[] expected = full.get(new NDIndex(":, " + step + ", :")).toFloatArray();
+            for (int i = 0; i < expected.length; i++) {
+              assertThat(actual[i])
+                  .as("position %d logit %d", step, i)
+                  .isCloseTo(expected[i], within(1e-4f));
+            }
+          }
+        }
+        assertThat(cache.length()).isEqualTo(positions);
+        assertThat(cache.capacity()).isEqualTo(4 * KvCache.INITIAL_CAPACITY);
+      }
+    }
+  }
+
+  @Test
   void slidingWindowHidesPositionsOlderThanTheWindow() {
     try (NDManager manager = NDManager.newBaseManager();
         LlamaWeights weights = LlamaWeights.random(tiny(Optional.of(2)), 1, manager)) {

@@ -12,7 +12,6 @@ import dev.lathe.operator.checks.QuantityCheck;
 import dev.lathe.operator.checks.StorageLocationCheck;
 import dev.lathe.operator.references.ReferenceLookup;
 import dev.lathe.operator.status.Acceptance;
-import dev.lathe.operator.status.ConditionReport;
 import dev.lathe.operator.status.Problem;
 import dev.lathe.operator.status.StatusConditions;
 import java.util.ArrayList;
@@ -114,7 +113,7 @@ public class FineTuneJobAcceptance {
     return lookup
         .modelVersion(namespace, name)
         .filter(v -> v.getSpec() != null && v.getSpec().getFormat() == ModelFormat.HF_SAFETENSORS)
-        .filter(v -> !ConditionReport.isTrue(v.getStatus(), ModelVersionStatus.VERIFIED))
+        .filter(v -> !StatusConditions.isTrue(v.getStatus(), ModelVersionStatus.VERIFIED))
         .map(
             v ->
                 Problem.missing(

@@ -2,7 +2,7 @@ package dev.lathe.operator.metrics;
 
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.FineTuneJobStatus;
-import dev.lathe.operator.status.ConditionReport;
+import dev.lathe.operator.status.StatusConditions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -81,16 +81,16 @@ public class FineTuneJobMetrics {
 
   static String state(FineTuneJob job) {
     FineTuneJobStatus status = job.getStatus();
-    if (ConditionReport.isTrue(status, FineTuneJobStatus.SUCCEEDED)) {
+    if (StatusConditions.isTrue(status, FineTuneJobStatus.SUCCEEDED)) {
       return "succeeded";
     }
-    if (ConditionReport.isTrue(status, FineTuneJobStatus.FAILED)) {
+    if (StatusConditions.isTrue(status, FineTuneJobStatus.FAILED)) {
       return "failed";
     }
-    if (ConditionReport.isTrue(status, FineTuneJobStatus.RUNNING)) {
+    if (StatusConditions.isTrue(status, FineTuneJobStatus.RUNNING)) {
       return "running";
     }
-    if (ConditionReport.isTrue(status, FineTuneJobStatus.QUEUED)) {
+    if (StatusConditions.isTrue(status, FineTuneJobStatus.QUEUED)) {
       return "queued";
     }
     return "other";

@@ -3,11 +3,11 @@ package dev.lathe.operator.modelversion;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.ModelVersionStatus;
 import dev.lathe.operator.references.ModelVersionReferences;
-import dev.lathe.operator.status.Acceptance;
-import dev.lathe.operator.status.AcceptanceReport;
 import dev.lathe.operator.status.EventRecorder;
-import dev.lathe.operator.status.StatusPatch;
+import dev.lathe.operator.status.Plan;
+import dev.lathe.operator.status.StatusReport;
 import dev.lathe.operator.training.TrainingNames;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -17,64 +17,75 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Reconciles ModelVersions: accept the spec, then verify the artifact (signature here, digests in a
- * Job) and report Verified and Available; on deletion, keep or delete the files as the policy says.
+ * Reconciles ModelVersions in the operator's one shape: observe ({@link ModelVersionObserver}:
+ * caches, and the signature check while not settled), decide ({@link VerificationDecision}), act
+ * ({@link VerificationActions}), report ({@link StatusReport}). On deletion, keep or delete the
+ * files as the policy says.
  */
 @ControllerConfiguration(name = ModelVersionReconciler.NAME)
 public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner<ModelVersion> {
 
   public static final String NAME = "modelversion";
 
-  private final ModelVersionAcceptance acceptance;
-  private final AcceptanceReport report;
-  private final ModelVersionVerification verification;
+  private final ModelVersionObserver observer;
+  private final VerificationDecision decision;
+  private final VerificationActions actions;
+  private final StatusReport report;
   private final ArtifactDeletion deletion;
   private final EventRecorder events;
+  private final Clock clock;
+  private final Duration recheck;
 
   public ModelVersionReconciler(
-      ModelVersionAcceptance acceptance,
-      AcceptanceReport report,
-      ModelVersionVerification verification,
+      ModelVersionObserver observer,
+      VerificationDecision decision,
+      VerificationActions actions,
+      StatusReport report,
       ArtifactDeletion deletion,
-      EventRecorder events) {
-    this.acceptance = acceptance;
+      EventRecorder events,
+      Clock clock,
+      Duration recheck) {
+    this.observer = observer;
+    this.decision = decision;
+    this.actions = actions;
     this.report = report;
-    this.verification = verification;
     this.deletion = deletion;
     this.events = events;
+    this.clock = clock;
+    this.recheck = recheck;
   }
 
   @Override
-  public UpdateControl<ModelVersion> reconcile(
-      ModelVersion version, Context<ModelVersion> context) {
-    StatusPatch patch =
-        StatusPatch.before(
-            Optional.ofNullable(version.getStatus()).orElseGet(ModelVersionStatus::new));
-    Acceptance verdict = acceptance.decide(version);
-    report.apply(version, verdict, ModelVersionStatus::new);
-    Optional<Duration> next =
-        verdict.waitsOnOtherObjects() ? Optional.of(report.recheck()) : Optional.empty();
-    if (verdict.accepted()) {
-      String jobName = VerificationJobBuilder.name(version);
-      Optional<Job> job =
-          context.getSecondaryResources(Job.class).stream()
-              .filter(j -> jobName.equals(j.getMetadata().getName()))
-              .findFirst();
-      next = verification.advance(version, job);
+  public UpdateControl<ModelVersion> reconcile(ModelVersion cached, Context<ModelVersion> context) {
+    ModelVersionSnapshot seen = observer.observe(cached, context);
+    Plan<ModelVersionStatus, VerificationStep> plan = decision.decide(seen, clock.instant());
+    for (VerificationStep step : plan.steps()) {
+      if (step instanceof VerificationStep.CreateVerifyJob create) {
+        actions.createVerifyJob(seen.version(), create);
+      } else if (step instanceof VerificationStep.DeleteVerifyJob delete) {
+        actions.deleteVerifyJob(seen.version(), delete);
+      }
     }
-    return patch.control(version, next);
+    report.report(seen.version(), plan.status(), plan.conditions().events());
+    UpdateControl<ModelVersion> control = UpdateControl.noUpdate();
+    plan.next().ifPresent(control::rescheduleAfter);
+    return control;
   }
 
   @Override
   public DeleteControl cleanup(ModelVersion version, Context<ModelVersion> context) {
+    report.writes().forget(version.getMetadata().getUid());
     String uri = version.getSpec().getSource().getStorage().getUri();
     ArtifactDeletion.Decision decision =
         deletion.decide(version, context.getPrimaryCache().list().toList());
@@ -121,7 +132,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner
           EventRecorder.WARNING,
           "ArtifactDeletionFailed",
           "cannot delete the files yet: " + e.getMessage());
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(report.recheck());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(recheck);
     }
   }
 
@@ -133,7 +144,8 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner
   }
 
   /**
-   * An adapter is looked at again when its base appears or changes; a version by its verify Job.
+   * An adapter is looked at again when its base appears or changes; a version by its verify Job and
+   * that Job's pods.
    */
   @Override
   public List<EventSource<?, ModelVersion>> prepareEventSources(
@@ -150,8 +162,20 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner
             context),
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Job.class, ModelVersion.class)
-                .withName("verify-jobs")
+                .withName(ModelVersionObserver.VERIFY_JOBS)
                 .withLabelSelector(TrainingNames.MODEL_VERSION_LABEL)
+                .build(),
+            context),
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, ModelVersion.class)
+                .withName(ModelVersionObserver.VERIFY_PODS)
+                .withLabelSelector(TrainingNames.MODEL_VERSION_LABEL)
+                .withSecondaryToPrimaryMapper(
+                    (Pod pod) ->
+                        Optional.ofNullable(pod.getMetadata().getLabels())
+                            .map(l -> l.get(TrainingNames.MODEL_VERSION_LABEL))
+                            .map(n -> Set.of(new ResourceID(n, pod.getMetadata().getNamespace())))
+                            .orElse(Set.of()))
                 .build(),
             context));
   }

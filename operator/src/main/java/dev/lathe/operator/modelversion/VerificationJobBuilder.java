@@ -3,6 +3,7 @@ package dev.lathe.operator.modelversion;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.artifact.contract.TrainerEnvironment;
 import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.operator.names.BoundedNames;
 import dev.lathe.operator.storage.PodStorage;
@@ -90,15 +91,15 @@ public final class VerificationJobBuilder {
         .withImage(image)
         .withArgs("verify")
         .addNewEnv()
-        .withName("LATHE_VERIFY_PLAN")
+        .withName(TrainerEnvironment.VERIFY_PLAN)
         .withValue(plan.toString())
         .endEnv()
         .addNewEnv()
-        .withName("LATHE_TRUSTED_KEYS")
+        .withName(TrainerEnvironment.TRUSTED_KEYS)
         .withValue(trustedKeys)
         .endEnv()
         .addNewEnv()
-        .withName("LATHE_TERMINATION_LOG")
+        .withName(TrainerEnvironment.TERMINATION_LOG)
         .withValue("/dev/termination-log")
         .endEnv()
         .addNewEnv()

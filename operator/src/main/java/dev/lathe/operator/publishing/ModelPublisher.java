@@ -3,6 +3,7 @@ package dev.lathe.operator.publishing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.api.v1alpha1.FineTuneJob;
+import dev.lathe.api.v1alpha1.FineTuneJobConditions;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.artifact.ArtifactException;
@@ -88,7 +89,7 @@ public class ModelPublisher {
               .orElseThrow(
                   () ->
                       new PublishingFailed(
-                          "ArtifactIncomplete",
+                          FineTuneJobConditions.ARTIFACT_INCOMPLETE,
                           "the trainer finished but left no "
                               + ArtifactLayout.UNSIGNED_STATEMENT
                               + " under "
@@ -105,13 +106,17 @@ public class ModelPublisher {
       return new Published(name, digest, metrics);
     } catch (IOException e) {
       throw new PublishingFailed(
-          "StorageUnavailable", "cannot reach " + artifact.getUri() + ": " + e.getMessage(), false);
+          FineTuneJobConditions.STORAGE_UNAVAILABLE,
+          "cannot reach " + artifact.getUri() + ": " + e.getMessage(),
+          false);
     } catch (ArtifactException e) {
       throw new PublishingFailed(
-          "ArtifactInvalid", artifact.getUri() + ": " + e.getMessage(), true);
+          FineTuneJobConditions.ARTIFACT_INVALID, artifact.getUri() + ": " + e.getMessage(), true);
     } catch (software.amazon.awssdk.core.exception.SdkException e) {
       throw new PublishingFailed(
-          "StorageUnavailable", "cannot reach " + artifact.getUri() + ": " + e.getMessage(), false);
+          FineTuneJobConditions.STORAGE_UNAVAILABLE,
+          "cannot reach " + artifact.getUri() + ": " + e.getMessage(),
+          false);
     } finally {
       OperatorStorage.close(store);
     }
@@ -136,7 +141,7 @@ public class ModelPublisher {
     }
     if (existing != null && !ModelVersionBuilder.publishedBy(existing, job)) {
       throw new PublishingFailed(
-          "OutputNameTaken",
+          FineTuneJobConditions.OUTPUT_NAME_TAKEN,
           "ModelVersion "
               + name
               + " already exists and was not produced by this job; the signed artifact stays at "
@@ -156,7 +161,9 @@ public class ModelPublisher {
       return Optional.of(JSON.readTree(bytes.get()));
     } catch (IOException e) {
       throw new PublishingFailed(
-          "ArtifactInvalid", store.uri(key) + " is not JSON: " + e.getMessage(), true);
+          FineTuneJobConditions.ARTIFACT_INVALID,
+          store.uri(key) + " is not JSON: " + e.getMessage(),
+          true);
     }
   }
 

@@ -18,7 +18,17 @@ public record GpuQuota(Optional<Long> free, String limitingQuota) {
   static final List<String> GPU_RESOURCES =
       List.of("requests.nvidia.com/gpu", "limits.nvidia.com/gpu");
 
+  static final String GPU = "nvidia.com/gpu";
+
   public static GpuQuota of(List<ResourceQuota> quotas) {
+    return of(quotas, 0, 0);
+  }
+
+  /**
+   * @param latheUse GPUs Lathe's training pods request now, which {@code used} may already count
+   * @param reserved GPUs reserved by jobs Lathe admitted, which replace {@code latheUse}
+   */
+  public static GpuQuota of(List<ResourceQuota> quotas, long latheUse, long reserved) {
     Long tightest = null;
     String limiting = "";
     for (ResourceQuota quota : quotas) {
@@ -34,9 +44,8 @@ public record GpuQuota(Optional<Long> free, String limitingQuota) {
         if (hard == null || !hard.containsKey(resource)) {
           continue;
         }
-        long free =
-            count(hard.get(resource))
-                - (used.containsKey(resource) ? count(used.get(resource)) : 0);
+        long usedNow = used.containsKey(resource) ? count(used.get(resource)) : 0;
+        long free = count(hard.get(resource)) - (Math.max(0, usedNow - latheUse) + reserved);
         if (tightest == null || free < tightest) {
           tightest = Math.max(0, free);
           limiting = quota.getMetadata().getName() + " (" + resource + ")";

@@ -1,6 +1,7 @@
 package dev.lathe.operator.status;
 
 import dev.lathe.api.v1alpha1.Condition;
+import dev.lathe.api.v1alpha1.ConditionedStatus;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -12,6 +13,9 @@ public record Acceptance(List<Problem> problems) {
 
   /** The reason an accepted spec's condition carries. */
   public static final String ACCEPTED_REASON = "Valid";
+
+  /** The condition type every Lathe kind reports its verdict in. */
+  public static final String ACCEPTED = "Accepted";
 
   public Acceptance {
     problems = List.copyOf(problems);
@@ -37,6 +41,33 @@ public record Acceptance(List<Problem> problems) {
                 problems.stream().map(Problem::message).collect(Collectors.joining("; ")));
     condition.setObservedGeneration(generation);
     return condition;
+  }
+
+  /**
+   * Reports the verdict through the one condition writer: the Accepted condition, an Event when it
+   * appears or its status or reason changes.
+   */
+  public void report(ConditionWriter writer) {
+    Condition wanted = toCondition(ACCEPTED, 0);
+    writer.set(
+        ACCEPTED,
+        wanted.getStatus(),
+        wanted.getReason(),
+        wanted.getMessage(),
+        accepted() ? Notice.NORMAL : Notice.WARNING);
+  }
+
+  /**
+   * Whether {@code status} already says that generation {@code generation} was accepted: observers
+   * then keep that verdict instead of looking every reference up again on each resync.
+   */
+  public static boolean acceptedAt(ConditionedStatus status, long generation) {
+    return status != null
+        && StatusConditions.find(status.getConditions(), ACCEPTED)
+            .filter(c -> Condition.TRUE.equals(c.getStatus()))
+            .filter(
+                c -> c.getObservedGeneration() != null && c.getObservedGeneration() == generation)
+            .isPresent();
   }
 
   /** Whether any problem may go away without a spec change (something referenced may appear). */

@@ -7,6 +7,8 @@ import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.FineTuneJobSpec;
 import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.api.v1alpha1.TrainingResources;
+import dev.lathe.artifact.contract.TrainerEnvironment;
+import dev.lathe.artifact.contract.TrainingPodPaths;
 import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.operator.storage.PodStorage;
 import dev.lathe.operator.workloads.ControllerReference;
@@ -50,7 +52,7 @@ public final class TrainingJobBuilder {
   public static final String TRAINER_CONTAINER = "trainer";
   public static final int MASTER_PORT = 29500;
   public static final int DEFAULT_BACKOFF_LIMIT = 3;
-  public static final String WORK = "/work";
+  public static final String WORK = TrainingPodPaths.WORK;
   public static final String CHECKPOINTS = "/checkpoints";
   public static final String TERMINATION_LOG = "/dev/termination-log";
 
@@ -106,9 +108,9 @@ public final class TrainingJobBuilder {
             .withImage(inputs.fetchImage())
             .withArgs("fetch")
             .withEnv(
-                env("LATHE_FETCH_PLAN", fetchPlan),
-                env("LATHE_TRUSTED_KEYS", inputs.trustedKeys()),
-                env("LATHE_TERMINATION_LOG", TERMINATION_LOG),
+                env(TrainerEnvironment.FETCH_PLAN, fetchPlan),
+                env(TrainerEnvironment.TRUSTED_KEYS, inputs.trustedKeys()),
+                env(TrainerEnvironment.TERMINATION_LOG, TERMINATION_LOG),
                 env("HOME", "/tmp"))
             .withVolumeMounts(fetchMounts)
             .withResources(computeResources(resources, 0))
@@ -205,28 +207,31 @@ public final class TrainingJobBuilder {
       FineTuneJob ftj, TrainingInputs inputs, StoreAddress output) {
     FineTuneJobSpec spec = ftj.getSpec();
     List<EnvVar> env = new ArrayList<>();
-    env.add(env("LATHE_BASE_MODEL_DIR", WORK + "/base"));
-    env.add(env("LATHE_DATASET", WORK + "/data/train.jsonl"));
-    env.add(env("LATHE_DATASET_FORMAT", formatName(spec)));
+    env.add(env(TrainerEnvironment.BASE_MODEL_DIR, TrainingPodPaths.BASE_MODEL));
+    env.add(env(TrainerEnvironment.DATASET, TrainingPodPaths.TRAIN_DATASET));
+    env.add(env(TrainerEnvironment.DATASET_FORMAT, formatName(spec)));
     if (spec.getDataset().getEvaluation() != null) {
       if (spec.getDataset().getEvaluation().getStorage() != null) {
-        env.add(env("LATHE_EVAL_DATASET", WORK + "/data/eval.jsonl"));
+        env.add(env(TrainerEnvironment.EVAL_DATASET, TrainingPodPaths.EVAL_DATASET));
       } else if (spec.getDataset().getEvaluation().getFraction() != null) {
         env.add(
             env(
-                "LATHE_EVAL_FRACTION",
+                TrainerEnvironment.EVAL_FRACTION,
                 String.valueOf(spec.getDataset().getEvaluation().getFraction())));
       }
     }
-    env.add(env("LATHE_OUTPUT_DIR", WORK + "/output"));
+    env.add(env(TrainerEnvironment.OUTPUT_DIR, TrainingPodPaths.OUTPUT));
     // Not per attempt: a later attempt of the same job resumes from the same checkpoints.
-    env.add(env("LATHE_CHECKPOINT_DIR", CHECKPOINTS));
-    env.add(env("LATHE_HYPERPARAMETERS", settingsJson(spec)));
-    env.add(env("LATHE_MODEL_NAME", modelName(ftj)));
-    env.add(env("LATHE_TERMINATION_LOG", TERMINATION_LOG));
-    env.add(env("LATHE_OUTPUT_STORAGE", output.toJson()));
-    env.add(env("LATHE_INPUTS_FILE", WORK + "/lathe-inputs.json"));
-    env.add(env("LATHE_PROGRESS_INTERVAL_SECONDS", String.valueOf(inputs.progressSeconds())));
+    env.add(env(TrainerEnvironment.CHECKPOINT_DIR, CHECKPOINTS));
+    env.add(env(TrainerEnvironment.HYPERPARAMETERS, settingsJson(spec)));
+    env.add(env(TrainerEnvironment.MODEL_NAME, modelName(ftj)));
+    env.add(env(TrainerEnvironment.TERMINATION_LOG, TERMINATION_LOG));
+    env.add(env(TrainerEnvironment.OUTPUT_STORAGE, output.toJson()));
+    env.add(env(TrainerEnvironment.INPUTS_FILE, TrainingPodPaths.INPUTS_FILE));
+    env.add(
+        env(
+            TrainerEnvironment.PROGRESS_INTERVAL_SECONDS,
+            String.valueOf(inputs.progressSeconds())));
     env.add(env("HOME", "/tmp"));
     return env;
   }
@@ -270,15 +275,16 @@ public final class TrainingJobBuilder {
     base.set("address", JSON.valueToTree(storage.address(inputs.baseModel(), false)));
     base.put("verify", inputs.baseModelSigned());
     inputs.baseModelDigest().ifPresent(d -> base.put("expectedDigest", d));
-    base.put("target", WORK + "/base");
+    base.put("target", TrainingPodPaths.BASE_MODEL);
     plan.set(
         "dataset",
-        dataset(ftj.getSpec().getDataset().getStorage(), WORK + "/data/train.jsonl", storage));
+        dataset(ftj.getSpec().getDataset().getStorage(), TrainingPodPaths.TRAIN_DATASET, storage));
     var evaluation = ftj.getSpec().getDataset().getEvaluation();
     if (evaluation != null && evaluation.getStorage() != null) {
-      plan.set("evalDataset", dataset(evaluation.getStorage(), WORK + "/data/eval.jsonl", storage));
+      plan.set(
+          "evalDataset", dataset(evaluation.getStorage(), TrainingPodPaths.EVAL_DATASET, storage));
     }
-    plan.put("inputs", WORK + "/lathe-inputs.json");
+    plan.put("inputs", TrainingPodPaths.INPUTS_FILE);
     return plan.toString();
   }
 

@@ -249,4 +249,34 @@ class TrainingJobBuilderTest {
         .startsWith("registry.example/lathe-trainer@");
     assertThat(pod.getContainers().get(0).getImage()).startsWith("registry.example/torchrun@");
   }
+
+  @Test
+  void theTrainersOwnContractReadsTheEnvironmentTheOperatorWrites() {
+    FineTuneJob ftj = job();
+    Container trainer =
+        TrainingJobBuilder.build(ftj, inputs(ftj, false))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    Map<String, String> environment =
+        trainer.getEnv().stream()
+            .filter(e -> e.getValue() != null)
+            .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+
+    dev.lathe.trainer.TrainerContract contract =
+        dev.lathe.trainer.TrainerContract.fromEnvironment(environment);
+
+    assertThat(contract.baseModel().toString())
+        .isEqualTo(dev.lathe.artifact.contract.TrainingPodPaths.BASE_MODEL);
+    assertThat(contract.dataset().toString())
+        .isEqualTo(dev.lathe.artifact.contract.TrainingPodPaths.TRAIN_DATASET);
+    assertThat(contract.output().toString())
+        .isEqualTo(dev.lathe.artifact.contract.TrainingPodPaths.OUTPUT);
+    assertThat(contract.datasetFormat()).isEqualTo("chat-jsonl");
+    assertThat(contract.modelName()).isEqualTo("support-bot");
+    assertThat(contract.outputStorage()).isPresent();
+    assertThat(contract.settings().path("method").path("rank").asInt()).isEqualTo(16);
+  }
 }

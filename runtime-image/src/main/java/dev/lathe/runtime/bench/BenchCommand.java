@@ -44,6 +44,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--model-dir", description = "Default: the tiny base model.")
   Path modelDir;
 
+  @Option(
+      names = "--shape",
+      defaultValue = "tiny",
+      description =
+          "tiny (the tiny base) or 100m (the 100M configuration, random weights, the tiny"
+              + " tokenizer's vocabulary); ignored with --model-dir.")
+  String shape;
+
   @Option(names = "--max-tokens", defaultValue = "64")
   int maxTokens;
 
@@ -77,10 +85,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Path tiny = TinyBaseModel.ensureDefault(new PrintStream(PrintStream.nullOutputStream()));
     Path dir =
-        modelDir != null
-            ? modelDir
-            : TinyBaseModel.ensureDefault(new PrintStream(PrintStream.nullOutputStream()));
+        switch (modelDir != null ? "dir" : shape) {
+          case "dir" -> modelDir;
+          case "tiny" -> tiny;
+          case "100m" -> BenchModel.ensure(tiny.resolveSibling("bench-100m-random"), tiny);
+          default -> throw new IllegalArgumentException("--shape is tiny or 100m, not " + shape);
+        };
     InferenceServer server =
         new InferenceServer(
             new ServerSettings(
@@ -113,6 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
       Optional<JsonNode> reference =
           transformers == null ? Optional.empty() : Optional.of(runTransformers(dir, promptIds));
       print(dir, promptIds.length, one, eight, reference);
+      printRoofline(loaded[0], one);
       if (loadClients > 0) {
         System.out.println();
         loadTest(port);
@@ -208,6 +221,21 @@ public final class BenchCommand implements Callable<Integer> {
         "ratio: tokens/s lathe / transformers (above 1: Lathe faster); times transformers /"
             + " lathe (above 1: Lathe faster). Lathe is measured over HTTP with SSE, transformers"
             + " in-process; 8 transformers streams are one batch of 8.");
+  }
+
+  /** How close one stream comes to the memory-bandwidth limit of reading every weight per token. */
+  private static void printRoofline(ServedBase base, Figures one) {
+    long weightBytes = 4 * dev.lathe.engine.model.LlamaWeights.parameterCount(base.config());
+    double bandwidth = CopyBandwidth.measure(1 << 28);
+    double limit = bandwidth / weightBytes;
+    System.out.printf(
+        "batch-1 roofline: %.0f MB of float32 weights per token, copy bandwidth %.1f GB/s (read +"
+            + " written) -> at most %.0f tokens/s; Lathe 1 stream %.1f tokens/s = %.0f%% of it%n",
+        weightBytes / 1e6,
+        bandwidth / 1e9,
+        limit,
+        one.tokensPerSecond(),
+        100 * one.tokensPerSecond() / limit);
   }
 
   private static void row(

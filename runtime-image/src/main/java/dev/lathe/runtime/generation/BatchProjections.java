@@ -13,11 +13,24 @@ import java.util.Map;
 /**
  * The base projections for a whole batch, plus each row's own LoRA adapter (as LoRAX serves many
  * adapters on one base): the base matmul is shared, and every adapter present adds its low-rank
- * update to its rows only.
+ * update to its rows only. An instance serves one forward pass (its row masks live in that pass's
+ * scope).
  */
 final class BatchProjections implements Projections {
 
-  private record RowGroup(LoraAdapter adapter, float[] mask, boolean everyRow) {}
+  /** One adapter's rows; its mask array is made on first use and serves every layer. */
+  private static final class RowGroup {
+    final LoraAdapter adapter;
+    final float[] mask;
+    final boolean everyRow;
+    NDArray maskArray;
+
+    RowGroup(LoraAdapter adapter, float[] mask, boolean everyRow) {
+      this.adapter = adapter;
+      this.mask = mask;
+      this.everyRow = everyRow;
+    }
+  }
 
   private final Projections base;
   private final List<RowGroup> groups = new ArrayList<>();
@@ -47,12 +60,15 @@ final class BatchProjections implements Projections {
   public NDArray apply(int layer, String module, NDArray x, boolean training) {
     NDArray y = base.apply(layer, module, x, training);
     for (RowGroup group : groups) {
-      NDArray update = group.adapter().update(layer, module, x);
+      NDArray update = group.adapter.update(layer, module, x);
       if (update == null) {
         continue;
       }
-      if (!group.everyRow()) {
-        update = update.mul(x.getManager().create(group.mask(), new Shape(rows, 1, 1)));
+      if (!group.everyRow) {
+        if (group.maskArray == null) {
+          group.maskArray = x.getManager().create(group.mask, new Shape(rows, 1, 1));
+        }
+        update = update.mul(group.maskArray);
       }
       y = y.add(update);
     }

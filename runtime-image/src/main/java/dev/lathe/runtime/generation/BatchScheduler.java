@@ -1,6 +1,5 @@
 package dev.lathe.runtime.generation;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -21,12 +20,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Continuous batching on one decoding thread. Requests wait in a bounded queue (a full queue
- * refuses at once: backpressure, not unbounded latency). Between decoding steps, waiting sequences
- * join the running batch: each prompt is run alone through the model (prefill), then its KV cache
- * is merged, left-padded, into the batch's. Every step then decodes one token for all running
- * sequences in a single forward pass, each row with its own adapter, position and sampling. A
- * sequence leaves the batch as soon as it ends or its client goes away, and padding no remaining
- * row needs is dropped.
+ * refuses at once: backpressure, not unbounded latency). Between decoding steps, the sequences
+ * waiting (as many as the batch has room for) are prefilled together, left-padded, in one forward
+ * pass per chunk; once their prompts are complete each samples its first token and their cache is
+ * merged, left-padded, into the batch's. A prefill chunk holds at most {@link
+ * #PREFILL_TOKENS_PER_STEP} (or the chosen bound) prompt positions over all its rows, and the
+ * running sequences decode between two chunks, so a long prompt delays the running streams by at
+ * most one chunk per token. Every step decodes one token for all running sequences in a single
+ * forward pass, each row with its own adapter, position and sampling. A sequence leaves the batch
+ * as soon as it ends or its client goes away, and padding no remaining row needs is dropped.
  */
 public final class BatchScheduler implements AutoCloseable {
 
@@ -39,8 +41,12 @@ public final class BatchScheduler implements AutoCloseable {
     DRAINING
   }
 
+  /** Prompt positions (all rows together, padding included) one prefill chunk holds by default. */
+  public static final int PREFILL_TOKENS_PER_STEP = 512;
+
   private final ServedBase base;
   private final int maxBatch;
+  private final int prefillTokensPerStep;
   private final BlockingQueue<Generation> queue;
   private final int queueCapacity;
   private final Object admission = new Object();
@@ -55,8 +61,19 @@ public final class BatchScheduler implements AutoCloseable {
   private final List<Generation> active = new ArrayList<>();
   private final List<Integer> padding = new ArrayList<>();
   private KvCache cache;
+  private PromptBatch prefilling;
 
   public BatchScheduler(ServedBase base, int maxBatch, int queueCapacity) {
+    this(base, maxBatch, queueCapacity, PREFILL_TOKENS_PER_STEP);
+  }
+
+  /** With a chosen bound on the prompt positions one prefill chunk holds. */
+  public BatchScheduler(
+      ServedBase base, int maxBatch, int queueCapacity, int prefillTokensPerStep) {
+    if (prefillTokensPerStep < 1) {
+      throw new IllegalArgumentException("prefillTokensPerStep must be at least 1");
+    }
+    this.prefillTokensPerStep = prefillTokensPerStep;
     this.base = base;
     this.maxBatch = maxBatch;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -145,13 +162,13 @@ public final class BatchScheduler implements AutoCloseable {
   private void loop() {
     try {
       while (!stopped) {
-        admitWaiting();
-        if (active.isEmpty()) {
-          Generation next = queue.poll(50, TimeUnit.MILLISECONDS);
-          if (next != null) {
-            admit(next);
-          }
-        } else {
+        if (prefilling == null) {
+          startPrefill(active.isEmpty() ? queue.poll(50, TimeUnit.MILLISECONDS) : null);
+        }
+        if (prefilling != null) {
+          prefillChunk();
+        }
+        if (!active.isEmpty()) {
           step();
         }
         closeRetiredAdapters();
@@ -161,6 +178,11 @@ public final class BatchScheduler implements AutoCloseable {
     } finally {
       for (Generation generation : active) {
         generation.fail("the server is shutting down");
+      }
+      if (prefilling != null) {
+        prefilling.generations().forEach(g -> g.fail("the server is shutting down"));
+        prefilling.close();
+        prefilling = null;
       }
       Generation waiting;
       while ((waiting = queue.poll()) != null) {
@@ -175,67 +197,97 @@ public final class BatchScheduler implements AutoCloseable {
     }
   }
 
-  private void admitWaiting() {
-    while (active.size() < maxBatch) {
-      Generation next = queue.poll();
+  /**
+   * Takes {@code first} (when not null) and whatever waits, up to the batch's free room, into one
+   * prompt batch; cancelled ones finish at once, and empty prompts fail.
+   */
+  private void startPrefill(Generation first) {
+    List<Generation> joining = new ArrayList<>();
+    Generation next = first;
+    while (true) {
       if (next == null) {
+        if (active.size() + joining.size() >= maxBatch) {
+          break;
+        }
+        next = queue.poll();
+        if (next == null) {
+          break;
+        }
+      }
+      if (next.cancelled()) {
+        next.finish("cancelled");
+      } else if (next.prompt().length == 0) {
+        // Nothing to continue from; as padding it would get another row's context.
+        next.fail("the prompt has no tokens");
+      } else {
+        joining.add(next);
+      }
+      next = null;
+    }
+    if (!joining.isEmpty()) {
+      prefilling = new PromptBatch(base, manager, joining);
+      updateRunning();
+    }
+  }
+
+  /**
+   * Prefills one chunk of the waiting prompts; once they are complete, samples each one's first
+   * token and merges those still going into the running batch.
+   */
+  private void prefillChunk() {
+    PromptBatch batch = prefilling;
+    try {
+      if (!batch.prefillChunk(prefillTokensPerStep)) {
         return;
       }
-      admit(next);
-    }
-  }
-
-  /** Runs the prompt alone, samples its first token, and merges its cache into the batch's. */
-  private void admit(Generation generation) {
-    if (generation.cancelled()) {
-      generation.finish("cancelled");
-      return;
-    }
-    int[] prompt = generation.prompt();
-    KvCache own = new KvCache(manager, base.config().numHiddenLayers());
-    try {
-      try (NDScope scope = new NDScope()) {
-        scope.suppressNotUsedWarning();
-        LlamaModel model =
-            new LlamaModel(
-                base.weights(),
-                new BatchProjections(base.weights(), new LoraAdapter[] {adapterOf(generation)}));
-        long[] ids = new long[prompt.length];
-        for (int i = 0; i < prompt.length; i++) {
-          ids[i] = prompt[i];
+      float[] logits = batch.lastLogits();
+      int vocab = base.config().vocabSize();
+      List<Generation> generations = batch.generations();
+      List<Integer> going = new ArrayList<>();
+      for (int r = 0; r < generations.size(); r++) {
+        if (generations.get(r).accept(logits, r * vocab, vocab, base.endTokens())) {
+          going.add(r);
         }
-        NDArray logits =
-            model.forward(manager.create(ids, new Shape(1, ids.length)), own, null, false);
-        float[] last = logits.get(":, -1, :").toFloatArray();
-        if (!generation.accept(last, 0, base.config().vocabSize(), base.endTokens())) {
-          return;
-        }
-        join(generation, own);
       }
+      if (!going.isEmpty()) {
+        join(batch, going);
+      }
+      batch.close();
+      prefilling = null;
     } catch (RuntimeException e) {
-      generation.fail("generation failed: " + e.getMessage());
-    } finally {
-      own.close();
+      batch.generations().forEach(g -> g.fail("generation failed: " + e.getMessage()));
+      batch.close();
+      prefilling = null;
     }
+    updateRunning();
   }
 
-  private void join(Generation generation, KvCache own) {
+  /** Merges the prompt batch's rows {@code going} (its cache and padding) into the batch's. */
+  private void join(PromptBatch batch, List<Integer> going) {
+    int[] rows = going.stream().mapToInt(Integer::intValue).toArray();
+    KvCache own = batch.cache();
+    int[] ownPadding = batch.padding();
+    if (rows.length < batch.rows()) {
+      own.keepRows(rows);
+    }
     if (cache == null) {
       cache = new KvCache(manager, base.config().numHiddenLayers());
     }
     int length = cache.length();
     int joining = own.length();
-    if (active.isEmpty()) {
-      padding.add(0);
-    } else if (joining > length) {
+    if (!active.isEmpty() && joining > length) {
       padding.replaceAll(p -> p + joining - length);
-      padding.add(0);
-    } else {
-      padding.add(length - joining);
+    }
+    int shift = active.isEmpty() ? 0 : Math.max(0, length - joining);
+    for (int row : rows) {
+      active.add(batch.generations().get(row));
+      padding.add(ownPadding[row] + shift);
     }
     cache.appendRows(own);
-    active.add(generation);
-    running.set(active.size());
+  }
+
+  private void updateRunning() {
+    running.set(active.size() + (prefilling == null ? 0 : prefilling.rows()));
   }
 
   /** One token for every running sequence, in one forward pass. */
@@ -274,9 +326,9 @@ public final class BatchScheduler implements AutoCloseable {
       }
       active.clear();
       padding.clear();
-      running.set(0);
       cache.close();
       cache = null;
+      updateRunning();
     }
   }
 
@@ -295,7 +347,7 @@ public final class BatchScheduler implements AutoCloseable {
       padding.clear();
       cache.close();
       cache = null;
-      running.set(0);
+      updateRunning();
       return;
     }
     List<Generation> remaining = new ArrayList<>();
@@ -313,7 +365,7 @@ public final class BatchScheduler implements AutoCloseable {
     active.addAll(remaining);
     padding.clear();
     remainingPadding.forEach(p -> padding.add(p - unneeded));
-    running.set(active.size());
+    updateRunning();
   }
 
   private static LoraAdapter adapterOf(Generation generation) {
@@ -326,6 +378,8 @@ public final class BatchScheduler implements AutoCloseable {
       ServedAdapter adapter = it.next();
       boolean inUse =
           active.stream().anyMatch(g -> uses(g, adapter))
+              || (prefilling != null
+                  && prefilling.generations().stream().anyMatch(g -> uses(g, adapter)))
               || queue.stream().anyMatch(g -> uses(g, adapter));
       if (!inUse) {
         adapter.adapter().close();

@@ -1,6 +1,7 @@
 package dev.lathe.runtime.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lathe.engine.generation.GreedyDecoder;
 import dev.lathe.engine.model.LlamaModel;
@@ -44,10 +45,13 @@ class BatchSchedulerTest {
     final CompletableFuture<FinishedGeneration> done = new CompletableFuture<>();
     final CountDownLatch firstToken = new CountDownLatch(1);
     final StringBuilder streamed = new StringBuilder();
+    final java.util.concurrent.atomic.AtomicInteger pieces =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public synchronized void onToken(String text) {
       streamed.append(text);
+      pieces.incrementAndGet();
       firstToken.countDown();
     }
 
@@ -193,6 +197,75 @@ class BatchSchedulerTest {
         texts.add(collector.done.get(30, TimeUnit.SECONDS).text());
       }
       assertThat(texts.get(0)).isEqualTo(texts.get(1)).isNotEqualTo(texts.get(2));
+    }
+  }
+
+  @Test
+  void promptsArrivingTogetherArePrefilledInChunksOfOneBatchAndEachGetsWhatItGetsAlone()
+      throws Exception {
+    List<String> prompts =
+        List.of(
+            "Question: What is six plus two? Answer:",
+            "The book of Olga is",
+            "Karin travels from Turin to",
+            "Question: Can Hugo move the map? Answer:");
+    // Three prompt positions per chunk: every prompt is prefilled over several chunks.
+    try (BatchScheduler scheduler = new BatchScheduler(base, 8, 16, 3)) {
+      List<Collector> collectors = new ArrayList<>();
+      for (String prompt : prompts) {
+        Collector collector = new Collector();
+        collectors.add(collector);
+        scheduler.submit(generation(prompt, SamplingParameters.greedy(16), collector));
+      }
+      for (int i = 0; i < prompts.size(); i++) {
+        FinishedGeneration result = collectors.get(i).done.get(60, TimeUnit.SECONDS);
+        assertThat(result.text()).as(prompts.get(i)).isEqualTo(alone(prompts.get(i), 16));
+      }
+    }
+  }
+
+  @Test
+  void aRunningStreamKeepsDecodingWhileALongPromptIsPrefilledChunkByChunk() throws Exception {
+    SamplingParameters endless =
+        new SamplingParameters(110, 0, 1, OptionalLong.empty(), List.of(), true);
+    String longPrompt = "Question: What is six plus two? Answer: eight. ".repeat(3) + "Question:";
+    int promptTokens = base.tokenizer().encode(longPrompt).length;
+    try (BatchScheduler scheduler = new BatchScheduler(base, 4, 4, 2)) {
+      Collector running = new Collector();
+      scheduler.submit(generation("The book of", endless, running));
+      running.firstToken.await(10, TimeUnit.SECONDS);
+      Collector joining = new Collector();
+      int before = running.pieces.get();
+      scheduler.submit(generation(longPrompt, SamplingParameters.greedy(4), joining));
+      joining.firstToken.await(30, TimeUnit.SECONDS);
+      int during = running.pieces.get() - before;
+
+      // Two positions per chunk, one decoding step after each: the running stream waited for
+      // one chunk at a time, never for the whole prompt.
+      assertThat(during).isGreaterThanOrEqualTo(promptTokens / 2 - 2);
+      assertThat(joining.done.get(30, TimeUnit.SECONDS).text()).isEqualTo(alone(longPrompt, 4));
+      assertThat(running.done.get(60, TimeUnit.SECONDS).completionTokens()).isEqualTo(110);
+    }
+  }
+
+  @Test
+  void anEmptyPromptFailsSayingSoWhileAPromptArrivingWithItRunsOn() throws Exception {
+    try (BatchScheduler scheduler = new BatchScheduler(base, 4, 4)) {
+      Collector empty = new Collector();
+      Collector other = new Collector();
+      scheduler.submit(
+          new Generation(
+              new int[0],
+              SamplingParameters.greedy(4),
+              Optional.empty(),
+              base.tokenizer(),
+              base.config().maxPositionEmbeddings(),
+              empty));
+      scheduler.submit(generation("The book of", SamplingParameters.greedy(4), other));
+
+      assertThatThrownBy(() -> empty.done.get(30, TimeUnit.SECONDS))
+          .hasMessageContaining("the prompt has no tokens");
+      assertThat(other.done.get(30, TimeUnit.SECONDS).text()).isEqualTo(alone("The book of", 4));
     }
   }
 }
