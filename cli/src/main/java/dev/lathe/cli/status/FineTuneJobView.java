@@ -6,6 +6,7 @@ import dev.lathe.api.v1alpha1.FineTuneJobStatus;
 import dev.lathe.api.v1alpha1.TrainingProgress;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -113,7 +114,7 @@ final class FineTuneJobView {
                               ? "in " + Ages.of(Duration.between(now, eta))
                               : "any moment")
                       .append(" (")
-                      .append(p.getEstimatedCompletionTime())
+                      .append(eta.truncatedTo(ChronoUnit.SECONDS))
                       .append(")\n"));
     }
     Optional.ofNullable(p.getUpdateTime())

@@ -2,6 +2,7 @@ package dev.lathe.cli.status;
 
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Where views are shown. On a terminal a new view replaces the old one in place; otherwise (a pipe,
@@ -26,12 +27,12 @@ final class StatusScreen {
     if (terminal) {
       out.print(REDRAW);
       out.print(view);
-      out.print("\n(watching; Ctrl-C to stop)  " + at + "\n");
+      out.print("\n(watching; Ctrl-C to stop)  " + at.truncatedTo(ChronoUnit.SECONDS) + "\n");
     } else {
       if (shown > 0) {
         out.print('\n');
       }
-      out.print("--- " + at + "\n");
+      out.print("--- " + at.truncatedTo(ChronoUnit.SECONDS) + "\n");
       out.print(view);
     }
     shown++;
