@@ -2,6 +2,7 @@ package dev.lathe.cli;
 
 import dev.lathe.artifact.ArtifactException;
 import dev.lathe.artifact.verify.VerificationException;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -24,6 +25,9 @@ final class Failures implements IExecutionExceptionHandler {
       return e.getCause() instanceof IOException
           ? ExitCodes.UNAVAILABLE
           : ExitCodes.VERIFICATION_FAILED;
+    }
+    if (e instanceof KubernetesClientException) {
+      return ExitCodes.UNAVAILABLE;
     }
     if (e instanceof IllegalArgumentException) {
       return ExitCodes.USAGE;

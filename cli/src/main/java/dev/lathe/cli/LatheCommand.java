@@ -1,5 +1,7 @@
 package dev.lathe.cli;
 
+import dev.lathe.cli.sandbox.SandboxCommand;
+import dev.lathe.cli.status.StatusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,12 +13,15 @@ import picocli.CommandLine.Command;
     name = "lathe",
     mixinStandardHelpOptions = true,
     version = "lathe 0.1.0",
-    description = "Sign, verify and trace fine-tuned models kept in your own storage.",
+    description =
+        "Sign, verify and trace fine-tuned models kept in your own storage; watch Lathe's resources.",
     subcommands = {
       KeysCommand.class,
       SignCommand.class,
       VerifyCommand.class,
       LineageCommand.class,
+      StatusCommand.class,
+      SandboxCommand.class,
       BenchCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -24,7 +29,7 @@ import picocli.CommandLine.Command;
       "0:success (for verify: the artifact verified)",
       "1:verification failed: the artifact is unsigned, tampered or signed by an untrusted key",
       "2:usage error",
-      "3:unreadable input or unreachable storage"
+      "3:unreadable input, unreachable storage or cluster"
     })
 public final class LatheCommand {
 

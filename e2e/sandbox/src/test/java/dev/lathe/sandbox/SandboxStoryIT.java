@@ -1,0 +1,92 @@
+package dev.lathe.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's main command, {@code ./scripts/sandbox.sh --exit}, played to its end: what a user
+ * sees — every step, the conditions the story left, the lineage verified back to the base — and a
+ * published artifact that verifies on its own afterwards, with nothing left running.
+ */
+class SandboxStoryIT {
+
+  private static final Path REPOSITORY = SandboxSignalsIT.repository();
+  private static final Pattern ARTIFACT =
+      Pattern.compile("(?m)^ +file://(/\\S+/demo/models/fine-tuned/\\S+/)$");
+
+  @TempDir Path state;
+
+  @BeforeAll
+  static void needsTheBuiltControlPlane() {
+    SandboxSignalsIT.needsTheBuiltControlPlane();
+  }
+
+  @Test
+  void theStoryEndsWithAVerifiedFineTunedModelWhoseLineageReachesTheBase() throws Exception {
+    String out;
+    List<ProcessHandle> left;
+    try (LaunchedSandbox sandbox =
+        LaunchedSandbox.start(
+            REPOSITORY,
+            state,
+            List.of("env", "LATHE_SKIP_BUILD=true", "bash", "scripts/sandbox.sh", "--exit"))) {
+      boolean ended = sandbox.process().waitFor(20, TimeUnit.MINUTES);
+      out = sandbox.log();
+      assertThat(ended).as("the story ends within 20 minutes; its output:\n%s", out).isTrue();
+      assertThat(sandbox.process().exitValue()).as("exit status; output:\n%s", out).isZero();
+      left = sandbox.processGroup().stream().flatMap(p -> ProcessHandle.of(p).stream()).toList();
+    }
+    // The story as a user saw it, with its step times, for the CI log.
+    System.out.println(out);
+
+    assertThat(out)
+        .contains("==> step 1: the operator's signing key")
+        .contains("==> step 2: the tiny base model")
+        .contains("==> step 3: LoRA FineTuneJob v1")
+        .contains("==> step 4: lathe lineage of ModelVersion v1")
+        .contains("kubectl lathe status ftj/v1 -n demo --watch")
+        .containsPattern("FineTuneJob v1 .*Succeeded=True\\(Published\\)")
+        .containsPattern("ModelVersion v1 .*Verified=True")
+        .containsPattern("ModelVersion tiny-base .*Verified=True")
+        .contains("trained by FineTuneJob demo/v1")
+        .contains("dataset pvc://datasets/copy.jsonl sha256:")
+        .containsPattern("└─ file://\\S+/demo/models/tiny-base/")
+        .contains("base model (no provenance)")
+        .contains("==> sandbox stopped");
+    assertThat(left).as("processes left in its group").isEmpty();
+
+    Matcher artifact = ARTIFACT.matcher(out);
+    assertThat(artifact.find()).as("the lineage names the published artifact").isTrue();
+    assertThat(verify(Path.of(artifact.group(1))))
+        .as("the published artifact verifies with the operator's public key, sandbox gone")
+        .isZero();
+  }
+
+  private int verify(Path artifact) throws IOException, InterruptedException {
+    Process verify =
+        new ProcessBuilder(
+                "java",
+                "-jar",
+                REPOSITORY.resolve("cli/target/lathe-cli.jar").toString(),
+                "verify",
+                artifact.toString(),
+                "-k",
+                state.resolve("keys/signing.pub").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(state.resolve("verify.log").toFile())
+            .start();
+    assertThat(verify.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    System.out.println(Files.readString(state.resolve("verify.log")));
+    return verify.exitValue();
+  }
+}
