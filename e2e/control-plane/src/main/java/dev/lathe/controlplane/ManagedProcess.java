@@ -23,11 +23,12 @@ final class ManagedProcess implements AutoCloseable {
   static ManagedProcess start(String name, List<String> command, Path logDir) {
     Path log = logDir.resolve(name + ".log");
     try {
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      // Every process here is told where its cluster is; an inherited KUBECONFIG (a developer's
+      // own cluster) made Traefik's client watch that one instead of this control plane.
+      builder.environment().remove("KUBECONFIG");
+      Process process = builder.start();
       return new ManagedProcess(name, process, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + command.get(0), e);
