@@ -50,13 +50,22 @@ class KubectlIT {
         .contains("modelversion.lathe.dev/llama-3-1-8b-instruct")
         .contains("modeldeployment.lathe.dev/support-bot");
 
+    // At a glance, one STATUS (the Ready roll-up's reason); the conditions behind it with -o wide.
     Result jobs = kubectl(plane, "get", "ftj", "-n", "ml-platform");
     assertThat(jobs.output().lines().findFirst())
         .hasValueSatisfying(
             header ->
                 assertThat(header)
-                    .contains(
-                        "ACCEPTED", "RUNNING", "SUCCEEDED", "PROGRESS%", "LOSS", "MODELVERSION"));
+                    .contains("STATUS", "PROGRESS%", "LOSS", "MODELVERSION")
+                    .doesNotContain("ACCEPTED"));
+    Result wide = kubectl(plane, "get", "ftj", "-n", "ml-platform", "-o", "wide");
+    assertThat(wide.output().lines().findFirst())
+        .hasValueSatisfying(
+            header -> assertThat(header).contains("STATUS", "ACCEPTED", "RUNNING", "SUCCEEDED"));
+    Result deployments = kubectl(plane, "get", "md", "-n", "ml-platform");
+    assertThat(deployments.output().lines().findFirst())
+        .hasValueSatisfying(
+            header -> assertThat(header).contains("MODEL", "READY", "ENDPOINT", "STATUS"));
   }
 
   @Test
