@@ -90,7 +90,7 @@ class HelmChartIT {
   }
 
   @Test
-  @Order(2)
+  @Order(4)
   void theOperatorPodIsAdmittedUnderTheRestrictedPodSecurityStandard() {
     Deployment deployment =
         Manifests.parse(helm.template().ok().stdout()).only(Deployment.class, "Deployment");
@@ -121,7 +121,7 @@ class HelmChartIT {
   }
 
   @Test
-  @Order(3)
+  @Order(2)
   void helmInstallCreatesTheCrdsTheOperatorAndItsGeneratedSigningKey() {
     helm.run(
             "install",
@@ -155,15 +155,13 @@ class HelmChartIT {
   }
 
   @Test
-  @Order(4)
+  @Order(3)
   void theOperatorsAccountMayDoWhatTheCodeDoesInTheNamespacesItServes() {
     for (String[] allowed :
         new String[][] {
           {"list", "finetunejobs.lathe.dev"},
           {"watch", "modelversions.lathe.dev"},
           {"create", "modelversions.lathe.dev"},
-          {"patch", "modelversions.lathe.dev/status"},
-          {"patch", "finetunejobs.lathe.dev/status"},
           {"create", "jobs.batch"},
           {"patch", "jobs.batch"},
           {"list", "pods"},
@@ -174,6 +172,13 @@ class HelmChartIT {
         }) {
       assertThat(kubectl.canI(OPERATOR, allowed[0], allowed[1], "-n", SERVED))
           .as("%s %s in %s", allowed[0], allowed[1], SERVED)
+          .isTrue();
+    }
+    for (String kind : List.of("finetunejobs", "modelversions", "modeldeployments")) {
+      assertThat(
+              kubectl.canI(
+                  OPERATOR, "patch", kind + ".lathe.dev", "--subresource=status", "-n", SERVED))
+          .as("patch %s/status", kind)
           .isTrue();
     }
     assertThat(kubectl.canI(OPERATOR, "get", "secrets/lathe-signing-key", "-n", OPERATOR_NAMESPACE))
@@ -204,7 +209,8 @@ class HelmChartIT {
     for (String verb : List.of("create", "delete", "patch", "get")) {
       assertThat(kubectl.canI(OPERATOR, verb, "pods", "-n", SERVED)).as(verb + " pods").isFalse();
     }
-    assertThat(kubectl.canI(OPERATOR, "create", "pods/exec", "-n", SERVED)).isFalse();
+    assertThat(kubectl.canI(OPERATOR, "create", "pods", "--subresource=exec", "-n", SERVED))
+        .isFalse();
     assertThat(kubectl.canI(OPERATOR, "patch", "finetunejobs.lathe.dev", "-n", SERVED))
         .as("the operator never writes a FineTuneJob's spec")
         .isFalse();
@@ -219,7 +225,10 @@ class HelmChartIT {
             kubectl.canI(
                 OPERATOR, "create", "rolebindings.rbac.authorization.k8s.io", "-n", SERVED))
         .isFalse();
-    assertThat(kubectl.canI(OPERATOR, "create", "serviceaccounts/token", "-n", SERVED)).isFalse();
+    assertThat(
+            kubectl.canI(
+                OPERATOR, "create", "serviceaccounts", "--subresource=token", "-n", SERVED))
+        .isFalse();
   }
 
   @Test
@@ -260,7 +269,10 @@ class HelmChartIT {
     applied.ok();
 
     Command.Result uninstalled = helm.run("uninstall", "lathe", "-n", OPERATOR_NAMESPACE).ok();
-    assertThat(uninstalled.stdout() + uninstalled.stderr()).contains("resource-policy");
+    assertThat(uninstalled.stdout() + uninstalled.stderr())
+        .contains("kept due to the resource policy")
+        .contains("[CustomResourceDefinition] modelversions.lathe.dev")
+        .contains("[Secret] lathe-signing-key");
 
     assertThat(client.apps().deployments().inNamespace(OPERATOR_NAMESPACE).withName("lathe").get())
         .as("the operator is gone")
