@@ -169,7 +169,8 @@ class OperatorPodIT {
 
   @Test
   @Order(2)
-  void itReconcilesAModelVersionInTheServedNamespaceWithOnlyTheChartsPermissions() {
+  void itReconcilesAModelVersionInTheServedNamespaceWithOnlyTheChartsPermissions()
+      throws IOException {
     kubectl
         .run(
             null,
@@ -186,6 +187,9 @@ class OperatorPodIT {
     assertThat(condition(refused, "Accepted").get())
         .containsEntry("status", "False")
         .containsEntry("reason", "SecretNotFound");
+    assertThat(liveHealth())
+        .as("Argo CD's health of the status this reconcile wrote")
+        .isEqualTo("Degraded");
     assertThat(refused.getMetadata().getFinalizers())
         .as("JOSDK added the ModelVersion finalizer (patch modelversions)")
         .isNotEmpty();
@@ -230,6 +234,36 @@ class OperatorPodIT {
     assertThat(client.batch().v1().jobs().inNamespace(SERVED).list().getItems())
         .as("nothing to verify in a pod before the signature could be read")
         .isEmpty();
+    assertThat(liveHealth())
+        .as("storage unreachable is retried: Progressing")
+        .isEqualTo("Progressing");
+  }
+
+  @Test
+  @Order(3)
+  void theOperatorWroteNoSpecSoKubectlDiffOfTheAppliedFileShowsNothing() {
+    Command.Result diff =
+        kubectl.run(
+            null,
+            "diff",
+            "-f",
+            RepositoryRoot.path().resolve("examples/modelversion-base-import.yaml").toString());
+    assertThat(diff.exitCode()).as(diff.stdout() + diff.stderr()).isZero();
+  }
+
+  /** The chart's Argo CD health script run by gopher-lua on the live ModelVersion. */
+  private static String liveHealth() throws IOException {
+    Path live = Files.createTempFile("lathe-live-", ".json");
+    Files.writeString(live, client.getKubernetesSerialization().asJson(model()));
+    Command.Result verdict =
+        Command.run(
+                Map.of(),
+                List.of(
+                    GoTools.luaHealth().toString(),
+                    RepositoryRoot.chart().resolve("files/argocd/ModelVersion.lua").toString(),
+                    live.toString()))
+            .ok();
+    return verdict.stdout().replaceAll("(?s).*\"status\":\"([A-Za-z]+)\".*", "$1");
   }
 
   private static Optional<Pod> operatorPod() {
