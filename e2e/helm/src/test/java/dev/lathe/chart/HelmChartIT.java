@@ -259,6 +259,36 @@ class HelmChartIT {
 
   @Test
   @Order(7)
+  void
+      withoutWatchNamespacesOneClusterRoleServesEveryNamespaceButStillListsNoSecretsAndMakesNoPods() {
+    helm.run(
+            "upgrade",
+            "lathe",
+            Helm.chart(),
+            "-n",
+            OPERATOR_NAMESPACE,
+            "--reuse-values",
+            "--set-json",
+            "watchNamespaces=[]")
+        .ok();
+    assertThat(client.rbac().roles().inNamespace(SERVED).withName("lathe").get())
+        .as("the per-namespace Role is gone")
+        .isNull();
+    assertThat(kubectl.canI(OPERATOR, "list", "modelversions.lathe.dev", "--all-namespaces"))
+        .isTrue();
+    assertThat(kubectl.canI(OPERATOR, "get", "secrets", "-n", NOT_SERVED))
+        .as("every namespace is served, so any may name its credentials")
+        .isTrue();
+    assertThat(kubectl.canI(OPERATOR, "list", "secrets", "--all-namespaces")).isFalse();
+    assertThat(kubectl.canI(OPERATOR, "create", "pods", "-n", NOT_SERVED)).isFalse();
+    assertThat(kubectl.canI(OPERATOR, "delete", "pods", "-n", NOT_SERVED)).isFalse();
+    assertThat(kubectl.canI(OPERATOR, "list", "nodes")).isFalse();
+    assertThat(kubectl.canI(OPERATOR, "delete", "customresourcedefinitions.apiextensions.k8s.io"))
+        .isFalse();
+  }
+
+  @Test
+  @Order(8)
   void helmUninstallKeepsTheCrdsTheModelVersionsAndTheSigningKey() throws IOException {
     Command.Result applied =
         kubectl.run(
