@@ -251,6 +251,61 @@ class OperatorPodIT {
     assertThat(diff.exitCode()).as(diff.stdout() + diff.stderr()).isZero();
   }
 
+  @Test
+  @Order(4)
+  void withTwoReplicasOneLeadsAndTheOtherTakesOverWhenTheLeaderGoes() {
+    String leader = leaseHolder();
+    helm.run(
+            "upgrade",
+            "lathe",
+            Helm.chart(),
+            "-n",
+            OPERATOR_NAMESPACE,
+            "--reuse-values",
+            "--set",
+            "replicas=2")
+        .ok();
+    assertThat(
+            client
+                .policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(OPERATOR_NAMESPACE)
+                .withName("lathe")
+                .get())
+        .as("two replicas come with a disruption budget")
+        .isNotNull();
+    await().atMost(STARTUP).until(() -> runningOperatorPods().size() == 2);
+    assertThat(leaseHolder()).as("the second replica waits").isEqualTo(leader);
+
+    client.pods().inNamespace(OPERATOR_NAMESPACE).withName(leader).delete();
+    String successor =
+        await()
+            .atMost(STARTUP)
+            .until(OperatorPodIT::leaseHolder, holder -> holder != null && !holder.equals(leader));
+    assertThat(runningOperatorPods()).contains(successor);
+  }
+
+  private static String leaseHolder() {
+    Lease lease =
+        client.leases().inNamespace(OPERATOR_NAMESPACE).withName("lathe-operator-leader").get();
+    return lease == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  private static List<String> runningOperatorPods() {
+    return client
+        .pods()
+        .inNamespace(OPERATOR_NAMESPACE)
+        .withLabel("app.kubernetes.io/component", "operator")
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> "Running".equals(p.getStatus().getPhase()))
+        .map(p -> p.getMetadata().getName())
+        .toList();
+  }
+
   /** The chart's Argo CD health script run by gopher-lua on the live ModelVersion. */
   private static String liveHealth() throws IOException {
     Path live = Files.createTempFile("lathe-live-", ".json");
