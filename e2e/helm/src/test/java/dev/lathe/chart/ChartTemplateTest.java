@@ -174,6 +174,32 @@ class ChartTemplateTest {
   }
 
   @Test
+  void theServiceMonitorSelectsTheMetricsServiceWhenAsked() {
+    Manifests out =
+        Manifests.parse(helm.template("metrics.serviceMonitor.enabled=true").ok().stdout());
+    HasMetadata monitor =
+        out.ofKind("ServiceMonitor").findFirst().orElseThrow(() -> new AssertionError("none"));
+    io.fabric8.kubernetes.api.model.Service metrics =
+        out.ofKind("Service")
+            .map(io.fabric8.kubernetes.api.model.Service.class::cast)
+            .findFirst()
+            .orElseThrow();
+    @SuppressWarnings("unchecked")
+    Map<String, String> selector =
+        (Map<String, String>)
+            ((Map<String, Object>)
+                    ((Map<String, Object>)
+                            ((io.fabric8.kubernetes.api.model.GenericKubernetesResource) monitor)
+                                .getAdditionalProperties()
+                                .get("spec"))
+                        .get("selector"))
+                .get("matchLabels");
+    assertThat(selector).containsEntry("app.kubernetes.io/component", "metrics");
+    assertThat(metrics.getMetadata().getLabels()).containsAllEntriesOf(selector);
+    assertThat(Manifests.parse(helm.template().ok().stdout()).ofKind("ServiceMonitor")).isEmpty();
+  }
+
+  @Test
   void theArgoCdHealthChecksAreRenderedWhenAsked() {
     Manifests out = Manifests.parse(helm.template("argocd.healthChecks=true").ok().stdout());
     ConfigMap health =
