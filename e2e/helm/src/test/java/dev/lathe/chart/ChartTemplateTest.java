@@ -52,7 +52,7 @@ class ChartTemplateTest {
                 out.ofKind("ClusterRole").findFirst().get())
             .getRules();
     assertThat(verbs(rules, "", "secrets")).containsExactly("get");
-    assertThat(verbs(rules, "", "pods")).containsExactly("list");
+    assertThat(verbs(rules, "", "pods")).containsExactly("list", "watch");
   }
 
   @Test

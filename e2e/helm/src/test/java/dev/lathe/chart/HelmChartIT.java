@@ -165,6 +165,7 @@ class HelmChartIT {
           {"create", "jobs.batch"},
           {"patch", "jobs.batch"},
           {"list", "pods"},
+          {"watch", "pods"},
           {"get", "secrets"},
           {"create", "events"},
           {"create", "persistentvolumeclaims"},
