@@ -44,6 +44,13 @@ public final class LatheOperatorMain {
         settings.leaderElection() ? "on, lease " + settings.leaseName() : "off",
         settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
         http.address());
-    lathe.start();
+    try {
+      lathe.start();
+    } catch (RuntimeException e) {
+      // The health server's thread would keep the JVM alive and /healthz answering 200, so a pod
+      // whose operator never started would never be restarted: fail the process instead.
+      LOG.error("the operator could not start: {}", e.toString(), e);
+      System.exit(1);
+    }
   }
 }
