@@ -151,24 +151,22 @@ public final class LlamaModel {
       k = history[0];
       v = history[1];
     }
-    // Each key/value head serves kvGroups consecutive query heads (transformers' repeat_kv).
-    // Folding those query heads into the token axis lets them share their key/value head in one
-    // matmul, instead of copying the keys and values kvGroups times every step.
-    int groups = config.kvGroups();
-    long keyCount = k.getShape().get(2);
-    NDArray grouped = q.reshape(batch, kvHeads, groups * tokens, headDim);
-    NDArray scores =
-        grouped
-            .matMul(k.transpose(0, 1, 3, 2))
-            .mul((float) (1.0 / Math.sqrt(headDim)))
-            .reshape(batch, kvHeads, groups, tokens, keyCount)
-            .add(mask);
-    NDArray attended =
-        scores
-            .softmax(4)
-            .reshape(batch, kvHeads, groups * tokens, keyCount)
-            .matMul(v)
-            .reshape(batch, heads, tokens, headDim);
+    NDArray attended;
+    if (training) {
+      // Training keeps transformers' repeat_kv: backpropagating through the folded attention
+      // below turned the loss into NaN within a few steps (FineTuningAccuracyIT), while its
+      // forward matches transformers' logits; inference, where the fold saves a copy of the whole
+      // cache every step, keeps it.
+      if (config.kvGroups() > 1) {
+        k = k.repeat(1, config.kvGroups());
+        v = v.repeat(1, config.kvGroups());
+      }
+      NDArray scale = x.getManager().create((float) (1.0 / Math.sqrt(headDim)));
+      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask.squeeze(2));
+      attended = scores.softmax(3).matMul(v);
+    } else {
+      attended = foldedAttention(q, k, v, mask, batch, tokens, heads, kvHeads, headDim);
+    }
     NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, tokens, (long) heads * headDim);
     return projections.apply(layer, "self_attn.o_proj", merged, training);
   }
@@ -194,6 +192,37 @@ public final class LlamaModel {
     ai.djl.ndarray.NDList halves = x.split(new long[] {half}, last);
     NDArray rotated = halves.get(1).neg().concat(halves.get(0), last);
     return x.mul(cos).add(rotated.mul(sin));
+  }
+
+  /**
+   * Attention with each key/value head's query heads folded into the token axis, so they share
+   * their key/value head in one matmul instead of copying the keys and values kvGroups times.
+   */
+  private NDArray foldedAttention(
+      NDArray q,
+      NDArray k,
+      NDArray v,
+      NDArray mask,
+      long batch,
+      long tokens,
+      int heads,
+      int kvHeads,
+      int headDim) {
+    // Each key/value head serves kvGroups consecutive query heads (transformers' repeat_kv).
+    int groups = config.kvGroups();
+    long keyCount = k.getShape().get(2);
+    NDArray grouped = q.reshape(batch, kvHeads, groups * tokens, headDim);
+    NDArray scores =
+        grouped
+            .matMul(k.transpose(0, 1, 3, 2))
+            .mul((float) (1.0 / Math.sqrt(headDim)))
+            .reshape(batch, kvHeads, groups, tokens, keyCount)
+            .add(mask);
+    return scores
+        .softmax(4)
+        .reshape(batch, kvHeads, groups * tokens, keyCount)
+        .matMul(v)
+        .reshape(batch, heads, tokens, headDim);
   }
 
   /**
