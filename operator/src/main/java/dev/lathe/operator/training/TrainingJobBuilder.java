@@ -2,7 +2,6 @@ package dev.lathe.operator.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lathe.api.v1alpha1.EnvVariable;
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.FineTuneJobSpec;
 import dev.lathe.api.v1alpha1.StorageLocation;
@@ -13,6 +12,7 @@ import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.operator.storage.PodStorage;
 import dev.lathe.operator.workloads.ControllerReference;
 import dev.lathe.operator.workloads.RestrictedSecurity;
+import dev.lathe.operator.workloads.UserEnvironment;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -123,7 +123,7 @@ public final class TrainingJobBuilder {
       trainerEnv.addAll(torchrunEnvironment(name, nodes, Math.max(gpus, 1)));
     }
     if (spec.getTrainer() != null && spec.getTrainer().getEnv() != null) {
-      spec.getTrainer().getEnv().stream().map(TrainingJobBuilder::userEnv).forEach(trainerEnv::add);
+      spec.getTrainer().getEnv().stream().map(UserEnvironment::toEnvVar).forEach(trainerEnv::add);
     }
     Container trainer =
         new ContainerBuilder()
@@ -361,32 +361,6 @@ public final class TrainingJobBuilder {
         .withOperator("Exists")
         .withEffect("NoSchedule")
         .build();
-  }
-
-  private static EnvVar userEnv(EnvVariable variable) {
-    EnvVarBuilder builder = new EnvVarBuilder().withName(variable.getName());
-    if (variable.getValueFrom() == null) {
-      return builder.withValue(variable.getValue()).build();
-    }
-    var from = variable.getValueFrom();
-    if (from.getSecretKeyRef() != null) {
-      builder
-          .withNewValueFrom()
-          .withNewSecretKeyRef()
-          .withName(from.getSecretKeyRef().getName())
-          .withKey(from.getSecretKeyRef().getKey())
-          .endSecretKeyRef()
-          .endValueFrom();
-    } else {
-      builder
-          .withNewValueFrom()
-          .withNewConfigMapKeyRef()
-          .withName(from.getConfigMapKeyRef().getName())
-          .withKey(from.getConfigMapKeyRef().getKey())
-          .endConfigMapKeyRef()
-          .endValueFrom();
-    }
-    return builder.build();
   }
 
   private static EnvVar env(String name, String value) {
