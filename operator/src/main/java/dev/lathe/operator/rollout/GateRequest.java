@@ -1,0 +1,34 @@
+package dev.lathe.operator.rollout;
+
+import dev.lathe.api.v1alpha1.EvaluationGate;
+import dev.lathe.api.v1alpha1.ModelDeployment;
+import dev.lathe.operator.serving.ServingInputs;
+
+/**
+ * One evaluation gate of one rollout step: which candidate is judged against which stable version,
+ * and where each is reached. Everything in it comes from the ModelDeployment's status and the
+ * verified ModelVersions, so a restarted operator builds the same request (and so the same gate Job
+ * name) again.
+ *
+ * @param deployment the ModelDeployment as observed (its spec's gate; never mutated)
+ * @param step the index of the gated step in spec.rollout.steps, from 0
+ * @param gate the gate to run (spec.rollout.evaluation)
+ * @param candidateVersion the ModelVersion rolled out
+ * @param candidateDigest its verified manifest digest ({@code sha256:…})
+ * @param candidateService the name of the candidate's version Service
+ * @param stableVersion the ModelVersion it is compared with
+ * @param stableDigest the stable version's verified manifest digest
+ * @param stableService the name of the stable version's Service
+ * @param inputs the runtime image and the namespace's trusted keys, as serving pods get them
+ */
+public record GateRequest(
+    ModelDeployment deployment,
+    int step,
+    EvaluationGate gate,
+    String candidateVersion,
+    String candidateDigest,
+    String candidateService,
+    String stableVersion,
+    String stableDigest,
+    String stableService,
+    ServingInputs inputs) {}
