@@ -27,6 +27,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -103,16 +104,15 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   public List<EventSource<?, ModelDeployment>> prepareEventSources(
       EventSourceContext<ModelDeployment> context) {
     metrics.countFrom(() -> context.getPrimaryCache().list().collect(Collectors.toList()));
-    var referencing =
-        ModelVersionReferences.indexPrimaries(
-            context,
-            deployment ->
-                Stream.concat(
-                    Stream.of(deployment.getSpec().getModelVersion()),
-                    deployment.getSpec().getAdapters() == null
-                        ? Stream.empty()
-                        : deployment.getSpec().getAdapters().stream()
-                            .map(AdapterReference::getModelVersion)));
+    Function<ModelDeployment, Stream<String>> models =
+        deployment ->
+            Stream.concat(
+                Stream.of(deployment.getSpec().getModelVersion()),
+                deployment.getSpec().getAdapters() == null
+                    ? Stream.empty()
+                    : deployment.getSpec().getAdapters().stream()
+                        .map(AdapterReference::getModelVersion));
+    var referencing = ModelVersionReferences.indexPrimaries(context, models);
     context
         .getPrimaryCache()
         .addIndexer(
@@ -140,6 +140,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ModelVersion.class, ModelDeployment.class)
                 .withSecondaryToPrimaryMapper(referencing)
+                .withPrimaryToSecondaryMapper(ModelVersionReferences.referencedBy(models))
                 .build(),
             context),
         owned(Deployment.class, context),
