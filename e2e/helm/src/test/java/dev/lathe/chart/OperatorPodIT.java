@@ -120,18 +120,7 @@ class OperatorPodIT {
                   .build())
           .create();
     }
-    client
-        .secrets()
-        .inNamespace(SERVED)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(StoryManifests.CREDENTIALS)
-                .endMetadata()
-                .addToStringData("AWS_ACCESS_KEY_ID", LoopbackS3.ACCESS_KEY)
-                .addToStringData("AWS_SECRET_ACCESS_KEY", LoopbackS3.SECRET_KEY)
-                .build())
-        .create();
+    storageCredentials(StoryManifests.CREDENTIALS, LoopbackS3.ACCESS_KEY, LoopbackS3.SECRET_KEY);
     Path values = Files.createTempFile("lathe-pod-values-", ".yaml");
     Files.writeString(values, client.getKubernetesSerialization().asYaml(values()));
     helm.run("install", "lathe", Helm.chart(), "-n", OPERATOR_NAMESPACE, "-f", values.toString())
@@ -286,18 +275,7 @@ class OperatorPodIT {
         .as("an Event says why (create events)")
         .isNotEmpty();
 
-    client
-        .secrets()
-        .inNamespace(SERVED)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("minio-credentials")
-                .endMetadata()
-                .addToStringData("AWS_ACCESS_KEY_ID", "lathe")
-                .addToStringData("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
-                .build())
-        .create();
+    storageCredentials("minio-credentials", "lathe", "not-a-real-secret");
     // With the credentials read (get secrets), the operator opens the import's store itself to
     // read the signature before it would start a verification Job; the example's endpoint does
     // not exist here, so the verdict is "could not read", retried, never a refusal.
@@ -583,6 +561,22 @@ class OperatorPodIT {
     if (passing.equals(LiveObjects.condition(seen, type).get().get("reason"))) {
       health.expect(seen, "Progressing", situation);
     }
+  }
+
+  /** An S3 credentials Secret in the served namespace, as a team would make it. */
+  private static void storageCredentials(String name, String accessKey, String secretKey) {
+    client
+        .secrets()
+        .inNamespace(SERVED)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .addToStringData("AWS_ACCESS_KEY_ID", accessKey)
+                .addToStringData("AWS_SECRET_ACCESS_KEY", secretKey)
+                .build())
+        .create();
   }
 
   /** Applies a manifest as a person or Argo CD would (kubectl apply), remembering it. */
