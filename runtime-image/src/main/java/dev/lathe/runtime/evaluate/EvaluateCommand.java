@@ -1,133 +1,163 @@
 package dev.lathe.runtime.evaluate;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
+import dev.lathe.artifact.ArtifactException;
+import dev.lathe.artifact.contract.GateReport;
+import dev.lathe.runtime.ExitCodes;
+import dev.lathe.runtime.StoreOptions;
+import dev.lathe.runtime.TerminationLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code evaluate}: runs an evaluation set against an OpenAI-compatible endpoint (greedy decoding)
- * and prints the report as JSON. Exit 0 when it ran, whatever the scores: the gate decides.
+ * {@code evaluate}: the evaluation gate's Job. It reads the evaluation set from storage (recording
+ * its sha256), asks every item of the candidate's and the stable version's endpoints in one window
+ * (interleaved, greedy, streaming, so latency and time to first token come with each answer),
+ * scrapes each version's pods' own /metrics when the window opens and closes, and writes a {@link
+ * GateReport} to the termination log (and stdout). Exit 0 when it ran, whatever the scores: the
+ * operator's gate decides. Exit 3 with the reason in the termination log when it could not run (no
+ * dataset, a malformed line).
  */
 @Command(
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description =
-        "Score an endpoint on an evaluation JSONL set; print exact match, accuracy,"
-            + " latency p50/p95 and error rate as JSON.")
+        "Score a candidate and a stable endpoint on the same evaluation set in one window, with"
+            + " their pods' live metrics; write the gate report to the termination log.")
 public final class EvaluateCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--endpoint", required = true, description = "Base URL, e.g. http://host:8000/v1")
-  String endpoint;
+  @Option(
+      names = "--candidate-endpoint",
+      required = true,
+      description = "The candidate's base URL, e.g. http://md-v2:8000/v1")
+  String candidateEndpoint;
 
-  @Option(names = "--model", required = true, description = "The model (base or adapter) to ask.")
+  @Option(
+      names = "--stable-endpoint",
+      required = true,
+      description = "The stable version's base URL.")
+  String stableEndpoint;
+
+  @Option(names = "--model", required = true, description = "The model field of every request.")
   String model;
 
-  @Option(names = "--dataset", required = true, description = "The evaluation set, JSON lines.")
-  Path dataset;
+  @Option(
+      names = "--candidate-model",
+      description = "The candidate's model field, when it differs from --model (a pinned adapter).")
+  String candidateModel;
+
+  @Option(
+      names = "--stable-model",
+      description = "The stable version's model field, when it differs from --model.")
+  String stableModel;
+
+  @Option(
+      names = "--dataset",
+      required = true,
+      description =
+          "The evaluation set: s3://BUCKET/KEY, pvc://CLAIM/PATH, file:///PATH or a path.")
+  String dataset;
+
+  @Option(names = "--max-samples", description = "Ask at most this many items, in file order.")
+  Integer maxSamples;
 
   @Option(names = "--max-tokens", defaultValue = "64")
   int maxTokens;
 
-  @Option(names = "--concurrency", defaultValue = "4")
+  @Option(
+      names = "--concurrency",
+      defaultValue = "2",
+      description = "Items in flight at once (each asks both versions).")
   int concurrency;
 
-  @Option(names = "--timeout-seconds", defaultValue = "60")
+  @Option(names = "--timeout-seconds", defaultValue = "120", description = "Per request.")
   int timeoutSeconds;
 
+  @Option(
+      names = "--candidate-pods",
+      split = ",",
+      description = "HOST:PORT of each candidate pod, whose /metrics give the live figures.")
+  List<String> candidatePods = new ArrayList<>();
+
+  @Option(names = "--stable-pods", split = ",", description = "HOST:PORT of each stable pod.")
+  List<String> stablePods = new ArrayList<>();
+
+  @Option(
+      names = "--live-window-seconds",
+      defaultValue = "0",
+      description = "Keep the live window open at least this long (the step's window).")
+  long liveWindowSeconds;
+
+  @Mixin StoreOptions store;
+
   @Override
-  public Integer call() throws Exception {
-    List<EvaluationExample> examples = EvaluationExample.read(dataset);
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-    List<Future<Outcome>> futures = new ArrayList<>();
+  public Integer call() throws InterruptedException {
     try {
-      for (EvaluationExample example : examples) {
-        futures.add(pool.submit(() -> ask(client, example)));
-      }
-      int exact = 0;
-      int accurate = 0;
-      int errors = 0;
-      List<Double> latencies = new ArrayList<>();
-      List<String> firstErrors = Collections.synchronizedList(new ArrayList<>());
-      for (int i = 0; i < futures.size(); i++) {
-        Outcome outcome = futures.get(i).get();
-        if (outcome.error() != null) {
-          errors++;
-          if (firstErrors.size() < 5) {
-            firstErrors.add("example " + (i + 1) + ": " + outcome.error());
-          }
-          continue;
-        }
-        latencies.add(outcome.millis());
-        String expected = examples.get(i).expected();
-        exact += EvaluationReport.exactMatch(outcome.answer(), expected) ? 1 : 0;
-        accurate += EvaluationReport.accurate(outcome.answer(), expected) ? 1 : 0;
-      }
-      EvaluationReport report =
-          new EvaluationReport(
-              examples.size(),
-              exact,
-              accurate,
-              errors,
-              latencies.stream().mapToDouble(Double::doubleValue).toArray(),
-              firstErrors);
-      System.out.println(
-          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson(endpoint, model)));
-      return 0;
-    } finally {
-      pool.shutdownNow();
+      GateReport report = evaluate();
+      System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      TerminationLog.write(report.toTerminationMessage());
+      return ExitCodes.OK;
+    } catch (IOException
+        | UncheckedIOException
+        | ArtifactException
+        | IllegalArgumentException
+        | IllegalStateException e) {
+      String message = "evaluate failed: " + e.getMessage();
+      System.err.println(message);
+      TerminationLog.write(message);
+      return ExitCodes.FAILED;
     }
   }
 
-  private record Outcome(String answer, double millis, String error) {}
-
-  private Outcome ask(HttpClient client, EvaluationExample example) {
-    ObjectNode body = example.request().deepCopy();
-    body.put("model", model);
-    body.put("max_tokens", maxTokens);
-    body.put("temperature", 0);
-    String path = example.chat() ? "/chat/completions" : "/completions";
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(endpoint.replaceAll("/+$", "") + path))
-            .timeout(Duration.ofSeconds(timeoutSeconds))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+  GateReport evaluate() throws IOException, InterruptedException {
+    EvaluationSet set = EvaluationSet.read(dataset, store.locations(), maxSamples);
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
             .build();
-    long start = System.nanoTime();
-    try {
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-      double millis = (System.nanoTime() - start) / 1e6;
-      if (response.statusCode() != 200) {
-        return new Outcome(null, millis, "HTTP " + response.statusCode() + ": " + response.body());
-      }
-      JsonNode choice = JSON.readTree(response.body()).path("choices").path(0);
-      String answer =
-          example.chat()
-              ? choice.path("message").path("content").asText()
-              : choice.path("text").asText();
-      return new Outcome(answer, millis, null);
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      return new Outcome(null, (System.nanoTime() - start) / 1e6, e.toString());
+    Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    StreamingAsk candidate =
+        new StreamingAsk(client, candidateEndpoint, or(candidateModel, model), maxTokens, timeout);
+    StreamingAsk stable =
+        new StreamingAsk(client, stableEndpoint, or(stableModel, model), maxTokens, timeout);
+    LiveWindow candidateLive = new LiveWindow(client, candidatePods);
+    LiveWindow stableLive = new LiveWindow(client, stablePods);
+    candidateLive.open();
+    stableLive.open();
+    PairedRun.Result result = PairedRun.run(set.examples(), candidate, stable, concurrency);
+    long wait = (long) (liveWindowSeconds * 1000 - candidateLive.secondsOpen() * 1000);
+    if (wait > 0) {
+      Thread.sleep(wait);
     }
+    List<String> note = new ArrayList<>(result.firstErrors());
+    candidateLive.unscraped().forEach(p -> note.add("candidate pod " + p + " not scraped"));
+    stableLive.unscraped().forEach(p -> note.add("stable pod " + p + " not scraped"));
+    return new GateReport(
+        GateReport.SCHEMA,
+        set.digest(),
+        set.examples().size(),
+        result.accuracy(),
+        result.exactMatch(),
+        result.errors(),
+        result.candidate(),
+        result.stable(),
+        candidateLive.close(),
+        stableLive.close(),
+        note.isEmpty() ? null : String.join("; ", note));
+  }
+
+  private static String or(String value, String fallback) {
+    return value == null ? fallback : value;
   }
 }
