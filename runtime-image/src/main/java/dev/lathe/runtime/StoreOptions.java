@@ -7,7 +7,7 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The storage flags of the commands that download artifacts (fetch-and-verify, serve). */
-public final class StoreOptions {
+final class StoreOptions {
 
   @Option(names = "--s3-endpoint", defaultValue = "${env:LATHE_S3_ENDPOINT}")
   URI endpoint;
@@ -29,7 +29,7 @@ public final class StoreOptions {
               + " (env LATHE_CLAIMS_ROOT).")
   Path claimsRoot;
 
-  public StoreLocations locations() {
+  StoreLocations locations() {
     return new StoreLocations(
         Optional.ofNullable(endpoint), region, pathStyle, credentialsDir, claimsRoot);
   }

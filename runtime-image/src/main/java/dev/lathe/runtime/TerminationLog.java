@@ -5,11 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes a failure's message where Kubernetes picks it up for the pod's status. */
-public final class TerminationLog {
+final class TerminationLog {
 
   private TerminationLog() {}
 
-  public static void write(String message) {
+  static void write(String message) {
     String path =
         System.getenv().getOrDefault(RuntimeContract.TERMINATION_LOG, "/dev/termination-log");
     try {

@@ -1,4 +1,4 @@
-package dev.lathe.runtime.evaluate;
+package dev.lathe.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +21,7 @@ import picocli.CommandLine;
  * The paired evaluation against real servers over loopback: the tiny base model answers, and a
  * server whose model never loads stands in for a candidate that fails every request.
  */
-class PairedEvaluationTest {
+class EvaluateCommandTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_TOKENS = 6;
@@ -186,6 +186,35 @@ class PairedEvaluationTest {
                     missing))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("no evaluation set at " + missing);
+  }
+
+  @Test
+  void aRunThatCannotEvaluateExitsThreeAndAScoredOneZero() throws Exception {
+    int failed =
+        new CommandLine(new EvaluateCommand())
+            .execute(
+                "--candidate-endpoint", endpoint(first),
+                "--stable-endpoint", endpoint(second),
+                "--model", LocalServer.MODEL,
+                "--dataset", work.resolve("absent.jsonl").toString());
+    int scored =
+        new CommandLine(new EvaluateCommand())
+            .execute(
+                "--candidate-endpoint",
+                endpoint(broken),
+                "--stable-endpoint",
+                endpoint(second),
+                "--model",
+                LocalServer.MODEL,
+                "--dataset",
+                dataset().toString(),
+                "--max-samples",
+                "1",
+                "--max-tokens",
+                "2");
+
+    assertThat(failed).isEqualTo(ExitCodes.FAILED);
+    assertThat(scored).isEqualTo(ExitCodes.OK);
   }
 
   @Test

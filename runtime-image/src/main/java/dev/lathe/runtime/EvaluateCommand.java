@@ -1,14 +1,11 @@
-package dev.lathe.runtime.evaluate;
+package dev.lathe.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.artifact.ArtifactException;
 import dev.lathe.artifact.contract.GateReport;
-import dev.lathe.runtime.ExitCodes;
-import dev.lathe.runtime.StoreOptions;
-import dev.lathe.runtime.TerminationLog;
+import dev.lathe.runtime.evaluate.PairedEvaluation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code evaluate}: the evaluation gate's Job. It reads the evaluation set from storage (recording
- * its sha256), asks every item of the candidate's and the stable version's endpoints in one window
- * (interleaved, greedy, streaming, so latency and time to first token come with each answer),
- * scrapes each version's pods' own /metrics when the window opens and closes, and writes a {@link
+ * {@code evaluate}: the evaluation gate's Job ({@link PairedEvaluation}). It writes the {@link
  * GateReport} to the termination log (and stdout). Exit 0 when it ran, whatever the scores: the
- * operator's gate decides. Exit 3 with the reason in the termination log when it could not run (no
- * dataset, a malformed line).
+ * operator's gate decides. Exit 3 with {@code evaluate failed: …} in the termination log when it
+ * could not run (no dataset, a malformed line, storage unreachable).
  */
 @Command(
     name = "evaluate",
@@ -32,7 +26,7 @@ import picocli.CommandLine.Option;
     description =
         "Score a candidate and a stable endpoint on the same evaluation set in one window, with"
             + " their pods' live metrics; write the gate report to the termination log.")
-public final class EvaluateCommand implements Callable<Integer> {
+final class EvaluateCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -120,44 +114,20 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   GateReport evaluate() throws IOException, InterruptedException {
-    EvaluationSet set = EvaluationSet.read(dataset, store.locations(), maxSamples);
-    HttpClient client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
-    Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    StreamingAsk candidate =
-        new StreamingAsk(client, candidateEndpoint, or(candidateModel, model), maxTokens, timeout);
-    StreamingAsk stable =
-        new StreamingAsk(client, stableEndpoint, or(stableModel, model), maxTokens, timeout);
-    LiveWindow candidateLive = new LiveWindow(client, candidatePods);
-    LiveWindow stableLive = new LiveWindow(client, stablePods);
-    candidateLive.open();
-    stableLive.open();
-    PairedRun.Result result = PairedRun.run(set.examples(), candidate, stable, concurrency);
-    long wait = (long) (liveWindowSeconds * 1000 - candidateLive.secondsOpen() * 1000);
-    if (wait > 0) {
-      Thread.sleep(wait);
-    }
-    List<String> note = new ArrayList<>(result.firstErrors());
-    candidateLive.unscraped().forEach(p -> note.add("candidate pod " + p + " not scraped"));
-    stableLive.unscraped().forEach(p -> note.add("stable pod " + p + " not scraped"));
-    return new GateReport(
-        GateReport.SCHEMA,
-        set.digest(),
-        set.examples().size(),
-        result.accuracy(),
-        result.exactMatch(),
-        result.errors(),
-        result.candidate(),
-        result.stable(),
-        candidateLive.close(),
-        stableLive.close(),
-        note.isEmpty() ? null : String.join("; ", note));
-  }
-
-  private static String or(String value, String fallback) {
-    return value == null ? fallback : value;
+    return PairedEvaluation.run(
+        new PairedEvaluation.Settings(
+            candidateEndpoint,
+            stableEndpoint,
+            candidateModel != null ? candidateModel : model,
+            stableModel != null ? stableModel : model,
+            dataset,
+            maxSamples,
+            maxTokens,
+            concurrency,
+            Duration.ofSeconds(timeoutSeconds),
+            candidatePods == null ? List.of() : candidatePods,
+            stablePods == null ? List.of() : stablePods,
+            Duration.ofSeconds(liveWindowSeconds)),
+        store.locations());
   }
 }
