@@ -47,6 +47,7 @@ class AdapterListSyncTest {
   private Path listFile;
   private Path modelsDir;
   private final List<String> refusals = new ArrayList<>();
+  private final List<java.util.Map<String, Integer>> published = new ArrayList<>();
   private final java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
 
   @BeforeEach
@@ -83,7 +84,6 @@ class AdapterListSyncTest {
     Published v1 = publishAdapter("support-v1", BASE_DIGEST, "one");
     Published v2 = publishAdapter("support-v2", BASE_DIGEST, "two");
     AdapterListSync sync = sync();
-    List<java.util.Map<String, Integer>> published = new ArrayList<>();
     sync.onSplits(published::add);
     writeList(withCanary("support", v1, v2, 20));
 
@@ -105,7 +105,6 @@ class AdapterListSyncTest {
     Published v2 = publishAdapter("support-v2", BASE_DIGEST, "two");
     flipAByte(work.resolve("store/models/support-v2/adapter_model.safetensors"));
     AdapterListSync sync = sync();
-    List<java.util.Map<String, Integer>> published = new ArrayList<>();
     sync.onSplits(published::add);
     writeList(withCanary("support", v1, v2, 50));
 
@@ -121,7 +120,6 @@ class AdapterListSyncTest {
     Published v1 = publishAdapter("support-v1", BASE_DIGEST, "one");
     Published v2 = publishAdapter("support-v2", BASE_DIGEST, "two");
     AdapterListSync sync = sync();
-    List<java.util.Map<String, Integer>> published = new ArrayList<>();
     sync.onSplits(published::add);
     writeList(withCanary("support", v1, v2, 20));
     sync.sync();

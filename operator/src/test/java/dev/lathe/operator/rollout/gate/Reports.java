@@ -31,6 +31,21 @@ final class Reports {
         null);
   }
 
+  static GateReport withErrors(GateReport base, Paired errors) {
+    return new GateReport(
+        base.schema(),
+        base.datasetDigest(),
+        base.items(),
+        base.accuracy(),
+        base.exactMatch(),
+        errors,
+        base.candidate(),
+        base.stable(),
+        base.candidateLive(),
+        base.stableLive(),
+        base.note());
+  }
+
   static GateReport withLatency(int n, double candidateP95, double stableP95) {
     GateReport base = withAccuracy(new Paired(n, 0, 0, 0));
     return new GateReport(

@@ -150,7 +150,7 @@ class ThresholdDecisionTest {
   @Test
   void moreErrorsThanStableByMoreThanTheToleranceFailTheLowerIsBetterDirection() {
     GateReport base = Reports.withAccuracy(new Paired(200, 0, 0, 0));
-    GateReport report = withErrors(base, new Paired(0, 30, 0, 170));
+    GateReport report = Reports.withErrors(base, new Paired(0, 30, 0, 170));
 
     MetricResult result = decide(threshold(ERROR_RATE, null, null, 0.02), report);
 
@@ -163,7 +163,8 @@ class ThresholdDecisionTest {
   @Test
   void equalErrorRatesOnManyItemsPassTheLowerIsBetterDirection() {
     GateReport report =
-        withErrors(Reports.withAccuracy(new Paired(400, 0, 0, 0)), new Paired(0, 1, 1, 398));
+        Reports.withErrors(
+            Reports.withAccuracy(new Paired(400, 0, 0, 0)), new Paired(0, 1, 1, 398));
 
     MetricResult result = decide(threshold(ERROR_RATE, null, null, 0.02), report);
 
@@ -301,20 +302,5 @@ class ThresholdDecisionTest {
 
     assertThat(result.getVerdict()).isEqualTo(MetricVerdict.Inconclusive);
     assertThat(result.getReason()).contains("stable's figure rests on 3 sample(s)");
-  }
-
-  private static GateReport withErrors(GateReport base, Paired errors) {
-    return new GateReport(
-        base.schema(),
-        base.datasetDigest(),
-        base.items(),
-        base.accuracy(),
-        base.exactMatch(),
-        errors,
-        base.candidate(),
-        base.stable(),
-        null,
-        null,
-        null);
   }
 }
