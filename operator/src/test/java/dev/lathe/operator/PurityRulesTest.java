@@ -46,8 +46,11 @@ class PurityRulesTest {
           .or(simpleNameEndingWith("Check"))
           .or(simpleNameEndingWith("Ledger"))
           .or(belongToAnyOf(ConditionWriter.class, Plan.class))
-          // The evaluation gate behind RolloutGate: its arithmetic, Job and report reading.
-          .or(resideInAnyPackage("dev.lathe.operator.rollout.gate.."))
+          // The evaluation gate behind RolloutGate (arithmetic, Job, report reading) and the
+          // HTTPRoute weights' apply configuration and read-back.
+          .or(
+              resideInAnyPackage(
+                  "dev.lathe.operator.rollout.gate..", "dev.lathe.operator.rollout.traffic.."))
           .or(belongToAnyOf(RolloutGate.class, GateRequest.class))
           .as("decisions, builders, snapshots, steps, the condition writer and the gate");
 
