@@ -20,7 +20,10 @@ public final class AnalysisRunReasons {
   /** Inconclusive: no threshold failed and at least one could not be decided. */
   public static final String GATE_INCONCLUSIVE = "GateInconclusive";
 
-  /** Error: the evaluation Job failed and left no report (its termination message is quoted). */
+  /**
+   * Error: the evaluation Job failed and left no report (its termination message is quoted), or its
+   * report shows that neither version answered a single item.
+   */
   public static final String EVALUATION_FAILED = "EvaluationFailed";
 
   /** Error: the Job ran past its deadline (spec.rollout.evaluation.timeout). */

@@ -105,9 +105,22 @@ public final class PairedEvaluationGate implements RolloutGate {
           AnalysisRunReasons.MALFORMED_REPORT,
           "the evaluation Job " + run.getJob() + "'s report could not be read: " + e.getMessage());
     }
-    GateDecision.GateOutcome outcome = GateDecision.decide(request.gate(), report);
     run.setDatasetDigest(report.datasetDigest());
     run.setSamples(report.items());
+    if (report.candidate().succeeded() == 0 && report.stable().succeeded() == 0) {
+      // Nothing answered on either side: no evidence about the candidate, only about the Job's
+      // reach (a wrong Service name, no DNS, a network policy).
+      return error(
+          run,
+          AnalysisRunReasons.EVALUATION_FAILED,
+          "the evaluation Job "
+              + run.getJob()
+              + " reached neither version: all "
+              + report.items()
+              + " item(s) failed on both"
+              + (report.note() == null ? "" : " (" + quote(report.note()) + ")"));
+    }
+    GateDecision.GateOutcome outcome = GateDecision.decide(request.gate(), report);
     run.setResults(outcome.results());
     run.setVerdict(outcome.verdict());
     run.setReason(outcome.reason());

@@ -137,6 +137,38 @@ class PairedEvaluationGateTest {
   }
 
   @Test
+  void aReportInWhichNeitherVersionAnsweredIsAnErrorNotAVerdict() {
+    GateReport base = Reports.withAccuracy(new Paired(0, 0, 0, 30));
+    GateReport unreachable =
+        new GateReport(
+            base.schema(),
+            base.datasetDigest(),
+            30,
+            base.accuracy(),
+            base.exactMatch(),
+            new Paired(30, 0, 0, 0),
+            new GateReport.Requests(30, 30, null, null, null),
+            new GateReport.Requests(30, 30, null, null, null),
+            null,
+            null,
+            "item 1 candidate: java.net.ConnectException");
+
+    AnalysisRun run =
+        gate.verdict(
+            request,
+            job("Complete", null),
+            List.of(pod(0, unreachable.toTerminationMessage())),
+            NOW);
+
+    assertThat(run.getVerdict()).isEqualTo(AnalysisVerdict.Error);
+    assertThat(run.getReason()).isEqualTo(AnalysisRunReasons.EVALUATION_FAILED);
+    assertThat(run.getMessage())
+        .contains("reached neither version: all 30 item(s) failed on both")
+        .contains("ConnectException");
+    assertThat(run.getDatasetDigest()).isEqualTo(Reports.DATASET);
+  }
+
+  @Test
   void aMalformedReportIsAnErrorThatSaysWhatIsWrong() {
     AnalysisRun run =
         gate.verdict(
