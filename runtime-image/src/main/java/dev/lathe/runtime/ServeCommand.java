@@ -222,6 +222,7 @@ final class ServeCommand implements Callable<Integer> {
    * own scan of the adapters directory then loads and unloads what changed.
    */
   private void startAdapterList(AdapterListSync sync, InferenceServer server) {
+    sync.onSplits(server.adapters()::setSplits);
     sync.sync();
     AdapterStatusEndpoint endpoint =
         AdapterStatusEndpoint.start(host, adapterStatusPort, sync, server.adapters(), metrics);

@@ -231,7 +231,8 @@ public final class RuntimeDeploymentBuilder {
     return deployment;
   }
 
-  static List<EnvVar> storeEnvironment(StoreAddress address) {
+  /** The runtime's storage flags (its StoreOptions) for a location, as environment variables. */
+  public static List<EnvVar> storeEnvironment(StoreAddress address) {
     List<EnvVar> env = new ArrayList<>();
     if (address.endpoint() != null) {
       env.add(env("LATHE_S3_ENDPOINT", address.endpoint()));
