@@ -3,6 +3,7 @@ package dev.lathe.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.ConditionedStatus;
 import dev.lathe.api.v1alpha1.FineTuneJob;
@@ -406,7 +407,7 @@ class FineTuneJobToModelVersionIT {
     FineTuneJob refused =
         awaitCondition(FineTuneJob.class, "copy-d", "Accepted", "False", Duration.ofSeconds(30));
     assertThat(condition(refused, "Accepted").map(Condition::getReason))
-        .contains("ModelVersionNotFound");
+        .contains(AcceptanceReasons.MODEL_VERSION_NOT_FOUND);
     assertThat(
             client
                 .batch()

@@ -8,6 +8,7 @@ import static dev.lathe.operator.ResourceStatus.eventsAbout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.ModelDeployment;
@@ -128,7 +129,7 @@ class LatheOperatorOnMockServerTest {
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
 
     Condition accepted = awaitCondition(client, created, "Accepted", "True");
-    assertThat(accepted.getReason()).isEqualTo("Valid");
+    assertThat(accepted.getReason()).isEqualTo(AcceptanceReasons.VALID);
     long generation = current(client, created).getMetadata().getGeneration();
     assertThat(current(client, created).getStatus().getObservedGeneration()).isEqualTo(generation);
 
@@ -241,7 +242,7 @@ class LatheOperatorOnMockServerTest {
 
     List<String> reasons =
         eventsAbout(client, created).stream().map(e -> e.getReason()).sorted().toList();
-    assertThat(reasons).containsExactly("Admitted", "Valid");
+    assertThat(reasons).containsExactly("Admitted", AcceptanceReasons.VALID);
   }
 
   @Test
@@ -316,7 +317,7 @@ class LatheOperatorOnMockServerTest {
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
 
     Condition rejected = awaitCondition(client, created, "Accepted", "False");
-    assertThat(rejected.getReason()).isEqualTo("SecretNotFound");
+    assertThat(rejected.getReason()).isEqualTo(AcceptanceReasons.SECRET_NOT_FOUND);
     assertThat(rejected.getMessage())
         .contains("spec.dataset.storage.credentialsSecret: Secret minio-credentials not found");
     await()
@@ -327,19 +328,20 @@ class LatheOperatorOnMockServerTest {
                     .anySatisfy(
                         e -> {
                           assertThat(e.getType()).isEqualTo("Warning");
-                          assertThat(e.getReason()).isEqualTo("SecretNotFound");
+                          assertThat(e.getReason()).isEqualTo(AcceptanceReasons.SECRET_NOT_FOUND);
                           assertThat(e.getInvolvedObject().getKind()).isEqualTo("FineTuneJob");
                         }));
 
     client.resource(Fixtures.minioCredentials()).create();
 
-    assertThat(awaitCondition(client, created, "Accepted", "True").getReason()).isEqualTo("Valid");
+    assertThat(awaitCondition(client, created, "Accepted", "True").getReason())
+        .isEqualTo(AcceptanceReasons.VALID);
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
                 assertThat(eventsAbout(client, created))
-                    .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Valid")));
+                    .anySatisfy(e -> assertThat(e.getReason()).isEqualTo(AcceptanceReasons.VALID)));
   }
 
   @Test
@@ -349,7 +351,7 @@ class LatheOperatorOnMockServerTest {
     client.resource(Fixtures.minioCredentials()).create();
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
     assertThat(awaitCondition(client, created, "Accepted", "False").getReason())
-        .isEqualTo("ModelVersionNotFound");
+        .isEqualTo(AcceptanceReasons.MODEL_VERSION_NOT_FOUND);
 
     ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
 
@@ -363,7 +365,7 @@ class LatheOperatorOnMockServerTest {
     ModelVersion adapter =
         client.resource(Fixtures.adapter("support-bot-v3", "llama-3-1-8b-instruct")).create();
     assertThat(awaitCondition(client, adapter, "Accepted", "False").getReason())
-        .isEqualTo("ModelVersionNotFound");
+        .isEqualTo(AcceptanceReasons.MODEL_VERSION_NOT_FOUND);
 
     ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
     awaitCondition(client, adapter, "Accepted", "True");
@@ -375,7 +377,7 @@ class LatheOperatorOnMockServerTest {
     ModelDeployment created = client.resource(deployment).create();
 
     Condition refused = awaitCondition(client, created, "Accepted", "False");
-    assertThat(refused.getReason()).isEqualTo("AdapterBaseMismatch");
+    assertThat(refused.getReason()).isEqualTo(AcceptanceReasons.ADAPTER_BASE_MISMATCH);
     assertThat(refused.getMessage())
         .isEqualTo(
             "spec.adapters[0].modelVersion: adapter support-bot-v3 was trained on llama-3-1-8b-instruct, not on mistral-7b");

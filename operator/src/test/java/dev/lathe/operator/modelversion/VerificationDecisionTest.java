@@ -4,6 +4,7 @@ import static dev.lathe.api.v1alpha1.ModelVersionConditions.AVAILABLE;
 import static dev.lathe.api.v1alpha1.ModelVersionConditions.VERIFIED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.ModelVersionConditions;
@@ -110,7 +111,9 @@ class VerificationDecisionTest {
 
   @Test
   void rejectedSpecIsNotVerifiedAndIsLookedAtAgainWhenItWaitsOnAnotherObject() {
-    acceptance = new Acceptance(List.of(Problem.missing("ModelVersionNotFound", "no base")));
+    acceptance =
+        new Acceptance(
+            List.of(Problem.missing(AcceptanceReasons.MODEL_VERSION_NOT_FOUND, "no base")));
 
     var plan = decide();
 
@@ -132,7 +135,7 @@ class VerificationDecisionTest {
     assertThat(plan.next()).isEmpty();
     assertThat(plan.conditions().events())
         .extracting(PlannedEvent::reason)
-        .containsExactly("Valid");
+        .containsExactly(AcceptanceReasons.VALID);
   }
 
   @Test
@@ -158,7 +161,7 @@ class VerificationDecisionTest {
     assertThat(plan.status().getArtifact().getSizeBytes()).isEqualTo(1234L);
     assertThat(plan.conditions().events())
         .extracting(PlannedEvent::reason)
-        .containsExactly("Valid", "Verified");
+        .containsExactly(AcceptanceReasons.VALID, "Verified");
   }
 
   @Test
