@@ -9,6 +9,7 @@ import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.ModelVersionConditions;
 import dev.lathe.api.v1alpha1.ModelVersionStatus;
+import dev.lathe.artifact.contract.VerificationReport;
 import dev.lathe.artifact.verify.VerificationException;
 import dev.lathe.operator.Fixtures;
 import dev.lathe.operator.status.Acceptance;
@@ -151,7 +152,7 @@ class VerificationDecisionTest {
   @Test
   void everyFileMatchingMakesTheVersionVerifiedAndAvailable() {
     job = finished("Complete");
-    jobReported("{\"manifestDigest\":\"" + DIGEST + "\",\"files\":4,\"sizeBytes\":1234}");
+    jobReported(new VerificationReport.Verified(DIGEST, "k1", "ecdsa", 4, 1234L).toJson());
 
     var plan = decide();
 
@@ -167,7 +168,7 @@ class VerificationDecisionTest {
   @Test
   void jobThatHashedAnotherDigestIsAFinalDigestMismatch() {
     job = finished("Complete");
-    jobReported("{\"manifestDigest\":\"sha256:other\"}");
+    jobReported(new VerificationReport.Verified("sha256:other", "k1", "ecdsa", 4, 1L).toJson());
 
     var plan = decide();
 
@@ -189,7 +190,7 @@ class VerificationDecisionTest {
   void jobThatFoundAMissingFileRefusesTheVersionWithThatReason() {
     job = finished("Failed");
     jobReported(
-        "{\"failure\":\"MISSING_FILE\",\"subject\":\"model.safetensors\",\"message\":\"absent\"}");
+        new VerificationReport.Refused("MISSING_FILE", "model.safetensors", "absent").toJson());
 
     var plan = decide();
 
@@ -201,7 +202,8 @@ class VerificationDecisionTest {
   @Test
   void jobThatCouldNotReadTheStorageIsDeletedAndTriedAgain() {
     job = finished("Failed");
-    jobReported("{\"failure\":\"STORAGE\",\"subject\":\"s3\",\"message\":\"timeout\"}");
+    jobReported(
+        new VerificationReport.Refused(VerificationReport.STORAGE, "s3", "timeout").toJson());
 
     var plan = decide();
 
