@@ -221,6 +221,59 @@ class LatheOperatorOnMockServerTest {
   }
 
   @Test
+  void steadyStateModelVersionReconcileSendsNoGetOrListForWhatTheInformersHold() throws Exception {
+    startOperator(Duration.ofHours(1));
+    ModelVersion base = settled(Fixtures.baseModel("llama-3-1-8b-instruct"));
+    ModelVersion adapter = settled(Fixtures.adapter("support-bot-v3", "llama-3-1-8b-instruct"));
+    await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+    requestsSoFar();
+    double before = reconciliations();
+
+    // A change to the base reaches the adapter's reconciler through the base-models informer.
+    client
+        .resources(ModelVersion.class)
+        .inNamespace(NAMESPACE)
+        .withName(base.getMetadata().getName())
+        .edit(
+            v -> {
+              v.getMetadata().setLabels(Map.of("touched", "yes"));
+              return v;
+            });
+    await().atMost(Duration.ofSeconds(20)).until(() -> reconciliations() > before);
+    await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+
+    List<String> operatorRequests =
+        requestsSoFar().stream()
+            // the test's own edit (a GET, then a PATCH of the base) and watches kept open
+            .filter(r -> !r.contains("/modelversions/" + base.getMetadata().getName()))
+            .filter(r -> !r.contains("watch=true"))
+            .toList();
+    assertThat(reconciliations()).isGreaterThan(before);
+    assertThat(operatorRequests).isEmpty();
+    assertThat(condition(current(client, adapter), "Verified"))
+        .get()
+        .extracting(Condition::getStatus)
+        .isEqualTo(Condition.TRUE);
+  }
+
+  /**
+   * A version the operator accepted and, as a verification Job would have let it, verified: the
+   * state a resync finds a published version in.
+   */
+  private ModelVersion settled(ModelVersion version) {
+    ModelVersion created = client.resource(version).create();
+    awaitCondition(client, created, "Accepted", "True");
+    // Its storage is unreachable here: once the operator said so, it does not look again soon.
+    awaitCondition(client, created, "Verified", "Unknown");
+    ModelVersion current = current(client, created);
+    Condition verified = Fixtures.verified(version).getStatus().getConditions().get(0);
+    verified.setObservedGeneration(current.getMetadata().getGeneration());
+    current.getStatus().getConditions().removeIf(c -> c.getType().equals("Verified"));
+    current.getStatus().getConditions().add(verified);
+    return client.resource(current).updateStatus();
+  }
+
+  @Test
   void everyConditionChangeIsToldByExactlyOneEventHoweverOftenTheJobIsReconciled() {
     FineTuneJob created = admittedJob();
     for (int i = 0; i < 3; i++) {
