@@ -98,7 +98,7 @@ class ModelPublisherTest {
         new ModelPublisher(
             client,
             new OperatorStorage(client, settings.volumeRoot()),
-            new OperatorKeys(client, settings));
+            new OperatorKeys(client, settings, () -> java.util.Optional.empty()));
   }
 
   private ModelPublisher.Published publish() {
