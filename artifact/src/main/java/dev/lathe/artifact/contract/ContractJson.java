@@ -55,6 +55,20 @@ final class ContractJson {
     return node;
   }
 
+  /** A file's bytes as a JSON object. */
+  JsonNode read(byte[] json) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(json);
+    } catch (IOException e) {
+      throw invalid("is not JSON: " + e.getMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw invalid("is not a JSON object");
+    }
+    return node;
+  }
+
   JsonNode object(JsonNode parent, String field) {
     JsonNode node = parent.path(field);
     if (!node.isObject()) {

@@ -2,7 +2,6 @@ package dev.lathe.artifact.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -53,7 +52,7 @@ public record FetchedInputs(BaseModel baseModel, Input dataset, Optional<Input> 
    */
   public static FetchedInputs fromJson(byte[] json) {
     ContractJson reader = new ContractJson(KEY);
-    JsonNode inputs = reader.read(new String(json, StandardCharsets.UTF_8));
+    JsonNode inputs = reader.read(json);
     JsonNode base = reader.object(inputs, "baseModel");
     return new FetchedInputs(
         new BaseModel(

@@ -2,7 +2,6 @@ package dev.lathe.artifact.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -48,15 +47,7 @@ public record ProgressReport(
    * @throws ContractViolation when the bytes are not a JSON object
    */
   public static ProgressReport fromJson(byte[] json) {
-    JsonNode node;
-    try {
-      node = ContractJson.JSON.readTree(json);
-    } catch (IOException e) {
-      throw new ContractViolation(KEY + " is not JSON: " + e.getMessage());
-    }
-    if (node == null || !node.isObject()) {
-      throw new ContractViolation(KEY + " is not a JSON object");
-    }
+    JsonNode node = new ContractJson(KEY).read(json);
     return new ProgressReport(
         node.path("step").asLong(),
         node.path("totalSteps").asLong(),

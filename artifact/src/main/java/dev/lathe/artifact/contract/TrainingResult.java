@@ -2,7 +2,6 @@ package dev.lathe.artifact.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -55,15 +54,7 @@ public record TrainingResult(
    * @throws ContractViolation when the bytes are not a JSON object
    */
   public static Map<String, Double> figures(byte[] json) {
-    JsonNode node;
-    try {
-      node = ContractJson.JSON.readTree(json);
-    } catch (IOException e) {
-      throw new ContractViolation(KEY + " is not JSON: " + e.getMessage());
-    }
-    if (node == null || !node.isObject()) {
-      throw new ContractViolation(KEY + " is not a JSON object");
-    }
+    JsonNode node = new ContractJson(KEY).read(json);
     Map<String, Double> figures = new LinkedHashMap<>();
     node.fields()
         .forEachRemaining(
