@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lathe.artifact.storage.StoreAddress;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -39,20 +40,12 @@ final class ContractJson {
     }
   }
 
+  /** An environment variable's value as a JSON object. */
   JsonNode read(String json) {
     if (json == null || json.isBlank()) {
       throw invalid("is not set");
     }
-    JsonNode node;
-    try {
-      node = JSON.readTree(json);
-    } catch (IOException e) {
-      throw invalid("is not JSON: " + e.getMessage());
-    }
-    if (node == null || !node.isObject()) {
-      throw invalid("is not a JSON object");
-    }
-    return node;
+    return read(json.getBytes(StandardCharsets.UTF_8));
   }
 
   /** A file's bytes as a JSON object. */
