@@ -205,10 +205,17 @@ final class BenchCommand implements Callable<Integer> {
     return each * files + Files.size(model.resolve("config.json"));
   }
 
-  /** The same lathe this JVM runs, as a fresh process. */
+  /**
+   * The same lathe this JVM runs, as a fresh process, with the class-data archive bin/lathe gave
+   * this JVM: the process measured is the one a user runs.
+   */
   private static List<String> latheCommand(String... args) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(
+            option -> option.startsWith("-XX:SharedArchiveFile=") || option.startsWith("-Xlog:"))
+        .forEach(command::add);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(LatheCommand.class.getName());
