@@ -49,17 +49,19 @@ class JdkKeysTest {
     assertThat(SigningKeys.algorithmOf(read.getPublic())).isEqualTo(algorithm);
   }
 
+  private static void assertSignedByVerifiesWith(KeyPair signer, java.security.PublicKey key) {
+    var statement = JsonNodeFactory.instance.objectNode().put("model", "m");
+    assertThat(SignedStatement.verify(SignedStatement.sign(statement, signer), key))
+        .isEqualTo(statement);
+  }
+
   @Test
   void aSignatureMadeWithAJdkKeyVerifiesWithTheBouncyCastleKeyAndTheOtherWayRound() {
     KeyPair generated = SigningKeys.generate(KeyAlgorithm.ECDSA_P256);
     KeyPair jdk = SigningKeys.readKeyPair(SigningKeys.privateKeyPem(generated.getPrivate()));
-    var statement = JsonNodeFactory.instance.objectNode().put("model", "m");
 
-    byte[] byJdk = SignedStatement.sign(statement, jdk);
-    byte[] byBouncyCastle = SignedStatement.sign(statement, generated);
-
-    assertThat(SignedStatement.verify(byJdk, generated.getPublic())).isEqualTo(statement);
-    assertThat(SignedStatement.verify(byBouncyCastle, jdk.getPublic())).isEqualTo(statement);
+    assertSignedByVerifiesWith(jdk, generated.getPublic());
+    assertSignedByVerifiesWith(generated, jdk.getPublic());
   }
 
   @Test
@@ -113,12 +115,9 @@ class JdkKeysTest {
   @Test
   void anEd25519SignatureMadeByBouncyCastleVerifiesWithTheKeyTheJdkRead() {
     KeyPair generated = SigningKeys.generate(KeyAlgorithm.ED25519);
-    var publicKey = SigningKeys.readPublicKey(SigningKeys.publicKeyPem(generated.getPublic()));
-    var statement = JsonNodeFactory.instance.objectNode().put("model", "m");
 
-    byte[] bundle = SignedStatement.sign(statement, generated);
-
-    assertThat(SignedStatement.verify(bundle, publicKey)).isEqualTo(statement);
+    assertSignedByVerifiesWith(
+        generated, SigningKeys.readPublicKey(SigningKeys.publicKeyPem(generated.getPublic())));
   }
 
   @Test

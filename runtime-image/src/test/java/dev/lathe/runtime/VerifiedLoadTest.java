@@ -1,4 +1,4 @@
-package dev.lathe.runtime.model;
+package dev.lathe.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,11 +12,11 @@ import dev.lathe.artifact.verify.TrustPolicy;
 import dev.lathe.artifact.verify.VerificationException;
 import dev.lathe.engine.safetensors.Checkpoint;
 import dev.lathe.engine.tinybase.TinyBaseModel;
+import dev.lathe.runtime.model.ServedBase;
 import dev.lathe.runtime.verify.LocalModelVerifier;
 import dev.lathe.runtime.verify.VerifiedModel;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.Optional;
@@ -57,7 +57,7 @@ class VerifiedLoadTest {
   @Test
   void aWeightFileChangedAfterVerificationIsRefusedByTheLoadAndNothingIsKept() throws IOException {
     VerifiedModel verified = verifier.verifyAllButWeights(model);
-    flipAByte(model.resolve(Checkpoint.SINGLE_FILE));
+    TamperedArtifactIT.flipAByte(model.resolve(Checkpoint.SINGLE_FILE));
 
     assertThatThrownBy(() -> ServedBase.load("tiny-base", verified))
         .isInstanceOfSatisfying(
@@ -87,20 +87,10 @@ class VerifiedLoadTest {
 
   @Test
   void everyOtherFileIsStillHashedBeforeTheLoad() throws IOException {
-    flipAByte(model.resolve("tokenizer.json"));
+    TamperedArtifactIT.flipAByte(model.resolve("tokenizer.json"));
 
     assertThatThrownBy(() -> verifier.verifyAllButWeights(model))
         .isInstanceOfSatisfying(
             VerificationException.class, e -> assertThat(e.subject()).isEqualTo("tokenizer.json"));
-  }
-
-  private static void flipAByte(Path file) throws IOException {
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      long at = raf.length() / 2;
-      raf.seek(at);
-      int b = raf.read();
-      raf.seek(at);
-      raf.write(b ^ 0x01);
-    }
   }
 }
