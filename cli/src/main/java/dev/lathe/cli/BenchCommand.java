@@ -206,19 +206,20 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * The same lathe this JVM runs, as a fresh process, with the class-data archive bin/lathe gave
-   * this JVM: the process measured is the one a user runs.
+   * The lathe command a user runs: the launcher that started this JVM (bin/lathe, with its JVM
+   * options), or else this JVM's own class path.
    */
   private static List<String> latheCommand(String... args) {
     List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(
-            option -> option.startsWith("-XX:SharedArchiveFile=") || option.startsWith("-Xlog:"))
-        .forEach(command::add);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(LatheCommand.class.getName());
+    String launcher = System.getProperty("lathe.launcher");
+    if (launcher != null) {
+      command.add(launcher);
+    } else {
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(LatheCommand.class.getName());
+    }
     command.addAll(List.of(args));
     return command;
   }
