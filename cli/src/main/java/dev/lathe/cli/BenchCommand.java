@@ -205,13 +205,21 @@ final class BenchCommand implements Callable<Integer> {
     return each * files + Files.size(model.resolve("config.json"));
   }
 
-  /** The same lathe this JVM runs, as a fresh process. */
+  /**
+   * The lathe command a user runs: the launcher that started this JVM (bin/lathe, with its JVM
+   * options), or else this JVM's own class path.
+   */
   private static List<String> latheCommand(String... args) {
     List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(LatheCommand.class.getName());
+    String launcher = System.getProperty("lathe.launcher");
+    if (launcher != null) {
+      command.add(launcher);
+    } else {
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(LatheCommand.class.getName());
+    }
     command.addAll(List.of(args));
     return command;
   }

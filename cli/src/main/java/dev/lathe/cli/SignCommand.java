@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +34,14 @@ import picocli.CommandLine.Spec;
           + " uploaded to s3://BUCKET/PREFIX or a directory and signed there, signature last."
     })
 final class SignCommand implements Callable<Integer> {
+
+  /** A daemon thread, so a failure to read the key ends the process without waiting for it. */
+  private static final Executor HASHING_THREAD =
+      task -> {
+        Thread thread = new Thread(task, "lathe-sign-hashing");
+        thread.setDaemon(true);
+        thread.start();
+      };
 
   @Spec CommandSpec spec;
 
@@ -63,28 +74,46 @@ final class SignCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    KeyPair pair = SigningKeys.readKeyPair(Files.readString(key));
     String modelName = name != null ? name : directory.toAbsolutePath().getFileName().toString();
     ModelHasher hasher = shardSize == null ? ModelHasher.files() : ModelHasher.shards(shardSize);
-    if (destination != null) {
-      ArtifactStore store = locations.open(destination);
-      try {
-        ArtifactPublisher.Published published =
-            new ArtifactPublisher(store)
-                .publish(directory, modelName, "", hasher, pair, Optional.empty());
-        spec.commandLine()
-            .getOut()
-            .println(
-                (published.alreadyPublished() ? "already published " : "published ")
-                    + published.uri()
-                    + " "
-                    + published.manifestDigest());
-      } finally {
-        Locations.close(store);
-      }
-      return ExitCodes.OK;
+    if (destination == null) {
+      return signInPlace(modelName, hasher);
     }
-    Manifest manifest = hasher.hash(directory, ArtifactLayout.NOT_MODEL_FILES);
+    KeyPair pair = SigningKeys.readKeyPair(Files.readString(key));
+    ArtifactStore store = locations.open(destination);
+    try {
+      ArtifactPublisher.Published published =
+          new ArtifactPublisher(store)
+              .publish(directory, modelName, "", hasher, pair, Optional.empty());
+      spec.commandLine()
+          .getOut()
+          .println(
+              (published.alreadyPublished() ? "already published " : "published ")
+                  + published.uri()
+                  + " "
+                  + published.manifestDigest());
+    } finally {
+      Locations.close(store);
+    }
+    return ExitCodes.OK;
+  }
+
+  /**
+   * Hashes while the key is read: hashing keeps every core busy from the first millisecond, and
+   * reading the key (the security providers' classes, the first signature) is start-up work that
+   * would otherwise come before it.
+   */
+  private int signInPlace(String modelName, ModelHasher hasher) throws Exception {
+    CompletableFuture<Manifest> hashing =
+        CompletableFuture.supplyAsync(
+            () -> hasher.hash(directory, ArtifactLayout.NOT_MODEL_FILES), HASHING_THREAD);
+    KeyPair pair = SigningKeys.readKeyPair(Files.readString(key));
+    Manifest manifest;
+    try {
+      manifest = hashing.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
     Path signature = directory.resolve(ArtifactLayout.SIGNATURE);
     Files.write(
         signature, SignedStatement.sign(ModelSigningStatement.of(modelName, manifest), pair));

@@ -71,6 +71,25 @@ class LatheCommandTest {
   }
 
   @Test
+  void signingWhileHashingStillReportsABadKeyOrAMissingModelAsItsOwnErrorAndWritesNothing()
+      throws Exception {
+    Path key = dir.resolve("key.pem");
+    lathe(
+        "keys", "generate", "--private-key", key.toString(), "--public-key", "" + dir.resolve("p"));
+    Path model = model("m", "weights");
+    Path notAKey = Files.writeString(dir.resolve("not-a-key.pem"), "hello");
+
+    Run badKey = lathe("sign", model.toString(), "--key", notAKey.toString());
+    Run noModel = lathe("sign", dir.resolve("absent").toString(), "--key", key.toString());
+
+    assertThat(badKey.exitCode()).isNotZero();
+    assertThat(badKey.err()).startsWith("lathe: ").contains("PEM");
+    assertThat(model.resolve("model.sig")).doesNotExist();
+    assertThat(noModel.exitCode()).isNotZero();
+    assertThat(noModel.err()).contains("not a directory: " + dir.resolve("absent"));
+  }
+
+  @Test
   void aTruncatedSignatureIsAVerdictThatExitsOneNamingModelSig() throws Exception {
     Path key = dir.resolve("key.pem");
     Path pub = dir.resolve("key.pub");

@@ -30,8 +30,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code serve}: verifies the local models again (what is loaded is what was hashed), binds the
- * port, loads, and serves until SIGTERM, which drains running requests before exiting.
+ * {@code serve}: verifies the local models again and loads the base, hashing its weights on the
+ * bytes it reads into memory (what is loaded is what was hashed, in one read), binds the port, and
+ * serves until SIGTERM, which drains running requests before exiting.
  */
 @Command(
     name = "serve",
@@ -100,6 +101,20 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin TrustOptions trust;
 
+  private static int refuse(VerificationException e) {
+    String message =
+        "verification failed ("
+            + e.failure()
+            + ", "
+            + e.subject()
+            + "): "
+            + e.getMessage()
+            + "; nothing is served";
+    System.err.println(message);
+    TerminationLog.write(message);
+    return ExitCodes.VERIFICATION_FAILED;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     LocalModelVerifier verifier;
@@ -107,24 +122,17 @@ final class ServeCommand implements Callable<Integer> {
     VerifiedModel base;
     try {
       verifier = trust.verifier();
-      model = verifier.verify(modelsDir.resolve(FetchAndVerify.MODEL));
+      // The base's weights are hashed as they load (below), in one read, not before it.
+      Path modelDir = modelsDir.resolve(FetchAndVerify.MODEL);
+      boolean adapter = Files.isRegularFile(modelDir.resolve("adapter_config.json"));
+      model = adapter ? verifier.verify(modelDir) : verifier.verifyAllButWeights(modelDir);
       base = model;
       if (model.isAdapter()) {
-        base = verifier.verify(modelsDir.resolve(FetchAndVerify.BASE));
+        base = verifier.verifyAllButWeights(modelsDir.resolve(FetchAndVerify.BASE));
         AdapterCompatibility.requireTrainedOn(model, base, modelsDir.resolve("model").toString());
       }
     } catch (VerificationException e) {
-      String message =
-          "verification failed ("
-              + e.failure()
-              + ", "
-              + e.subject()
-              + "): "
-              + e.getMessage()
-              + "; nothing is served";
-      System.err.println(message);
-      TerminationLog.write(message);
-      return ExitCodes.VERIFICATION_FAILED;
+      return refuse(e);
     } catch (ArtifactException | IllegalArgumentException e) {
       System.err.println("serve failed: " + e.getMessage());
       TerminationLog.write(e.getMessage());
@@ -136,6 +144,18 @@ final class ServeCommand implements Callable<Integer> {
         model.isAdapter()
             ? Optional.ofNullable(baseModelName).orElse(base.modelName())
             : Optional.ofNullable(modelName).orElse(model.modelName());
+    ServedBase loadedBase;
+    try {
+      // Before listening, as the hashing was before: a weight file that differs from its signed
+      // digest is a verification failure, and nothing is served.
+      loadedBase = ServedBase.load(servedBaseName, base);
+    } catch (VerificationException e) {
+      return refuse(e);
+    } catch (RuntimeException e) {
+      System.err.println("loading failed: " + e.getMessage());
+      TerminationLog.write("loading failed: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
     AdapterListSync listSync = null;
     if (adapterList != null) {
       try {
@@ -171,7 +191,6 @@ final class ServeCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "lathe-shutdown"));
-    VerifiedModel verifiedBase = base;
     if (listSync != null) {
       // Before the base loads: the server reports ready only with every listed adapter that
       // verifies in place, so a restarted or newly scaled pod starts with the full list.
@@ -188,7 +207,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       server.load(
           () -> {
-            ServedBase loaded = ServedBase.load(servedBaseName, verifiedBase);
+            ServedBase loaded = loadedBase;
             if (model.isAdapter()) {
               String name = Optional.ofNullable(modelName).orElse(model.modelName());
               server

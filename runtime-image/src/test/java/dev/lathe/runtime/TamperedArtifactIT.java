@@ -160,7 +160,7 @@ class TamperedArtifactIT {
         Integer.toString(port));
   }
 
-  private static void flipAByte(Path file) throws IOException {
+  static void flipAByte(Path file) throws IOException {
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
       long at = raf.length() / 2;
       raf.seek(at);

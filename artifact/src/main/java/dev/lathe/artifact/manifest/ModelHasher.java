@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -78,9 +80,17 @@ public final class ModelHasher {
     ExecutorService pool =
         Executors.newFixedThreadPool(Math.min(threads, Math.max(1, pieces.size())));
     try {
-      List<Future<Resource>> futures = new ArrayList<>();
-      for (Piece piece : pieces) {
-        futures.add(pool.submit(() -> piece.hash(model)));
+      // Largest first, so the small files fill the gaps at the end instead of a big one arriving
+      // last on one core while the others idle; the manifest keeps the sorted order.
+      List<Integer> bySize = new ArrayList<>();
+      for (int i = 0; i < pieces.size(); i++) {
+        bySize.add(i);
+      }
+      bySize.sort(Comparator.comparingLong((Integer i) -> pieces.get(i).length()).reversed());
+      List<Future<Resource>> futures = new ArrayList<>(Collections.nCopies(pieces.size(), null));
+      for (int i : bySize) {
+        Piece piece = pieces.get(i);
+        futures.set(i, pool.submit(() -> piece.hash(model)));
       }
       List<Resource> resources = new ArrayList<>();
       for (Future<Resource> future : futures) {
@@ -101,6 +111,10 @@ public final class ModelHasher {
   }
 
   private record Piece(String name, ModelPath path, long start, long end) {
+
+    long length() {
+      return end - start;
+    }
 
     Resource hash(ModelFiles model) {
       MessageDigest sha256;

@@ -1,5 +1,9 @@
 package dev.lathe.artifact.signing;
 
+import java.security.Key;
+import java.security.NoSuchAlgorithmException;
+import java.security.Signature;
+
 /**
  * The signature algorithms Lathe signs with. OpenSSF model-signing verifies the ECDSA ones; ML-DSA
  * (post-quantum) and Ed25519 are verified by Lathe itself.
@@ -48,6 +52,18 @@ public enum KeyAlgorithm {
 
   String signatureAlgorithm() {
     return signatureAlgorithm;
+  }
+
+  /**
+   * A signature engine for the key: the JDK's for keys the JDK read, Bouncy Castle's for ML-DSA and
+   * for keys Bouncy Castle made (each provider takes its own key objects without translating).
+   */
+  Signature newSignature(Key key) throws NoSuchAlgorithmException {
+    // By class name: naming a Bouncy Castle type here would load Bouncy Castle for every key.
+    boolean bouncyCastleKey = key.getClass().getName().startsWith("org.bouncycastle.");
+    return this == ML_DSA_65 || bouncyCastleKey
+        ? Signature.getInstance(signatureAlgorithm, BouncyCastle.PROVIDER)
+        : Signature.getInstance(signatureAlgorithm);
   }
 
   /** Whether OpenSSF model-signing can verify signatures made with this algorithm. */

@@ -20,7 +20,7 @@ final class PublicKeys {
     try {
       if (key instanceof ECPrivateKey ec) {
         ECParameterSpec curve = ec.getParameters();
-        return KeyFactory.getInstance("EC", SigningKeys.BC)
+        return KeyFactory.getInstance("EC", BouncyCastle.PROVIDER)
             .generatePublic(
                 new ECPublicKeySpec(curve.getG().multiply(ec.getD()).normalize(), curve));
       }

@@ -35,7 +35,7 @@ public final class SignedStatement {
     KeyAlgorithm algorithm = SigningKeys.algorithmOf(key.getPublic());
     byte[] signature;
     try {
-      Signature signer = Signature.getInstance(algorithm.signatureAlgorithm(), SigningKeys.BC);
+      Signature signer = algorithm.newSignature(key.getPrivate());
       signer.initSign(key.getPrivate());
       signer.update(Dsse.preAuthenticationEncoding(Dsse.IN_TOTO_PAYLOAD_TYPE, payload));
       signature = signer.sign();
@@ -104,7 +104,7 @@ public final class SignedStatement {
     KeyAlgorithm algorithm = SigningKeys.algorithmOf(key);
     boolean valid;
     try {
-      Signature verifier = Signature.getInstance(algorithm.signatureAlgorithm(), SigningKeys.BC);
+      Signature verifier = algorithm.newSignature(key);
       verifier.initVerify(key);
       verifier.update(Dsse.preAuthenticationEncoding(Dsse.IN_TOTO_PAYLOAD_TYPE, payload));
       valid = verifier.verify(signature);

@@ -1,52 +1,23 @@
 package dev.lathe.artifact.signing;
 
 import dev.lathe.artifact.ArtifactException;
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.HexFormat;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /** Generates signing keys, reads and writes them as PEM, and names them by key id. */
 public final class SigningKeys {
 
-  /** Bouncy Castle, for ML-DSA and for reading every PEM flavour. */
-  static final Provider BC = new BouncyCastleProvider();
-
   private SigningKeys() {}
 
   public static KeyPair generate(KeyAlgorithm algorithm) {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm.keyType(), BC);
-      if (algorithm.keyType().equals("EC")) {
-        generator.initialize(new ECGenParameterSpec(algorithm.parameters()), new SecureRandom());
-      } else if (algorithm == KeyAlgorithm.ML_DSA_65) {
-        generator.initialize(
-            org.bouncycastle.jcajce.spec.MLDSAParameterSpec.ml_dsa_65, new SecureRandom());
-      }
-      return generator.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot generate a " + algorithm.id() + " key", e);
-    }
+    return BouncyCastle.generate(algorithm);
   }
 
   /** The algorithm a key signs with; fails for key types Lathe does not sign with. */
@@ -82,13 +53,7 @@ public final class SigningKeys {
 
   /** A private key as unencrypted PKCS#8 PEM. */
   public static String privateKeyPem(PrivateKey key) {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
-      pem.writeObject(new JcaPKCS8Generator(key, null).generate());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return out.toString();
+    return BouncyCastle.privateKeyPem(key);
   }
 
   /**
@@ -106,51 +71,20 @@ public final class SigningKeys {
     }
   }
 
+  /**
+   * Reads a PEM public key: EC and Ed25519 with the JDK's providers, anything else (ML-DSA, an
+   * unusual encoding) with Bouncy Castle.
+   */
   public static PublicKey readPublicKey(String pem) {
-    Object parsed = parse(pem);
-    try {
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(BC);
-      if (parsed instanceof SubjectPublicKeyInfo info) {
-        return converter.getPublicKey(info);
-      }
-      if (parsed instanceof PEMKeyPair pair) {
-        return converter.getPublicKey(pair.getPublicKeyInfo());
-      }
-    } catch (IOException e) {
-      throw new ArtifactException("unreadable public key: " + e.getMessage(), e);
-    }
-    throw new ArtifactException("not a PEM public key (expected BEGIN PUBLIC KEY)");
+    return JdkKeys.readPublicKey(pem).orElseGet(() -> BouncyCastle.readPublicKey(pem));
   }
 
   /**
-   * Reads a PKCS#8 ("PRIVATE KEY") or SEC1 ("EC PRIVATE KEY") PEM private key with its public half.
+   * Reads a PKCS#8 ("PRIVATE KEY") or SEC1 ("EC PRIVATE KEY") PEM private key with its public half:
+   * a PKCS#8 EC key that carries its public point with the JDK's providers, anything else with
+   * Bouncy Castle.
    */
   public static KeyPair readKeyPair(String pem) {
-    Object parsed = parse(pem);
-    JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(BC);
-    try {
-      if (parsed instanceof PEMKeyPair pair) {
-        return converter.getKeyPair(pair);
-      }
-      if (parsed instanceof PrivateKeyInfo info) {
-        PrivateKey privateKey = converter.getPrivateKey(info);
-        return new KeyPair(PublicKeys.derive(privateKey), privateKey);
-      }
-    } catch (IOException e) {
-      throw new ArtifactException("unreadable private key: " + e.getMessage(), e);
-    }
-    throw new ArtifactException("not a PEM private key (expected BEGIN PRIVATE KEY)");
-  }
-
-  private static Object parse(String pem) {
-    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-      Object parsed = parser.readObject();
-      if (parsed == null) {
-        throw new ArtifactException("no PEM object found");
-      }
-      return parsed;
-    } catch (IOException e) {
-      throw new ArtifactException("unreadable PEM: " + e.getMessage(), e);
-    }
+    return JdkKeys.readKeyPair(pem).orElseGet(() -> BouncyCastle.readKeyPair(pem));
   }
 }

@@ -16,6 +16,7 @@ import dev.lathe.artifact.manifest.Manifest;
 import dev.lathe.artifact.manifest.ModelFiles;
 import dev.lathe.artifact.manifest.ModelHasher;
 import dev.lathe.artifact.manifest.Resource;
+import dev.lathe.artifact.manifest.Serialization;
 import dev.lathe.artifact.signing.KeyAlgorithm;
 import dev.lathe.artifact.signing.ModelSigningStatement;
 import dev.lathe.artifact.signing.ModelSigningStatement.Claim;
@@ -32,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Verifies an artifact against a trust policy, in the order that fails cheapest first: the
@@ -41,13 +44,19 @@ import java.util.Set;
  */
 public final class ArtifactVerifier {
 
-  /** What a successful verification established. */
+  /**
+   * What a successful verification established.
+   *
+   * @param deferredDigests the files left for their reader to hash as it reads them, by name, with
+   *     their signed hex SHA-256; empty when every file was hashed here
+   */
   public record Verified(
       String keyId,
       KeyAlgorithm algorithm,
       String manifestDigest,
       Claim claim,
-      Optional<Provenance> provenance) {}
+      Optional<Provenance> provenance,
+      Map<String, String> deferredDigests) {}
 
   private final TrustPolicy policy;
   private final int threads;
@@ -89,15 +98,43 @@ public final class ArtifactVerifier {
    */
   public Verified verify(
       ModelFiles files, byte[] bundle, Optional<byte[]> provenanceBundle, String namespace) {
+    return verify(files, bundle, provenanceBundle, namespace, name -> false);
+  }
+
+  /**
+   * Verifies as {@link #verify(ModelFiles, byte[], Optional, String)} does, except that the signed
+   * files {@code deferred} accepts are not hashed here: their digests come back in {@link
+   * Verified#deferredDigests()} for the one who reads them next to check as it reads (a loader that
+   * hashes the very bytes it keeps), so no byte is read twice. Only a per-file manifest defers; a
+   * sharded one is hashed whole here.
+   */
+  public Verified verify(
+      ModelFiles files,
+      byte[] bundle,
+      Optional<byte[]> provenanceBundle,
+      String namespace,
+      Predicate<String> deferred) {
     Signed signed = verifySignature(bundle, namespace, files.describe());
     Claim claim = signed.claim();
     TrustPolicy.TrustedKey key = signed.key();
 
+    Map<String, String> deferredDigests = new TreeMap<>();
+    if (claim.serialization() == Serialization.FILES) {
+      claim
+          .digestsByName()
+          .forEach(
+              (name, digest) -> {
+                if (deferred.test(name)) {
+                  deferredDigests.put(name, digest);
+                }
+              });
+    }
     Set<String> ignored = new HashSet<>(claim.ignorePaths());
     ignored.addAll(ArtifactLayout.NOT_MODEL_FILES);
+    ignored.addAll(deferredDigests.keySet());
     ModelHasher hasher = new ModelHasher(claim.serialization(), claim.shardSize(), threads);
     Manifest actual = hasher.hash(files, ignored);
-    compare(claim, actual, files.describe());
+    compare(claim, actual, deferredDigests.keySet(), files.describe());
 
     Optional<Provenance> provenance = provenanceBundle.map(b -> provenance(b, claim, namespace));
     return new Verified(
@@ -105,7 +142,8 @@ public final class ArtifactVerifier {
         SigningKeys.algorithmOf(key.key()),
         "sha256:" + claim.rootDigest(),
         claim,
-        provenance);
+        provenance,
+        Map.copyOf(deferredDigests));
   }
 
   /** A signature checked against the trust policy, before any file is read. */
@@ -176,7 +214,7 @@ public final class ArtifactVerifier {
             + ", which the trust policy does not hold");
   }
 
-  private static void compare(Claim claim, Manifest actual, String where) {
+  private static void compare(Claim claim, Manifest actual, Set<String> deferred, String where) {
     Map<String, String> found = new LinkedHashMap<>();
     for (Resource resource : actual.resources()) {
       found.put(resource.name(), resource.hexDigest());
@@ -184,6 +222,9 @@ public final class ArtifactVerifier {
     List<String> missing = new ArrayList<>();
     List<String> changed = new ArrayList<>();
     for (Map.Entry<String, String> signed : claim.digestsByName().entrySet()) {
+      if (deferred.contains(signed.getKey())) {
+        continue;
+      }
       String digest = found.remove(signed.getKey());
       if (digest == null) {
         missing.add(signed.getKey());

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -179,6 +180,55 @@ class PublishAndVerifyTest {
 
     assertThat(e.failure()).isEqualTo(Failure.DIGEST_MISMATCH);
     assertThat(e.subject()).isEqualTo("model.safetensors");
+  }
+
+  private ArtifactVerifier.Verified verifyDeferringWeights(String prefix) throws IOException {
+    Path dir = storeRoot.resolve(prefix);
+    return verifier.verify(
+        new LocalModelDirectory(dir),
+        Files.readAllBytes(dir.resolve(ArtifactLayout.SIGNATURE)),
+        Optional.empty(),
+        "ml-platform",
+        name -> name.endsWith(".safetensors"));
+  }
+
+  @Test
+  void aDeferredFileIsNotHashedAndItsSignedDigestIsHandedToItsReader() throws IOException {
+    publish("v3", model("m", "weights"));
+    String signed = verifyDeferringWeights("v3").claim().digestsByName().get("model.safetensors");
+    Files.writeString(storeRoot.resolve("v3/model.safetensors"), "weightz");
+
+    ArtifactVerifier.Verified verified = verifyDeferringWeights("v3");
+
+    assertThat(verified.deferredDigests()).containsExactly(Map.entry("model.safetensors", signed));
+  }
+
+  @Test
+  void deferringWeightsStillChecksEveryOtherFileAndRefusesUnsignedOnes() throws IOException {
+    publish("v3", model("m", "weights"));
+    Files.writeString(storeRoot.resolve("v3/tokenizer/added.safetensors"), "unsigned");
+
+    assertThatThrownBy(() -> verifyDeferringWeights("v3"))
+        .isInstanceOfSatisfying(
+            VerificationException.class,
+            e -> {
+              assertThat(e.failure()).isEqualTo(Failure.UNEXPECTED_FILE);
+              assertThat(e.subject()).isEqualTo("tokenizer/added.safetensors");
+            });
+    Files.delete(storeRoot.resolve("v3/tokenizer/added.safetensors"));
+    Files.writeString(storeRoot.resolve("v3/config.json"), "{}");
+    assertThatThrownBy(() -> verifyDeferringWeights("v3"))
+        .isInstanceOfSatisfying(
+            VerificationException.class, e -> assertThat(e.subject()).isEqualTo("config.json"));
+  }
+
+  @Test
+  void aShardedManifestDefersNothing() throws IOException {
+    Path dir = model("m", "weights");
+    var manifest = publisher.upload(dir, "support-bot", "v4", ModelHasher.shards(4));
+    publisher.sign("v4", OPERATOR_KEY, Optional.of(provenance(manifest.digestString())));
+
+    assertThat(verifyDeferringWeights("v4").deferredDigests()).isEmpty();
   }
 
   @Test

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.lathe.engine.config.ModelConfig;
 import dev.lathe.engine.safetensors.Checkpoint;
 import dev.lathe.engine.safetensors.DType;
+import dev.lathe.engine.safetensors.StreamedCheckpoint;
 import dev.lathe.engine.safetensors.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -78,16 +79,57 @@ public final class LlamaWeights implements AutoCloseable {
       }
       if (!java.util.Arrays.equals(tensor.shape(), expected.getValue())) {
         manager.close();
-        throw new IllegalArgumentException(
-            expected.getKey()
-                + " has shape "
-                + java.util.Arrays.toString(tensor.shape())
-                + ", the config needs "
-                + java.util.Arrays.toString(expected.getValue()));
+        throw misshapen(tensor, expected.getValue());
       }
       arrays.put(expected.getKey(), toArray(manager, tensor));
     }
     return new LlamaWeights(config, manager, arrays);
+  }
+
+  /**
+   * Loads every expected tensor as {@link #load(ModelConfig, Checkpoint, NDManager)} does, from a
+   * checkpoint read once into memory: each tensor is copied as it passes, so what is loaded is what
+   * the checkpoint's observer saw.
+   */
+  public static LlamaWeights load(
+      ModelConfig config, StreamedCheckpoint checkpoint, NDManager parent) {
+    NDManager manager = parent.newSubManager();
+    Map<String, long[]> expected = expectedShapes(config);
+    Map<String, NDArray> passed = new java.util.HashMap<>();
+    try {
+      checkpoint.forEach(
+          tensor -> {
+            long[] shape = expected.get(tensor.name());
+            if (shape == null) {
+              return;
+            }
+            if (!java.util.Arrays.equals(tensor.shape(), shape)) {
+              throw misshapen(tensor, shape);
+            }
+            passed.put(tensor.name(), toArray(manager, tensor));
+          });
+      Map<String, NDArray> arrays = new LinkedHashMap<>();
+      for (String name : expected.keySet()) {
+        NDArray array = passed.get(name);
+        if (array == null) {
+          throw new IllegalArgumentException("the checkpoint lacks " + name);
+        }
+        arrays.put(name, array);
+      }
+      return new LlamaWeights(config, manager, arrays);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  private static IllegalArgumentException misshapen(Tensor tensor, long[] expected) {
+    return new IllegalArgumentException(
+        tensor.name()
+            + " has shape "
+            + java.util.Arrays.toString(tensor.shape())
+            + ", the config needs "
+            + java.util.Arrays.toString(expected));
   }
 
   /**

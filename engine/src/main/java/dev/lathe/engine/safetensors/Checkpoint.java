@@ -58,9 +58,7 @@ public final class Checkpoint {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> entry : weightMap.properties()) {
       String shard = entry.getValue().asText();
-      if (shard.contains("/") || shard.contains("\\") || shard.startsWith(".")) {
-        throw new SafetensorsException(index + " names a shard outside the directory: " + shard);
-      }
+      requireInside(index, shard);
       SafetensorsFile file =
           shards.computeIfAbsent(shard, s -> SafetensorsFile.read(directory.resolve(s)));
       tensors.put(entry.getKey(), file.tensor(entry.getKey()));
@@ -107,6 +105,13 @@ public final class Checkpoint {
           .writeValue(directory.resolve(INDEX_FILE).toFile(), index);
     } catch (IOException e) {
       throw new SafetensorsException("cannot write the index: " + e.getMessage(), e);
+    }
+  }
+
+  /** Refuses a shard name that could leave the checkpoint's directory. */
+  static void requireInside(Path index, String shard) {
+    if (shard.contains("/") || shard.contains("\\") || shard.startsWith(".")) {
+      throw new SafetensorsException(index + " names a shard outside the directory: " + shard);
     }
   }
 

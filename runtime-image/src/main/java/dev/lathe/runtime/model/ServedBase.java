@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.engine.config.ModelConfig;
 import dev.lathe.engine.model.LlamaWeights;
 import dev.lathe.engine.safetensors.Checkpoint;
+import dev.lathe.engine.safetensors.StreamedCheckpoint;
 import dev.lathe.engine.tokenizer.ChatTemplate;
 import dev.lathe.engine.tokenizer.TextTokenizer;
+import dev.lathe.runtime.verify.LoadedWeightDigests;
 import dev.lathe.runtime.verify.VerifiedModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +61,7 @@ public final class ServedBase implements AutoCloseable {
     ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
     NDManager manager = NDManager.newBaseManager();
     try {
-      LlamaWeights weights = LlamaWeights.load(config, Checkpoint.open(dir), manager);
+      LlamaWeights weights = loadWeights(config, verified, manager);
       TextTokenizer tokenizer = TextTokenizer.load(dir.resolve("tokenizer.json"));
       Set<Integer> endTokens = new LinkedHashSet<>(config.eosTokenIds());
       endTokens.addAll(generationConfigEos(dir));
@@ -76,6 +78,27 @@ public final class ServedBase implements AutoCloseable {
       manager.close();
       throw e;
     }
+  }
+
+  /**
+   * Weights whose digests the verifier left to the load are read once, hashed as they arrive and
+   * copied from the bytes that were hashed; the others were hashed in place and are mapped.
+   */
+  private static LlamaWeights loadWeights(
+      ModelConfig config, VerifiedModel verified, NDManager manager) {
+    if (verified.weightsToHash().isEmpty()) {
+      return LlamaWeights.load(config, Checkpoint.open(verified.directory()), manager);
+    }
+    LoadedWeightDigests digests = new LoadedWeightDigests(verified);
+    LlamaWeights weights =
+        LlamaWeights.load(config, new StreamedCheckpoint(verified.directory(), digests), manager);
+    try {
+      digests.requireEveryFileChecked();
+    } catch (RuntimeException e) {
+      weights.close();
+      throw e;
+    }
+    return weights;
   }
 
   private static Set<Integer> generationConfigEos(Path dir) {

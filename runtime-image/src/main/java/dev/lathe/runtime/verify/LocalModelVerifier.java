@@ -8,11 +8,13 @@ import dev.lathe.artifact.storage.ArtifactLayout;
 import dev.lathe.artifact.verify.ArtifactVerifier;
 import dev.lathe.artifact.verify.TrustPolicy;
 import dev.lathe.artifact.verify.VerificationException;
+import dev.lathe.engine.safetensors.Checkpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Verifies a model directory on local disk, with its model.sig and lathe/provenance.sig beside the
@@ -28,7 +30,26 @@ public final class LocalModelVerifier {
     this.namespace = namespace;
   }
 
+  /** Verifies the signature and every file's digest. */
   public VerifiedModel verify(Path directory) {
+    return verify(directory, name -> false);
+  }
+
+  /**
+   * Verifies the signature and every file's digest but the weights' (the safetensors files and
+   * their index), which come back in {@link VerifiedModel#weightsToHash()} for the loader to check
+   * on the bytes it keeps ({@link LoadedWeightDigests}): one read of the weights, not two, and no
+   * moment between the check and the load when a changed file could slip in.
+   */
+  public VerifiedModel verifyAllButWeights(Path directory) {
+    return verify(
+        directory,
+        name ->
+            !name.contains("/")
+                && (name.endsWith(".safetensors") || name.equals(Checkpoint.INDEX_FILE)));
+  }
+
+  private VerifiedModel verify(Path directory, Predicate<String> deferred) {
     Path signature = directory.resolve(ArtifactLayout.SIGNATURE);
     if (!Files.isRegularFile(signature)) {
       throw new VerificationException(
@@ -43,13 +64,14 @@ public final class LocalModelVerifier {
               : Optional.empty();
       ArtifactVerifier.Verified verified =
           new ArtifactVerifier(policy)
-              .verify(new LocalModelDirectory(directory), bundle, provenance, namespace);
+              .verify(new LocalModelDirectory(directory), bundle, provenance, namespace, deferred);
       return new VerifiedModel(
           directory,
           verified.manifestDigest(),
           verified.keyId(),
           verified.claim().subjectName(),
-          verified.provenance().flatMap(p -> p.dependency(Provenance.BASE_MODEL)));
+          verified.provenance().flatMap(p -> p.dependency(Provenance.BASE_MODEL)),
+          verified.deferredDigests());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + directory, e);
     }

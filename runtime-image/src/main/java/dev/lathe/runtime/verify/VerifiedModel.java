@@ -2,6 +2,7 @@ package dev.lathe.runtime.verify;
 
 import dev.lathe.artifact.lineage.Provenance;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,13 +13,31 @@ import java.util.Optional;
  * @param keyId the trusted key that signed it
  * @param modelName the name in the signed statement
  * @param baseModel for a fine-tuned model, the base its signed provenance names
+ * @param weightsToHash weight files whose signed digests (hex SHA-256, by file name) are still to
+ *     be checked, by the loader, on the bytes it reads into memory; empty when every file was
+ *     hashed
  */
 public record VerifiedModel(
     Path directory,
     String manifestDigest,
     String keyId,
     String modelName,
-    Optional<Provenance.Dependency> baseModel) {
+    Optional<Provenance.Dependency> baseModel,
+    Map<String, String> weightsToHash) {
+
+  public VerifiedModel {
+    weightsToHash = Map.copyOf(weightsToHash);
+  }
+
+  /** A model every file of which was hashed. */
+  public VerifiedModel(
+      Path directory,
+      String manifestDigest,
+      String keyId,
+      String modelName,
+      Optional<Provenance.Dependency> baseModel) {
+    this(directory, manifestDigest, keyId, modelName, baseModel, Map.of());
+  }
 
   /** A PEFT adapter rather than a full model. */
   public boolean isAdapter() {
