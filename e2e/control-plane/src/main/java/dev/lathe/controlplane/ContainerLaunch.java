@@ -22,7 +22,8 @@ import java.util.Optional;
  * <p>The process does not inherit the kubelet's environment, as a container would not, except for
  * what a local program needs to run at all: {@code PATH}, {@code HOME}, {@code JAVA_HOME}, {@code
  * LANG}, {@code LC_ALL}, {@code TZ}, {@code USER}. The kubelet adds {@code HOSTNAME} (the pod's
- * name) and {@code KUBERNETES_SERVICE_HOST}/{@code _PORT} pointing at the real API server.
+ * name), {@code KUBERNETES_SERVICE_HOST}/{@code _PORT} pointing at the real API server, and {@code
+ * JAVA_TOOL_OPTIONS} naming the node's cluster DNS hosts file ({@link ClusterHostsFile}).
  */
 record ContainerLaunch(
     List<String> command, Map<String, String> environment, Path workingDirectory) {
@@ -39,7 +40,8 @@ record ContainerLaunch(
       Map<String, Path> volumes,
       PodSandbox sandbox,
       ImageResolver images,
-      URI apiServer) {
+      URI apiServer,
+      ClusterHostsFile clusterHosts) {
     MountPathRewriter rewriter = new MountPathRewriter(localPaths(container, volumes, sandbox));
 
     Map<String, String> env = new LinkedHashMap<>();
@@ -54,6 +56,10 @@ record ContainerLaunch(
     env.put("KUBERNETES_SERVICE_PORT", Integer.toString(port(apiServer)));
     env.put("KUBERNETES_SERVICE_PORT_HTTPS", Integer.toString(port(apiServer)));
     declaredEnvironment.forEach((k, v) -> env.put(k, rewriter.rewrite(v)));
+    // Cluster DNS names for the JVMs this node runs (see ClusterHostsFile).
+    env.put(
+        "JAVA_TOOL_OPTIONS",
+        clusterHosts.javaToolOptions(Optional.ofNullable(env.get("JAVA_TOOL_OPTIONS"))));
 
     Container rewritten =
         new ContainerBuilder(container)

@@ -97,6 +97,26 @@ final class LocalEndpointSlices {
     }
   }
 
+  /** The slices this node's pods give every Service with a selector, in any namespace. */
+  List<EndpointSlice> desiredAll(Collection<Service> services, List<Pod> nodePods) {
+    List<EndpointSlice> slices = new ArrayList<>();
+    for (Service service : services) {
+      if (service.getSpec() == null
+          || service.getSpec().getSelector() == null
+          || service.getSpec().getSelector().isEmpty()) {
+        continue;
+      }
+      String namespace = service.getMetadata().getNamespace();
+      slices.add(
+          desired(
+              service,
+              nodePods.stream()
+                  .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+                  .toList()));
+    }
+    return slices;
+  }
+
   /** The slice's name: one per Service and node. */
   String sliceName(Service service) {
     String name = service.getMetadata().getName() + "-" + nodeName;

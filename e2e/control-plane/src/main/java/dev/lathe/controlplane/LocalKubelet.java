@@ -148,6 +148,7 @@ public final class LocalKubelet implements AutoCloseable {
   private SharedIndexInformer<ConfigMap> configMaps;
   private SharedIndexInformer<Service> services;
   private final LocalEndpointSlices endpointSlices;
+  private final ClusterHostsFile clusterHosts;
   private final Set<String> slicesPending = ConcurrentHashMap.newKeySet();
   private final ExecutorService sliceWriter;
   private LocalClaimProvisioner provisioner;
@@ -184,10 +185,12 @@ public final class LocalKubelet implements AutoCloseable {
             URI.create(client.getConfiguration().getMasterUrl()),
             "127.0.0.1",
             threads,
-            new ProbeCheck(version));
+            new ProbeCheck(version),
+            new ClusterHostsFile(root.resolve("cluster-hosts")));
     this.shutdownHook =
         new Thread(() -> workers.values().forEach(PodWorker::kill), options.nodeName() + "-kill");
     this.endpointSlices = new LocalEndpointSlices(client, options.nodeName());
+    this.clusterHosts = node.clusterHosts();
     this.sliceWriter =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -218,6 +221,8 @@ public final class LocalKubelet implements AutoCloseable {
           NodeRegistration.HEARTBEAT_INTERVAL.toSeconds(),
           NodeRegistration.HEARTBEAT_INTERVAL.toSeconds(),
           TimeUnit.SECONDS);
+      // Before the first pod starts: a JVM told to resolve through a missing file resolves nothing.
+      kubelet.clusterHosts.write(List.of());
       kubelet.provisioner = new LocalClaimProvisioner(client, kubelet.root);
       kubelet.informer =
           client
@@ -363,6 +368,12 @@ public final class LocalKubelet implements AutoCloseable {
                 namespace, services.getStore().list(), () -> informer.getStore().list());
           } catch (RuntimeException e) {
             LOG.warn("endpointslices of namespace {} not written: {}", namespace, e.toString());
+          }
+          try {
+            clusterHosts.write(
+                endpointSlices.desiredAll(services.getStore().list(), informer.getStore().list()));
+          } catch (RuntimeException e) {
+            LOG.warn("cluster names not written: {}", e.toString());
           }
         });
   }

@@ -41,7 +41,8 @@ final class PodWorker {
       URI apiServer,
       String hostIp,
       ExecutorService threads,
-      ProbeCheck probes) {}
+      ProbeCheck probes,
+      ClusterHostsFile clusterHosts) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
   // Tests and local runs should not wait half a minute for a process that ignores SIGTERM.
@@ -321,7 +322,14 @@ final class PodWorker {
             new ContainerEnvironment(node.client()).resolve(pod, container, podIp, node.hostIp());
         launch =
             ContainerLaunch.prepare(
-                    pod, container, env, volumes, sandbox, node.images(), node.apiServer())
+                    pod,
+                    container,
+                    env,
+                    volumes,
+                    sandbox,
+                    node.images(),
+                    node.apiServer(),
+                    node.clusterHosts())
                 .orElseThrow(
                     () -> new IllegalStateException("image of " + name + " no longer resolves"));
       } catch (ContainerConfigException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -181,6 +182,68 @@ class ServingNodeIT {
     }
   }
 
+  @Test
+  void aJvmInAPodReachesAServiceByItsClusterDnsNameAtTheAddressOfItsReadyPod(@TempDir Path programs)
+      throws Exception {
+    String ns = WebServerPods.namespace(client, "serving-dns");
+    client
+        .resource(
+            WebServerPods.site(
+                ns, "site", Map.of("index.html", "by name", "readyz", "ok", "healthz", "ok")))
+        .create();
+    client.resource(WebServerPods.service(ns, "web", "web")).create();
+    client.resource(WebServerPods.pod(ns, "web-0", "web", NODE, "site")).create();
+    awaitOrDump(ns, () -> endpointReady(ns).equals(List.of(true)));
+
+    // A client pod asks the Service by the name a cluster's DNS gives it, and reports what it got.
+    Path program = programs.resolve("Fetch.java");
+    Files.writeString(
+        program,
+        """
+        import java.net.URI;
+        import java.net.http.*;
+        import java.nio.file.*;
+        public class Fetch {
+          public static void main(String[] args) throws Exception {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(args[0])).build(),
+                HttpResponse.BodyHandlers.ofString());
+            Files.writeString(Path.of(args[1]), r.statusCode() + " " + r.body());
+          }
+        }
+        """);
+    String url = "http://web." + ns + ".svc.cluster.local:" + WebServerPods.PORT + "/index.html";
+    client
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("client")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .addToNodeSelector("kubernetes.io/hostname", NODE)
+                .addNewContainer()
+                .withName("fetch")
+                .withImage(WebServerPods.JAVA_IMAGE)
+                .withArgs(program.toString(), url, "/dev/termination-log")
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
+
+    awaitOrDump(ns, () -> "Succeeded".equals(pod(ns, "client").getStatus().getPhase()));
+    assertThat(
+            pod(ns, "client")
+                .getStatus()
+                .getContainerStatuses()
+                .get(0)
+                .getState()
+                .getTerminated()
+                .getMessage())
+        .isEqualTo("200 by name");
+  }
+
   private static void awaitOrDump(String ns, Callable<Boolean> condition) {
     try {
       await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(condition);
@@ -190,6 +253,9 @@ class ServingNodeIT {
         kubelet
             .containerLog(ns, pod.getMetadata().getName(), "web")
             .ifPresent(log -> System.err.println("--- log of web:\n" + read(log)));
+        kubelet
+            .containerLog(ns, pod.getMetadata().getName(), "fetch")
+            .ifPresent(log -> System.err.println("--- log of fetch:\n" + read(log)));
       }
       System.err.println(
           client

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -26,10 +27,20 @@ final class WebServerPods {
 
   private WebServerPods() {}
 
-  /** Runs the image as {@code python3 -m http.server ARGS} (Java 17 has no jwebserver yet). */
+  /** A JVM image: its args are a single-file Java program and that program's arguments. */
+  static final String JAVA_IMAGE = "registry.example/lathe-test/java:17";
+
+  /**
+   * Runs the web image as {@code python3 -m http.server ARGS} (Java 17 has no jwebserver yet) and
+   * the JVM image as this JVM's {@code java ARGS}.
+   */
   static ImageResolver images() {
     return ImageResolver.byImageSubstring(
-        Map.of("lathe-test/web", List.of("python3", "-m", "http.server")));
+        Map.of(
+            "lathe-test/web",
+            List.of("python3", "-m", "http.server"),
+            "lathe-test/java",
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString())));
   }
 
   static String namespace(KubernetesClient client, String name) {
