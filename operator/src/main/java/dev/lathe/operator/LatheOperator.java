@@ -11,6 +11,7 @@ import dev.lathe.operator.metrics.ModelDeploymentMetrics;
 import dev.lathe.operator.modeldeployment.ClusterServingActions;
 import dev.lathe.operator.modeldeployment.ModelDeploymentAcceptance;
 import dev.lathe.operator.modeldeployment.ModelDeploymentReconciler;
+import dev.lathe.operator.modeldeployment.Routing;
 import dev.lathe.operator.modeldeployment.ServingDecision;
 import dev.lathe.operator.modeldeployment.ServingLoop;
 import dev.lathe.operator.modeldeployment.ServingObserver;
@@ -30,6 +31,7 @@ import dev.lathe.operator.status.OwnWrites;
 import dev.lathe.operator.status.StatusReport;
 import dev.lathe.operator.storage.OperatorStorage;
 import dev.lathe.operator.training.ProgressReader;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -44,9 +46,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The JOSDK operator with Lathe's three reconcilers registered. */
 public final class LatheOperator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LatheOperator.class);
 
   private final Operator operator;
   private final KubernetesClient client;
@@ -150,13 +156,16 @@ public final class LatheOperator {
             clock,
             settings.recheckInterval()),
         namespaces::accept);
+    Routing routing =
+        new Routing(
+            workloads.gateway(), workloads.gateway().isPresent() && servesHttpRoutes(client));
     operator.register(
         new ModelDeploymentReconciler(
             new ServingObserver(
                 new ModelDeploymentAcceptance(lookup),
                 keys::trustedKeysPem,
                 workloads.runtimeImage(),
-                ServingObserver.RoutedEndpoints.NONE,
+                routing,
                 report.writes()),
             new ServingLoop(
                 new ServingDecision(settings.recheckInterval()),
@@ -165,9 +174,30 @@ public final class LatheOperator {
                     () -> operator.getConfigurationService().useSSAToPatchPrimaryResource())),
             report,
             new ModelDeploymentMetrics(meters),
-            clock),
+            clock,
+            routing),
         namespaces::accept);
     return new LatheOperator(operator, client, settings, identity, stopping);
+  }
+
+  /**
+   * Whether discovery lists gateway.networking.k8s.io/v1 HTTPRoute; asked once, at start, so that a
+   * cluster without the Gateway API CRDs gets no informer that could never sync.
+   */
+  private static boolean servesHttpRoutes(KubernetesClient client) {
+    try {
+      boolean served = client.supports(HTTPRoute.class);
+      if (!served) {
+        LOG.warn(
+            "LATHE_GATEWAY is set, but the cluster serves no gateway.networking.k8s.io/v1"
+                + " HTTPRoute: no routes are made (ModelDeployments say Routed=False"
+                + " GatewayApiMissing)");
+      }
+      return served;
+    } catch (RuntimeException e) {
+      LOG.warn("cannot tell whether the cluster serves the Gateway API: {}", e.toString());
+      return false;
+    }
   }
 
   /**

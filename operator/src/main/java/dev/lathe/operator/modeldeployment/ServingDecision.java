@@ -176,7 +176,7 @@ public final class ServingDecision {
 
     status.setStableVersion(versionName);
     status.setStableDigest(model.getStatus().getArtifact().getManifestDigest());
-    status.setEndpoint(seen.routedUrl().orElse(ServingServiceBuilder.inClusterUrl(md)));
+    RouteDecision.decide(plan, applied, seen);
 
     int replicas =
         workload
@@ -489,7 +489,8 @@ public final class ServingDecision {
     return statuses;
   }
 
-  private static <T extends HasMetadata> void reconcileChild(
+  /** Creates {@code desired} when absent, corrects it when it drifted; tells either. */
+  static <T extends HasMetadata> void reconcileChild(
       ServingPlan plan,
       List<String> applied,
       T desired,

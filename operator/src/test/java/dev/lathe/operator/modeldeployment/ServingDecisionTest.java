@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Every branch of the serving decision, on snapshots, with no cluster. */
@@ -50,7 +49,9 @@ class ServingDecisionTest {
             s ->
                 s instanceof ServingStep.Apply a
                     ? (a.absent() ? "create " : "correct ") + ServingWorld.key(a.object())
-                    : "retire " + ((ServingStep.Retire) s).modelVersion())
+                    : s instanceof ServingStep.Remove r
+                        ? "remove " + ServingWorld.key(r.object())
+                        : "retire " + ((ServingStep.Retire) s).modelVersion())
         .toList();
   }
 
@@ -152,15 +153,6 @@ class ServingDecisionTest {
     assertThat(plan.conditions().events())
         .extracting(ServingConditionWriter.PlannedEvent::message)
         .contains("created Deployment support-bot-llama-3-1-8b");
-  }
-
-  @Test
-  void theEndpointIsTheGatewaysUrlWhenARouteReachesTheDeployment() {
-    world.verified(BASE).routedUrl =
-        Optional.of("http://gateway.local:8080/ml-platform/support-bot/v1");
-
-    assertThat(decide().status().getEndpoint())
-        .isEqualTo("http://gateway.local:8080/ml-platform/support-bot/v1");
   }
 
   @Test
