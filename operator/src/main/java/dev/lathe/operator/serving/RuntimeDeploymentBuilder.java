@@ -56,6 +56,14 @@ public final class RuntimeDeploymentBuilder {
   static final int DRAIN_SECONDS = 30;
 
   /**
+   * How long a deleted pod keeps serving before SIGTERM (a preStop sleep): endpoints and the
+   * gateways and proxies watching them drop a terminating pod asynchronously (Traefik batches
+   * provider changes for 2 s by default), and a pod that stopped accepting at once would fail the
+   * requests sent to it in between; a scale-down must lose none.
+   */
+  static final int PRE_STOP_SECONDS = 5;
+
+  /**
    * serve re-hashes every weight file before it listens; at a few hundred MB/s a 140 GB model takes
    * minutes, so the startup probe allows an hour before liveness may restart the pod.
    */
@@ -159,6 +167,13 @@ public final class RuntimeDeploymentBuilder {
             .withVolumeMounts(serveMounts)
             .withSecurityContext(RestrictedSecurity.container())
             .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .withNewLifecycle()
+            .withNewPreStop()
+            .withNewSleep()
+            .withSeconds((long) PRE_STOP_SECONDS)
+            .endSleep()
+            .endPreStop()
+            .endLifecycle()
             .build();
 
     List<Volume> volumes = new ArrayList<>(storage.volumes());
@@ -205,7 +220,7 @@ public final class RuntimeDeploymentBuilder {
             .withNewSpec()
             .withEnableServiceLinks(false)
             .withAutomountServiceAccountToken(false)
-            .withTerminationGracePeriodSeconds((long) DRAIN_SECONDS + 10)
+            .withTerminationGracePeriodSeconds((long) PRE_STOP_SECONDS + DRAIN_SECONDS + 5)
             .withInitContainers(fetch)
             .withContainers(serve)
             .withVolumes(volumes)

@@ -140,6 +140,22 @@ class ServingBuildersTest {
   }
 
   @Test
+  void aDeletedPodServesThroughAPreStopSleepBeforeItDrainsAllWithinItsGracePeriod() {
+    PodSpec pod =
+        RuntimeDeploymentBuilder.build(md("bot"), version(null), 1, INPUTS)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    Container serve = pod.getContainers().get(0);
+
+    long sleep = serve.getLifecycle().getPreStop().getSleep().getSeconds();
+    assertThat(sleep).isEqualTo(RuntimeDeploymentBuilder.PRE_STOP_SECONDS).isPositive();
+    assertThat(env(serve)).containsEntry("LATHE_DRAIN_SECONDS", "30");
+    assertThat(pod.getTerminationGracePeriodSeconds())
+        .isGreaterThan(sleep + RuntimeDeploymentBuilder.DRAIN_SECONDS);
+  }
+
+  @Test
   void everyContainerRunsUnderTheRestrictedPodSecurityStandard() {
     PodSpec pod =
         RuntimeDeploymentBuilder.build(md("bot"), version(null), 1, INPUTS)
