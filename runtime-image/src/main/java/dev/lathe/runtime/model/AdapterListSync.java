@@ -235,7 +235,8 @@ public final class AdapterListSync {
   }
 
   private VerifiedModel fetchAndVerify(AdapterList.Entry entry, Path staged) {
-    ArtifactStore store = locations.open(entry.uri());
+    // An adapter in another bucket or account brings its own endpoint and credentials.
+    ArtifactStore store = entry.ownStore().map(locations::with).orElse(locations).open(entry.uri());
     try {
       ArtifactDownloader.download(store, "", staged);
     } finally {
