@@ -25,6 +25,7 @@ import dev.lathe.operator.modelversion.VerificationDecision;
 import dev.lathe.operator.publishing.ModelPublisher;
 import dev.lathe.operator.references.ClusterReferenceLookup;
 import dev.lathe.operator.references.ReferenceLookup;
+import dev.lathe.operator.signing.InformedKeySources;
 import dev.lathe.operator.signing.OperatorKeys;
 import dev.lathe.operator.status.EventRecorder;
 import dev.lathe.operator.status.OwnWrites;
@@ -42,6 +43,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,19 +55,23 @@ import org.slf4j.LoggerFactory;
 public final class LatheOperator {
 
   private static final Logger LOG = LoggerFactory.getLogger(LatheOperator.class);
+  private static final Duration KEY_INFORMERS_TIMEOUT = Duration.ofSeconds(60);
 
   private final Operator operator;
   private final KubernetesClient client;
   private final OperatorSettings settings;
   private final String identity;
   private final AtomicBoolean stopping;
+  private final InformedKeySources keySources;
 
   private LatheOperator(
       Operator operator,
       KubernetesClient client,
       OperatorSettings settings,
       String identity,
-      AtomicBoolean stopping) {
+      AtomicBoolean stopping,
+      InformedKeySources keySources) {
+    this.keySources = keySources;
     this.stopping = stopping;
     this.operator = operator;
     this.client = client;
@@ -114,7 +120,9 @@ public final class LatheOperator {
             operator.getConfigurationService().useSSAToPatchPrimaryResource());
     OperatorStorage storage =
         new OperatorStorage(client, workloads.volumeRoot(), lookup::storagePolicy);
-    OperatorKeys keys = new OperatorKeys(client, workloads);
+    // The signing key and trust policy from informer caches: every pod built gets the trusted keys.
+    InformedKeySources keySources = InformedKeySources.of(client, workloads);
+    OperatorKeys keys = new OperatorKeys(keySources, workloads);
     FineTuneJobMetrics metrics = new FineTuneJobMetrics(meters);
     Consumer<ControllerConfigurationOverrider<?>> namespaces =
         c -> {
@@ -177,7 +185,7 @@ public final class LatheOperator {
             clock,
             routing),
         namespaces::accept);
-    return new LatheOperator(operator, client, settings, identity, stopping);
+    return new LatheOperator(operator, client, settings, identity, stopping, keySources);
   }
 
   /**
@@ -231,7 +239,13 @@ public final class LatheOperator {
     exit.start();
   }
 
+  /**
+   * Starts the key informers (waiting for their first list), then the reconcilers.
+   *
+   * @throws IllegalStateException when the keys cannot be watched (RBAC, the API server down)
+   */
   public void start() {
+    keySources.start(KEY_INFORMERS_TIMEOUT);
     operator.start();
   }
 
@@ -239,6 +253,7 @@ public final class LatheOperator {
   public void stop() {
     stopping.set(true);
     operator.stop();
+    keySources.close();
     if (settings.leaderElection()) {
       LeaseRelease.release(client, settings.leaseNamespace(), settings.leaseName(), identity);
     }
@@ -247,6 +262,7 @@ public final class LatheOperator {
   /** Ready when started and every informer is connected and synced. */
   public boolean isReady() {
     return operator.getRuntimeInfo().isStarted()
-        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+        && operator.getRuntimeInfo().allEventSourcesAreHealthy()
+        && keySources.isWatching();
   }
 }

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -217,6 +218,52 @@ class LatheOperatorOnMockServerTest {
     assertThat(operatorRequests).isEmpty();
     assertThat(current(client, created).getStatus().getJobName())
         .isEqualTo("support-bot-v3-train-1");
+  }
+
+  @Test
+  void aModelDeploymentsReconcileTakesTheTrustedKeysFromTheCacheAndSendsNoGetForThem()
+      throws Exception {
+    startOperator(Duration.ofHours(1));
+    client.resource(Fixtures.minioCredentials()).create();
+    ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
+    ModelDeployment md =
+        client
+            .resource(
+                Serialization.unmarshal(
+                    "apiVersion: lathe.dev/v1alpha1\n"
+                        + "kind: ModelDeployment\n"
+                        + "metadata: {name: chat, namespace: "
+                        + NAMESPACE
+                        + "}\n"
+                        + "spec: {modelVersion: llama-3-1-8b-instruct, replicas: 1}\n",
+                    ModelDeployment.class))
+            .create();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> client.services().inNamespace(NAMESPACE).withName("chat").get() != null);
+    await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+    requestsSoFar();
+    double before = reconciliations();
+
+    // A change to an owned object wakes the deployment's reconciler, which builds the pod template
+    // with the namespace's trusted keys.
+    client
+        .services()
+        .inNamespace(NAMESPACE)
+        .withName("chat")
+        .edit(
+            svc -> {
+              svc.getMetadata().getLabels().put("touched", "yes");
+              return svc;
+            });
+    await().atMost(Duration.ofSeconds(20)).until(() -> reconciliations() > before);
+    await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+
+    assertThat(requestsSoFar())
+        .filteredOn(r -> r.contains("/namespaces/lathe-system/"))
+        .filteredOn(r -> !r.contains("watch=true"))
+        .isEmpty();
+    assertThat(current(client, md).getStatus()).isNotNull();
   }
 
   @Test

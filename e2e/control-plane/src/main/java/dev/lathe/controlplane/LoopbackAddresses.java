@@ -11,8 +11,11 @@ final class LoopbackAddresses {
 
   private static final boolean WHOLE_LOOPBACK_NETWORK =
       System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
-  // Shared by every kubelet in this JVM, so that two nodes never hand out the same address.
-  private static final AtomicInteger NEXT = new AtomicInteger();
+  // Shared by every kubelet in this JVM, so that two nodes never hand out the same address; it
+  // starts at a random place so that local clusters of other JVMs on the machine (tests run side
+  // by side) are unlikely to hand out an address of this one's while it is in use.
+  private static final AtomicInteger NEXT =
+      new AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(255 * 254));
 
   private LoopbackAddresses() {}
 

@@ -78,7 +78,7 @@ class ChartTemplateTest {
             .findFirst()
             .orElseThrow();
     assertThat(secrets.getResourceNames()).containsExactly("my-key");
-    assertThat(secrets.getVerbs()).containsExactly("get");
+    assertThat(secrets.getVerbs()).containsExactly("get", "list", "watch");
     assertThat(out.ofKind("Secret")).as("a user-supplied key is not generated").isEmpty();
   }
 

@@ -32,6 +32,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -118,14 +119,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     metrics.countFrom(() -> context.getPrimaryCache().list().collect(Collectors.toList()));
     var referencing =
         ModelVersionReferences.indexPrimaries(
-            context,
-            deployment ->
-                Stream.concat(
-                    Stream.of(deployment.getSpec().getModelVersion()),
-                    deployment.getSpec().getAdapters() == null
-                        ? Stream.empty()
-                        : deployment.getSpec().getAdapters().stream()
-                            .map(AdapterReference::getModelVersion)));
+            context, ModelDeploymentReconciler::referencedModelVersions);
     context
         .getPrimaryCache()
         .addIndexer(
@@ -154,6 +148,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ModelVersion.class, ModelDeployment.class)
                 .withSecondaryToPrimaryMapper(referencing)
+                // Read by name: a ModelVersion verified before the deployment was created sends
+                // no event that could tie it to the deployment.
+                .withPrimaryToSecondaryMapper(
+                    (ModelDeployment md) ->
+                        referencedModelVersions(md)
+                            .filter(Objects::nonNull)
+                            .map(name -> new ResourceID(name, md.getMetadata().getNamespace()))
+                            .collect(Collectors.toSet()))
                 .build(),
             context));
     sources.add(owned(Deployment.class, context));
@@ -198,6 +200,15 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             .withPrimaryToSecondaryMapper(primary -> Set.of(id))
             .build(),
         context);
+  }
+
+  /** spec.modelVersion and every adapter's ModelVersion. */
+  static Stream<String> referencedModelVersions(ModelDeployment deployment) {
+    return Stream.concat(
+        Stream.of(deployment.getSpec().getModelVersion()),
+        deployment.getSpec().getAdapters() == null
+            ? Stream.empty()
+            : deployment.getSpec().getAdapters().stream().map(AdapterReference::getModelVersion));
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, ModelDeployment> owned(

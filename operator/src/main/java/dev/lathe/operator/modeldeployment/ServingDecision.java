@@ -144,18 +144,13 @@ public final class ServingDecision {
     for (AdapterReference adapter : adapters) {
       seen.version(adapter.getModelVersion())
           .filter(ServingDecision::verified)
-          .ifPresent(
-              v ->
-                  entries.add(
-                      new AdapterListBuilder.Entry(
-                          adapter.getName(),
-                          v.getSpec().getSource().getStorage().getUri(),
-                          v.getStatus().getArtifact().getManifestDigest())));
+          .ifPresent(v -> entries.add(AdapterListBuilder.entry(adapter.getName(), v)));
     }
     ConfigMap list = AdapterListBuilder.build(md, versionName, entries);
     Service versionService = ServingServiceBuilder.version(md, versionName, ServingNames.STABLE);
     Service endpoint = ServingServiceBuilder.endpoint(md);
-    Deployment deployment = RuntimeDeploymentBuilder.build(md, model, desired, seen.inputs());
+    Deployment deployment =
+        RuntimeDeploymentBuilder.build(md, model, entries, desired, seen.inputs());
 
     List<String> applied = new ArrayList<>();
     reconcileChild(

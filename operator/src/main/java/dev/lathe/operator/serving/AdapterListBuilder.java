@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lathe.api.v1alpha1.ModelDeployment;
+import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.api.v1alpha1.StorageLocation;
+import dev.lathe.artifact.storage.StoreAddress;
+import dev.lathe.operator.storage.PodStorage;
 import dev.lathe.operator.workloads.ControllerReference;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -14,12 +18,19 @@ import java.util.List;
  * (runtime-image {@code dev.lathe.runtime.model.AdapterList}):
  *
  * <pre>{@code
- * {"adapters": [{"name": "support-bot", "uri": "s3://...", "manifestDigest": "sha256:..."}]}
+ * {"adapters": [{"name": "support-bot", "uri": "s3://...", "manifestDigest": "sha256:...",
+ *                "store": {"endpoint": "...", "pathStyle": true,
+ *                          "credentialsDirectory": "/var/run/lathe/credentials/SECRET"}}]}
  * }</pre>
  *
- * The pods mount it as a directory, so a change reaches every replica without a restart. The digest
- * is the adapter ModelVersion's verified manifest digest: a pod serves the adapter only if the
- * artifact it fetches verifies as exactly that. Pure.
+ * An S3 adapter carries its own ModelVersion's store: its endpoint, region, path style and the
+ * directory where {@link RuntimeDeploymentBuilder} mounts its credentials Secret, so an adapter in
+ * another bucket or account than the base is fetched with its own credentials (and no other
+ * adapter's).
+ *
+ * <p>The pods mount it as a directory, so a change reaches every replica without a restart. The
+ * digest is the adapter ModelVersion's verified manifest digest: a pod serves the adapter only if
+ * the artifact it fetches verifies as exactly that. Pure.
  */
 public final class AdapterListBuilder {
 
@@ -34,8 +45,22 @@ public final class AdapterListBuilder {
    * @param name what requests select in the OpenAI model field
    * @param uri where its signed artifact is
    * @param manifestDigest its ModelVersion's verified manifest digest
+   * @param location its ModelVersion's storage (endpoint, credentials Secret), or null for the
+   *     runtime's own store settings
    */
-  public record Entry(String name, String uri, String manifestDigest) {}
+  public record Entry(String name, String uri, String manifestDigest, StorageLocation location) {
+
+    public Entry(String name, String uri, String manifestDigest) {
+      this(name, uri, manifestDigest, null);
+    }
+  }
+
+  /** The entry of adapter {@code name} served from a verified ModelVersion. */
+  public static Entry entry(String name, ModelVersion version) {
+    StorageLocation location = version.getSpec().getSource().getStorage();
+    return new Entry(
+        name, location.getUri(), version.getStatus().getArtifact().getManifestDigest(), location);
+  }
 
   private AdapterListBuilder() {}
 
@@ -44,13 +69,30 @@ public final class AdapterListBuilder {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode adapters = root.putArray("adapters");
     for (Entry entry : entries) {
-      adapters
-          .addObject()
-          .put("name", entry.name())
-          .put("uri", entry.uri())
-          .put("manifestDigest", entry.manifestDigest());
+      ObjectNode adapter =
+          adapters
+              .addObject()
+              .put("name", entry.name())
+              .put("uri", entry.uri())
+              .put("manifestDigest", entry.manifestDigest());
+      if (entry.location() != null && entry.uri().startsWith("s3://")) {
+        StoreAddress address = new PodStorage().address(entry.location(), false);
+        ObjectNode store = adapter.putObject("store");
+        putIfPresent(store, "endpoint", address.endpoint());
+        putIfPresent(store, "region", address.region());
+        if (address.pathStyle() != null) {
+          store.put("pathStyle", address.pathStyle());
+        }
+        putIfPresent(store, "credentialsDirectory", address.credentialsDirectory());
+      }
     }
     return root.toString();
+  }
+
+  private static void putIfPresent(ObjectNode node, String field, String value) {
+    if (value != null) {
+      node.put(field, value);
+    }
   }
 
   public static ConfigMap build(ModelDeployment md, String modelVersion, List<Entry> entries) {

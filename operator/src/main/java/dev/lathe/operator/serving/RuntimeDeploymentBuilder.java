@@ -4,6 +4,7 @@ import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.RuntimeSpec;
 import dev.lathe.api.v1alpha1.ServingResources;
+import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.operator.storage.PodStorage;
 import dev.lathe.operator.training.TrainingJobBuilder;
@@ -28,6 +29,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +77,21 @@ public final class RuntimeDeploymentBuilder {
 
   public static Deployment build(
       ModelDeployment md, ModelVersion version, int replicas, ServingInputs inputs) {
+    return build(md, version, List.of(), replicas, inputs);
+  }
+
+  /**
+   * @param adapters the listed adapters: the serve container mounts each one's credentials Secret
+   *     (once per Secret, in name order, so reordering or adding adapters of a Secret already
+   *     mounted leaves the pod template, and the pods, alone; an adapter with a Secret not yet
+   *     mounted rolls the pods, one new pod ready before an old one goes)
+   */
+  public static Deployment build(
+      ModelDeployment md,
+      ModelVersion version,
+      List<AdapterListBuilder.Entry> adapters,
+      int replicas,
+      ServingInputs inputs) {
     String versionName = version.getMetadata().getName();
     String namespace = md.getMetadata().getNamespace();
     ServingResources resources =
@@ -107,6 +124,16 @@ public final class RuntimeDeploymentBuilder {
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .build();
 
+    // Only serve fetches adapters: their Secrets are mounted there, not in fetch-and-verify.
+    adapters.stream()
+        .map(AdapterListBuilder.Entry::location)
+        .filter(
+            l -> l != null && (!l.getUri().startsWith("s3://") || l.getCredentialsSecret() != null))
+        .sorted(
+            Comparator.comparing(
+                (StorageLocation l) ->
+                    Optional.ofNullable(l.getCredentialsSecret()).orElse(l.getUri())))
+        .forEach(l -> storage.address(l, false));
     List<VolumeMount> serveMounts = new ArrayList<>(storage.mounts());
     serveMounts.add(mount("models", MODELS_DIR, false));
     serveMounts.add(mount("tmp", "/tmp", false));

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * The operator's keys (DESIGN.md §4: signing keys never enter a workload pod): the signing key from
  * a Secret in the operator's namespace, and the trust policy — the signing key's public half,
  * trusted everywhere, plus the public keys of a ConfigMap (KEY.pem, optionally scoped by
- * KEY.namespaces = "a,b"). Read on use, so a rotated key takes effect without a restart.
+ * KEY.namespaces = "a,b"). Read on use from {@link KeySources} (informer caches in the running
+ * operator), so a rotated key takes effect without a restart.
  */
 public class OperatorKeys {
 
@@ -34,22 +35,22 @@ public class OperatorKeys {
     }
   }
 
-  private final KubernetesClient client;
+  private final KeySources sources;
   private final WorkloadSettings settings;
 
+  /** Reads both objects by a GET on each use. */
   public OperatorKeys(KubernetesClient client, WorkloadSettings settings) {
-    this.client = client;
+    this(KeySources.byGet(client, settings), settings);
+  }
+
+  public OperatorKeys(KeySources sources, WorkloadSettings settings) {
+    this.sources = sources;
     this.settings = settings;
   }
 
   public KeyPair signingKey() {
     String where = settings.operatorNamespace() + "/" + settings.signingSecret();
-    Secret secret =
-        client
-            .secrets()
-            .inNamespace(settings.operatorNamespace())
-            .withName(settings.signingSecret())
-            .get();
+    Secret secret = sources.signingSecret().orElse(null);
     if (secret == null) {
       throw new SigningKeyUnavailable(
           "the signing key Secret "
@@ -106,12 +107,7 @@ public class OperatorKeys {
     } catch (SigningKeyUnavailable e) {
       // Verifying needs no signing key: imported artifacts may be signed by others.
     }
-    ConfigMap map =
-        client
-            .configMaps()
-            .inNamespace(settings.operatorNamespace())
-            .withName(settings.trustConfigMap())
-            .get();
+    ConfigMap map = sources.trustConfigMap().orElse(null);
     Map<String, String> data = map == null || map.getData() == null ? Map.of() : map.getData();
     for (Map.Entry<String, String> entry : data.entrySet()) {
       if (!entry.getKey().endsWith(".pem")) {

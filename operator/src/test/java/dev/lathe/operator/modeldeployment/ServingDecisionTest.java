@@ -156,7 +156,7 @@ class ServingDecisionTest {
   }
 
   @Test
-  void theAdapterListNamesEachVerifiedAdapterWithItsUriAndVerifiedDigest() {
+  void theAdapterListNamesEachVerifiedAdapterWithItsUriVerifiedDigestAndOwnStore() {
     world.verified(BASE).adapter("support", "support-v3").verified("support-v3");
 
     ServingPlan plan = decide();
@@ -167,7 +167,8 @@ class ServingDecisionTest {
             "{\"adapters\":[{\"name\":\"support\",\"uri\":\"s3://models/support-v3\","
                 + "\"manifestDigest\":\""
                 + ServingWorld.digestOf("support-v3")
-                + "\"}]}");
+                + "\",\"store\":{\"endpoint\":\"http://minio.storage:9000\",\"pathStyle\":true,"
+                + "\"credentialsDirectory\":\"/var/run/lathe/credentials/minio-credentials\"}}]}");
   }
 
   @Test
