@@ -225,7 +225,7 @@ class LatheOperatorOnMockServerTest {
       throws Exception {
     startOperator(Duration.ofHours(1));
     client.resource(Fixtures.minioCredentials()).create();
-    ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
+    client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
     ModelDeployment md =
         client
             .resource(
@@ -238,32 +238,31 @@ class LatheOperatorOnMockServerTest {
                         + "spec: {modelVersion: llama-3-1-8b-instruct, replicas: 1}\n",
                     ModelDeployment.class))
             .create();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> client.services().inNamespace(NAMESPACE).withName("chat").get() != null);
+    awaitCondition(client, md, "Accepted", "True");
     await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
     requestsSoFar();
-    double before = reconciliations();
 
-    // A change to an owned object wakes the deployment's reconciler, which builds the pod template
-    // with the namespace's trusted keys.
+    // Every reconcile observes the namespace's trusted keys (the pod template carries them).
     client
-        .services()
+        .resources(ModelDeployment.class)
         .inNamespace(NAMESPACE)
         .withName("chat")
         .edit(
-            svc -> {
-              svc.getMetadata().getLabels().put("touched", "yes");
-              return svc;
+            d -> {
+              d.getSpec().setReplicas(2);
+              return d;
             });
-    await().atMost(Duration.ofSeconds(20)).until(() -> reconciliations() > before);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> Long.valueOf(2).equals(current(client, md).getStatus().getObservedGeneration()));
     await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
 
     assertThat(requestsSoFar())
         .filteredOn(r -> r.contains("/namespaces/lathe-system/"))
+        .filteredOn(r -> r.contains("lathe-trust-policy") || r.contains("lathe-signing-key"))
         .filteredOn(r -> !r.contains("watch=true"))
         .isEmpty();
-    assertThat(current(client, md).getStatus()).isNotNull();
   }
 
   @Test
