@@ -169,8 +169,15 @@ class ModelDeploymentGatewayIT {
     create(deploymentYaml("chat", 1, List.of("helper")));
     try {
       ModelDeployment md = awaitServingThroughTheGateway("chat", 1);
-      long firstAnswerMs = Duration.between(applied, Instant.now()).toMillis();
       String endpoint = md.getStatus().getEndpoint();
+      // The runtime may turn ready a moment before a listed adapter is loaded: wait for the list.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  answers(endpoint + "/models")
+                      && get(endpoint + "/models").body().contains("\"helper\""));
+      long firstAnswerMs = Duration.between(applied, Instant.now()).toMillis();
       assertThat(endpoint).isEqualTo(gateway.url() + "/" + NAMESPACE + "/chat/v1");
       Condition routed =
           ResourceStatus.condition(md, ModelDeploymentRouteConditions.ROUTED).orElseThrow();

@@ -144,7 +144,7 @@ public final class ServingDecision {
     for (AdapterReference adapter : adapters) {
       seen.version(adapter.getModelVersion())
           .filter(ServingDecision::verified)
-          .ifPresent(v -> entries.add(AdapterListBuilder.entry(adapter.getName(), v)));
+          .ifPresent(v -> entries.add(AdapterListBuilder.entry(adapter.getName(), v, model)));
     }
     ConfigMap list = AdapterListBuilder.build(md, versionName, entries);
     Service versionService = ServingServiceBuilder.version(md, versionName, ServingNames.STABLE);

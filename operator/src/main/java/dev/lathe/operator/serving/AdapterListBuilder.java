@@ -55,11 +55,25 @@ public final class AdapterListBuilder {
     }
   }
 
-  /** The entry of adapter {@code name} served from a verified ModelVersion. */
-  public static Entry entry(String name, ModelVersion version) {
+  /**
+   * The entry of adapter {@code name} served from a verified ModelVersion on {@code base}: with the
+   * adapter's own store only where it differs from the base model's (endpoint, region, path style
+   * or credentials Secret); otherwise the runtime's own store settings, those of the base, apply.
+   */
+  public static Entry entry(String name, ModelVersion version, ModelVersion base) {
     StorageLocation location = version.getSpec().getSource().getStorage();
     return new Entry(
-        name, location.getUri(), version.getStatus().getArtifact().getManifestDigest(), location);
+        name,
+        location.getUri(),
+        version.getStatus().getArtifact().getManifestDigest(),
+        sameStore(location, base.getSpec().getSource().getStorage()) ? null : location);
+  }
+
+  private static boolean sameStore(StorageLocation a, StorageLocation b) {
+    return java.util.Objects.equals(a.getEndpoint(), b.getEndpoint())
+        && java.util.Objects.equals(a.getRegion(), b.getRegion())
+        && java.util.Objects.equals(a.getPathStyle(), b.getPathStyle())
+        && java.util.Objects.equals(a.getCredentialsSecret(), b.getCredentialsSecret());
   }
 
   private AdapterListBuilder() {}

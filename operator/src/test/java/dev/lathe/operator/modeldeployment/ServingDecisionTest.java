@@ -156,7 +156,7 @@ class ServingDecisionTest {
   }
 
   @Test
-  void theAdapterListNamesEachVerifiedAdapterWithItsUriVerifiedDigestAndOwnStore() {
+  void theAdapterListNamesEachVerifiedAdapterWithItsUriAndVerifiedDigest() {
     world.verified(BASE).adapter("support", "support-v3").verified("support-v3");
 
     ServingPlan plan = decide();
@@ -167,8 +167,38 @@ class ServingDecisionTest {
             "{\"adapters\":[{\"name\":\"support\",\"uri\":\"s3://models/support-v3\","
                 + "\"manifestDigest\":\""
                 + ServingWorld.digestOf("support-v3")
-                + "\",\"store\":{\"endpoint\":\"http://minio.storage:9000\",\"pathStyle\":true,"
-                + "\"credentialsDirectory\":\"/var/run/lathe/credentials/minio-credentials\"}}]}");
+                + "\"}]}");
+  }
+
+  @Test
+  void anAdapterInAnotherStoreThanTheBaseIsListedWithItsOwnEndpointAndCredentialsDirectory() {
+    world.verified(BASE).adapter("support", "support-v3").verified("support-v3");
+    world
+        .versions
+        .get("support-v3")
+        .getSpec()
+        .getSource()
+        .getStorage()
+        .setCredentialsSecret("team-b");
+
+    ServingPlan plan = decide();
+
+    ConfigMap list = (ConfigMap) ((ServingStep.Apply) plan.steps().get(0)).object();
+    assertThat(list.getData().get(AdapterListBuilder.KEY))
+        .contains(
+            "\"store\":{\"endpoint\":\"http://minio.storage:9000\",\"pathStyle\":true,"
+                + "\"credentialsDirectory\":\"/var/run/lathe/credentials/team-b\"}");
+    Deployment deployment =
+        plan.steps().stream()
+            .map(s -> ((ServingStep.Apply) s).object())
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .extracting(v -> v.getSecret().getSecretName())
+        .containsExactly("minio-credentials", "team-b");
   }
 
   @Test
