@@ -11,6 +11,7 @@ import dev.lathe.operator.metrics.ModelDeploymentMetrics;
 import dev.lathe.operator.modeldeployment.ClusterServingActions;
 import dev.lathe.operator.modeldeployment.ModelDeploymentAcceptance;
 import dev.lathe.operator.modeldeployment.ModelDeploymentReconciler;
+import dev.lathe.operator.modeldeployment.Routing;
 import dev.lathe.operator.modeldeployment.ServingDecision;
 import dev.lathe.operator.modeldeployment.ServingLoop;
 import dev.lathe.operator.modeldeployment.ServingObserver;
@@ -25,12 +26,14 @@ import dev.lathe.operator.publishing.ModelPublisher;
 import dev.lathe.operator.references.ClusterReferenceLookup;
 import dev.lathe.operator.references.OperatorConfigMaps;
 import dev.lathe.operator.references.ReferenceLookup;
+import dev.lathe.operator.signing.InformedKeySources;
 import dev.lathe.operator.signing.OperatorKeys;
 import dev.lathe.operator.status.EventRecorder;
 import dev.lathe.operator.status.OwnWrites;
 import dev.lathe.operator.status.StatusReport;
 import dev.lathe.operator.storage.OperatorStorage;
 import dev.lathe.operator.training.ProgressReader;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -41,14 +44,20 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The JOSDK operator with Lathe's three reconcilers registered. */
 public final class LatheOperator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LatheOperator.class);
+  private static final Duration KEY_INFORMERS_TIMEOUT = Duration.ofSeconds(60);
 
   private final Operator operator;
   private final OperatorConfigMaps operatorConfigMaps;
@@ -56,6 +65,7 @@ public final class LatheOperator {
   private final OperatorSettings settings;
   private final String identity;
   private final AtomicBoolean stopping;
+  private final InformedKeySources keySources;
 
   private LatheOperator(
       Operator operator,
@@ -63,7 +73,9 @@ public final class LatheOperator {
       KubernetesClient client,
       OperatorSettings settings,
       String identity,
-      AtomicBoolean stopping) {
+      AtomicBoolean stopping,
+      InformedKeySources keySources) {
+    this.keySources = keySources;
     this.stopping = stopping;
     this.operator = operator;
     this.operatorConfigMaps = operatorConfigMaps;
@@ -117,9 +129,12 @@ public final class LatheOperator {
             operator.getConfigurationService().useSSAToPatchPrimaryResource());
     OperatorStorage storage =
         new OperatorStorage(client, workloads.volumeRoot(), lookup::storagePolicy);
-    OperatorKeys keys =
-        new OperatorKeys(
+    // The signing key from an informer, the trust policy from the policy ConfigMaps' informers:
+    // every pod built gets the trusted keys without a GET.
+    InformedKeySources keySources =
+        InformedKeySources.of(
             client, workloads, () -> operatorConfigMaps.get(workloads.trustConfigMap()));
+    OperatorKeys keys = new OperatorKeys(keySources, workloads);
     FineTuneJobMetrics metrics = new FineTuneJobMetrics(meters);
     Consumer<ControllerConfigurationOverrider<?>> namespaces =
         c -> {
@@ -161,13 +176,16 @@ public final class LatheOperator {
             clock,
             settings.recheckInterval()),
         namespaces::accept);
+    Routing routing =
+        new Routing(
+            workloads.gateway(), workloads.gateway().isPresent() && servesHttpRoutes(client));
     operator.register(
         new ModelDeploymentReconciler(
             new ServingObserver(
                 new ModelDeploymentAcceptance(lookup),
                 keys::trustedKeysPem,
                 workloads.runtimeImage(),
-                ServingObserver.RoutedEndpoints.NONE,
+                routing,
                 report.writes()),
             new ServingLoop(
                 new ServingDecision(settings.recheckInterval()),
@@ -176,9 +194,31 @@ public final class LatheOperator {
                     () -> operator.getConfigurationService().useSSAToPatchPrimaryResource())),
             report,
             new ModelDeploymentMetrics(meters),
-            clock),
+            clock,
+            routing),
         namespaces::accept);
-    return new LatheOperator(operator, operatorConfigMaps, client, settings, identity, stopping);
+    return new LatheOperator(
+        operator, operatorConfigMaps, client, settings, identity, stopping, keySources);
+  }
+
+  /**
+   * Whether discovery lists gateway.networking.k8s.io/v1 HTTPRoute; asked once, at start, so that a
+   * cluster without the Gateway API CRDs gets no informer that could never sync.
+   */
+  private static boolean servesHttpRoutes(KubernetesClient client) {
+    try {
+      boolean served = client.supports(HTTPRoute.class);
+      if (!served) {
+        LOG.warn(
+            "LATHE_GATEWAY is set, but the cluster serves no gateway.networking.k8s.io/v1"
+                + " HTTPRoute: no routes are made (ModelDeployments say Routed=False"
+                + " GatewayApiMissing)");
+      }
+      return served;
+    } catch (RuntimeException e) {
+      LOG.warn("cannot tell whether the cluster serves the Gateway API: {}", e.toString());
+      return false;
+    }
   }
 
   /**
@@ -212,9 +252,15 @@ public final class LatheOperator {
     exit.start();
   }
 
-  /** Starts the policy ConfigMaps' informers, then the reconcilers, which read them. */
+  /**
+   * Starts the policy ConfigMaps' and the signing key's informers (waiting for their first list),
+   * then the reconcilers, which read them.
+   *
+   * @throws IllegalStateException when the key cannot be watched (RBAC, the API server down)
+   */
   public void start() {
     operatorConfigMaps.start();
+    keySources.start(KEY_INFORMERS_TIMEOUT);
     operator.start();
   }
 
@@ -223,6 +269,7 @@ public final class LatheOperator {
     stopping.set(true);
     operator.stop();
     operatorConfigMaps.close();
+    keySources.close();
     if (settings.leaderElection()) {
       LeaseRelease.release(client, settings.leaseNamespace(), settings.leaseName(), identity);
     }
@@ -232,6 +279,7 @@ public final class LatheOperator {
   public boolean isReady() {
     return operator.getRuntimeInfo().isStarted()
         && operator.getRuntimeInfo().allEventSourcesAreHealthy()
-        && operatorConfigMaps.isWatching();
+        && operatorConfigMaps.isWatching()
+        && keySources.isWatching();
   }
 }

@@ -20,7 +20,10 @@ import java.util.stream.Collectors;
  *     0.0.0.0, every interface, as kubelet probes and scrapers reach the pod's IP)
  * @param recheckInterval how soon a spec rejected for a missing Secret, claim or ModelVersion is
  *     looked at again (LATHE_RECHECK_SECONDS)
- * @param workloads how training and verification workloads are built, and artifacts signed
+ * @param workloads how training, verification and serving workloads are built, and artifacts
+ *     signed; among them the Gateway that ModelDeployments are routed through (LATHE_GATEWAY =
+ *     NAMESPACE/NAME[/LISTENER], LATHE_GATEWAY_URL; absent: no route, the endpoint is the Service's
+ *     in-cluster URL)
  */
 public record OperatorSettings(
     boolean leaderElection,

@@ -1,6 +1,7 @@
 package dev.lathe.operator;
 
 import dev.lathe.api.v1alpha1.StorageLocation;
+import dev.lathe.operator.serving.GatewayTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -33,6 +34,10 @@ import java.util.Optional;
  *     not say (LATHE_ARTIFACT_DELETION=Delete|Retain, default Retain: auditors keep evidence)
  * @param runtimeImage the default runtime image of ModelDeployment pods (LATHE_RUNTIME_IMAGE); pin
  *     it by digest in production
+ * @param gateway the Gateway each ModelDeployment's default HTTPRoute attaches to (LATHE_GATEWAY =
+ *     NAMESPACE/NAME[/LISTENER]) and, optionally, the base URL clients reach it at
+ *     (LATHE_GATEWAY_URL, else the Gateway's reported address); absent means no route is made and
+ *     status.endpoint is the endpoint Service's in-cluster URL
  */
 public record WorkloadSettings(
     String trainerImage,
@@ -46,7 +51,8 @@ public record WorkloadSettings(
     Optional<String> checkpointStorageClass,
     Duration progressInterval,
     boolean deleteArtifactsByDefault,
-    String runtimeImage) {
+    String runtimeImage,
+    Optional<GatewayTarget> gateway) {
 
   public static final String DEFAULT_TRAINER_IMAGE = "ghcr.io/lathe-dev/lathe-trainer:0.1.0";
   public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/lathe-dev/lathe-runtime:0.1.0";
@@ -92,6 +98,7 @@ public record WorkloadSettings(
             OperatorSettings.parsePositive(
                 "LATHE_PROGRESS_SECONDS", env.getOrDefault("LATHE_PROGRESS_SECONDS", "15"))),
         deletion.equals("Delete"),
-        env.getOrDefault("LATHE_RUNTIME_IMAGE", DEFAULT_RUNTIME_IMAGE));
+        env.getOrDefault("LATHE_RUNTIME_IMAGE", DEFAULT_RUNTIME_IMAGE),
+        GatewayTarget.fromSettings(env.get("LATHE_GATEWAY"), env.get("LATHE_GATEWAY_URL")));
   }
 }

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -271,6 +272,51 @@ class LatheOperatorOnMockServerTest {
     current.getStatus().getConditions().removeIf(c -> c.getType().equals("Verified"));
     current.getStatus().getConditions().add(verified);
     return client.resource(current).updateStatus();
+  }
+
+  @Test
+  void aModelDeploymentsReconcileTakesTheTrustedKeysFromTheCacheAndSendsNoGetForThem()
+      throws Exception {
+    startOperator(Duration.ofHours(1));
+    client.resource(Fixtures.minioCredentials()).create();
+    client.resource(Fixtures.baseModel("llama-3-1-8b-instruct")).create();
+    ModelDeployment md =
+        client
+            .resource(
+                Serialization.unmarshal(
+                    "apiVersion: lathe.dev/v1alpha1\n"
+                        + "kind: ModelDeployment\n"
+                        + "metadata: {name: chat, namespace: "
+                        + NAMESPACE
+                        + "}\n"
+                        + "spec: {modelVersion: llama-3-1-8b-instruct, replicas: 1}\n",
+                    ModelDeployment.class))
+            .create();
+    awaitCondition(client, md, "Accepted", "True");
+    await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+    requestsSoFar();
+
+    // Every reconcile observes the namespace's trusted keys (the pod template carries them).
+    client
+        .resources(ModelDeployment.class)
+        .inNamespace(NAMESPACE)
+        .withName("chat")
+        .edit(
+            d -> {
+              d.getSpec().setReplicas(2);
+              return d;
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> Long.valueOf(2).equals(current(client, md).getStatus().getObservedGeneration()));
+    await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+
+    assertThat(requestsSoFar())
+        .filteredOn(r -> r.contains("/namespaces/lathe-system/"))
+        .filteredOn(r -> r.contains("lathe-trust-policy") || r.contains("lathe-signing-key"))
+        .filteredOn(r -> !r.contains("watch=true"))
+        .isEmpty();
   }
 
   @Test

@@ -15,13 +15,9 @@ import dev.lathe.artifact.storage.ArtifactPublisher;
 import dev.lathe.artifact.storage.LoopbackS3;
 import dev.lathe.artifact.storage.S3Store;
 import dev.lathe.controlplane.ControlPlaneExtension;
-import dev.lathe.controlplane.ImageResolver;
 import dev.lathe.controlplane.LocalKubelet;
 import dev.lathe.engine.tinybase.TinyBaseModel;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -79,69 +75,17 @@ class ModelDeploymentEndToEndIT {
   @BeforeAll
   void publishTheTinyBaseStartTheNodeAndTheOperator() throws Exception {
     s3 = new LoopbackS3();
-    for (String ns : List.of(NAMESPACE, OPERATOR_NAMESPACE)) {
-      client
-          .namespaces()
-          .resource(
-              new NamespaceBuilder()
-                  .withNewMetadata()
-                  .withName(ns)
-                  .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                  .endMetadata()
-                  .build())
-          .serverSideApply();
-    }
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("s3-credentials")
-                .withNamespace(NAMESPACE)
-                .endMetadata()
-                .addToStringData("AWS_ACCESS_KEY_ID", LoopbackS3.ACCESS_KEY)
-                .addToStringData("AWS_SECRET_ACCESS_KEY", LoopbackS3.SECRET_KEY)
-                .build())
-        .serverSideApply();
+    ServingTestbed.restrictedNamespaces(client, NAMESPACE, OPERATOR_NAMESPACE);
+    ServingTestbed.s3Credentials(client, NAMESPACE);
     KeyPair key = SigningKeys.generate(KeyAlgorithm.ECDSA_P256);
-    client
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("lathe-trust-policy")
-                .withNamespace(OPERATOR_NAMESPACE)
-                .endMetadata()
-                .addToData("operator.pem", SigningKeys.publicKeyPem(key.getPublic()))
-                .build())
-        .serverSideApply();
+    ServingTestbed.trustPolicy(client, OPERATOR_NAMESPACE, key);
     Path tinyBase = TinyBaseModel.ensureDefault(new PrintStream(PrintStream.nullOutputStream()));
     digest =
         new ArtifactPublisher(s3.store("models", "tiny-base"))
             .publish(tinyBase, "tiny-base", "", ModelHasher.files(), key, Optional.empty())
             .manifestDigest();
 
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath = System.getProperty("java.class.path");
-    node =
-        LocalKubelet.start(
-            client,
-            LocalKubelet.Options.defaults(
-                    ImageResolver.byImageSubstring(
-                        Map.of(
-                            "lathe-trainer",
-                            List.of(
-                                java,
-                                "-Dai.djl.offline=true",
-                                "-cp",
-                                classpath,
-                                "dev.lathe.trainer.TrainerMain"),
-                            "lathe-runtime",
-                            List.of(
-                                java,
-                                "-Dai.djl.offline=true",
-                                "-cp",
-                                classpath,
-                                "dev.lathe.runtime.RuntimeMain"))))
-                .withNodeName("e2e-serving-node"));
+    node = ServingTestbed.node(client, "e2e-serving-node", true);
     OperatorSettings settings =
         new OperatorSettings(
             false,

@@ -13,16 +13,12 @@ import dev.lathe.artifact.signing.SigningKeys;
 import dev.lathe.artifact.storage.ArtifactPublisher;
 import dev.lathe.artifact.storage.LoopbackS3;
 import dev.lathe.controlplane.ControlPlaneExtension;
-import dev.lathe.controlplane.ImageResolver;
 import dev.lathe.controlplane.LocalKubelet;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -81,54 +77,11 @@ class ModelDeploymentServingIT {
   @BeforeAll
   void startStorageNodeAndOperator() throws Exception {
     s3 = new LoopbackS3();
-    for (String ns : List.of(NAMESPACE, OPERATOR_NAMESPACE)) {
-      client
-          .namespaces()
-          .resource(
-              new NamespaceBuilder()
-                  .withNewMetadata()
-                  .withName(ns)
-                  .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                  .endMetadata()
-                  .build())
-          .serverSideApply();
-    }
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("s3-credentials")
-                .withNamespace(NAMESPACE)
-                .endMetadata()
-                .addToStringData("AWS_ACCESS_KEY_ID", LoopbackS3.ACCESS_KEY)
-                .addToStringData("AWS_SECRET_ACCESS_KEY", LoopbackS3.SECRET_KEY)
-                .build())
-        .serverSideApply();
+    ServingTestbed.restrictedNamespaces(client, NAMESPACE, OPERATOR_NAMESPACE);
+    ServingTestbed.s3Credentials(client, NAMESPACE);
     key = SigningKeys.generate(KeyAlgorithm.ECDSA_P256);
-    client
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("lathe-trust-policy")
-                .withNamespace(OPERATOR_NAMESPACE)
-                .endMetadata()
-                .addToData("operator.pem", SigningKeys.publicKeyPem(key.getPublic()))
-                .build())
-        .serverSideApply();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    node =
-        LocalKubelet.start(
-            client,
-            LocalKubelet.Options.defaults(
-                    ImageResolver.byImageSubstring(
-                        Map.of(
-                            "lathe-trainer",
-                            List.of(
-                                java,
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                "dev.lathe.trainer.TrainerMain"))))
-                .withNodeName("serving-node"));
+    ServingTestbed.trustPolicy(client, OPERATOR_NAMESPACE, key);
+    node = ServingTestbed.node(client, "serving-node", false);
     OperatorSettings settings =
         new OperatorSettings(
             false,

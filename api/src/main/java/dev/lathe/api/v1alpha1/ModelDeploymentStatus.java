@@ -80,7 +80,9 @@ public class ModelDeploymentStatus implements ConditionedStatus {
 
   @JsonPropertyDescription(
       "endpoint is the base URL of the OpenAI-compatible API: the endpoint Service's in-cluster"
-          + " URL, or the gateway's when a route reaches it.")
+          + " URL or, when the operator routes through a Gateway (LATHE_GATEWAY) and the Gateway"
+          + " accepted the route (condition Routed=True), the gateway's URL"
+          + " GATEWAY/NAMESPACE/NAME/v1.")
   private String endpoint;
 
   @Override

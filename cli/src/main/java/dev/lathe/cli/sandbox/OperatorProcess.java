@@ -1,5 +1,6 @@
 package dev.lathe.cli.sandbox;
 
+import dev.lathe.controlplane.LocalGateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -25,7 +26,15 @@ final class OperatorProcess implements AutoCloseable {
   static OperatorProcess start(SandboxLayout layout, Optional<String> gatewayUrl) {
     Map<String, String> env = new HashMap<>();
     env.put("KUBECONFIG", layout.kubeconfig().toString());
-    gatewayUrl.ifPresent(url -> env.put("LATHE_GATEWAY_URL", url));
+    // ModelDeployments are routed through the local gateway: its Gateway, and the URL it listens
+    // on.
+    gatewayUrl.ifPresent(
+        url -> {
+          env.put(
+              "LATHE_GATEWAY",
+              LocalGateway.NAMESPACE + "/" + LocalGateway.GATEWAY + "/" + LocalGateway.LISTENER);
+          env.put("LATHE_GATEWAY_URL", url);
+        });
     env.put("LATHE_TRAINER_IMAGE", orDefault("LATHE_TRAINER_IMAGE", TRAINER_IMAGE));
     env.put("LATHE_OPERATOR_NAMESPACE", NAMESPACE);
     env.put("LATHE_VOLUME_ROOT", layout.volumes().toString());

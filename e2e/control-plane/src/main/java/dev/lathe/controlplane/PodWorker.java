@@ -118,11 +118,11 @@ final class PodWorker {
 
   /**
    * The pod is being deleted: no container starts or restarts any more, running ones get SIGTERM
-   * and, after {@code graceSeconds} (at most {@link #MAX_GRACE}), SIGKILL. Once they are gone the
-   * pod is deleted with grace period 0.
+   * (after their preStop sleep, when they have one) and, after {@code graceSeconds} (at most {@link
+   * #MAX_GRACE}), SIGKILL. Once they are gone the pod is deleted with grace period 0.
    */
   void stop(Long graceSeconds) {
-    List<ContainerProcess> toStop;
+    Map<String, ContainerProcess> toStop;
     synchronized (this) {
       if (stopRequested.getCount() == 0) {
         return;
@@ -130,15 +130,59 @@ final class PodWorker {
       long seconds = graceSeconds == null ? MAX_GRACE.toSeconds() : graceSeconds;
       grace = Duration.ofSeconds(Math.max(0, Math.min(seconds, MAX_GRACE.toSeconds())));
       stopRequested.countDown();
-      toStop = List.copyOf(running.values());
+      toStop = Map.copyOf(running);
     }
     if (done.getCount() == 0) {
       deleteFromApi();
       return;
     }
-    for (ContainerProcess process : toStop) {
-      node.threads().execute(() -> process.stop(grace));
+    Duration granted = grace;
+    toStop.forEach(
+        (name, process) -> {
+          Duration hook = preStopSleep(name);
+          node.threads().execute(() -> stopAfterHook(name, process, hook, granted));
+        });
+  }
+
+  /**
+   * As a kubelet does: a container's preStop hook runs first, inside the grace period, and SIGTERM
+   * follows. It is what lets a Service's endpoints (and a gateway watching them) drop a deleted pod
+   * before it stops accepting requests. Only the sleep action exists on this node.
+   */
+  private void stopAfterHook(
+      String name, ContainerProcess process, Duration hook, Duration granted) {
+    Duration slept = hook.compareTo(granted) > 0 ? granted : hook;
+    if (!slept.isZero()) {
+      LOG.info("pod {}: container {}: preStop sleep {} s", key(), name, slept.toSeconds());
+      try {
+        Thread.sleep(slept.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
+    process.stop(granted.minus(slept));
+  }
+
+  /** The container's lifecycle.preStop.sleep.seconds; zero without one (exec/httpGet: logged). */
+  private Duration preStopSleep(String containerName) {
+    return pod.getSpec().getContainers().stream()
+        .filter(c -> containerName.equals(c.getName()))
+        .findFirst()
+        .map(io.fabric8.kubernetes.api.model.Container::getLifecycle)
+        .map(io.fabric8.kubernetes.api.model.Lifecycle::getPreStop)
+        .map(
+            hook -> {
+              if (hook.getSleep() == null) {
+                LOG.warn(
+                    "pod {}: container {}: only sleep preStop hooks run on this node; skipped",
+                    key(),
+                    containerName);
+                return Duration.ZERO;
+              }
+              return Duration.ofSeconds(
+                  Math.max(0L, Optional.ofNullable(hook.getSleep().getSeconds()).orElse(0L)));
+            })
+        .orElse(Duration.ZERO);
   }
 
   /** Stops the processes without telling the API server anything; waits until they are gone. */

@@ -78,8 +78,65 @@ class ChartTemplateTest {
             .findFirst()
             .orElseThrow();
     assertThat(secrets.getResourceNames()).containsExactly("my-key");
-    assertThat(secrets.getVerbs()).containsExactly("get");
+    assertThat(secrets.getVerbs()).containsExactly("get", "list", "watch");
     assertThat(out.ofKind("Secret")).as("a user-supplied key is not generated").isEmpty();
+  }
+
+  @Test
+  void withoutAGatewayTheOperatorMakesNoRouteSoItMayOnlyPatchTheRoutesASpecNames() {
+    Manifests out = Manifests.parse(helm.template().ok().stdout());
+    List<PolicyRule> rules =
+        ((io.fabric8.kubernetes.api.model.rbac.ClusterRole)
+                out.ofKind("ClusterRole").findFirst().get())
+            .getRules();
+    assertThat(verbs(rules, "gateway.networking.k8s.io", "httproutes"))
+        .containsExactly("get", "list", "watch", "patch", "update");
+    assertThat(env(out.only(Deployment.class, "Deployment"))).doesNotContainKey("LATHE_GATEWAY");
+  }
+
+  @Test
+  void aGatewayParentGivesTheSettingRouteCreationAndAReadOfThatOneGatewayInItsNamespace() {
+    Manifests out =
+        Manifests.parse(
+            helm.template("gateway.parent=edge/public/https", "watchNamespaces={team-a}")
+                .ok()
+                .stdout());
+    Deployment operator = out.only(Deployment.class, "Deployment");
+    assertThat(env(operator)).containsEntry("LATHE_GATEWAY", "edge/public/https");
+    Role team =
+        (Role)
+            out.ofKind("Role")
+                .filter(r -> "team-a".equals(r.getMetadata().getNamespace()))
+                .findFirst()
+                .orElseThrow();
+    assertThat(verbs(team.getRules(), "gateway.networking.k8s.io", "httproutes"))
+        .containsExactly("get", "list", "watch", "patch", "update", "create", "delete");
+    Role gateway =
+        (Role)
+            out.ofKind("Role")
+                .filter(r -> "edge".equals(r.getMetadata().getNamespace()))
+                .findFirst()
+                .orElseThrow();
+    assertThat(gateway.getRules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getResources()).containsExactly("gateways");
+              assertThat(r.getResourceNames()).containsExactly("public");
+              assertThat(r.getVerbs()).containsExactly("get", "list", "watch");
+            });
+
+    Manifests withUrl =
+        Manifests.parse(
+            helm.template("gateway.parent=edge/public", "gateway.url=https://llm.example.com")
+                .ok()
+                .stdout());
+    assertThat(env(withUrl.only(Deployment.class, "Deployment")))
+        .containsEntry("LATHE_GATEWAY_URL", "https://llm.example.com");
+    assertThat(withUrl.ofKind("Role").map(r -> r.getMetadata().getNamespace()))
+        .as("with a URL the Gateway is not read")
+        .doesNotContain("edge");
+    assertThat(helm.template("gateway.parent=not-a-gateway").exitCode()).isNotZero();
   }
 
   @Test

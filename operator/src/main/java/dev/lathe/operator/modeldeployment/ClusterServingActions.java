@@ -75,4 +75,9 @@ public final class ClusterServingActions implements ServingActions {
       client.resource(object).delete();
     }
   }
+
+  @Override
+  public void remove(ModelDeployment deployment, ServingStep.Remove step) {
+    client.resource(step.object()).delete();
+  }
 }

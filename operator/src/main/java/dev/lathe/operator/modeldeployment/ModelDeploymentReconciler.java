@@ -5,6 +5,7 @@ import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.operator.metrics.ModelDeploymentMetrics;
 import dev.lathe.operator.references.ModelVersionReferences;
+import dev.lathe.operator.serving.GatewayTarget;
 import dev.lathe.operator.serving.ServingNames;
 import dev.lathe.operator.status.PlannedEvent;
 import dev.lathe.operator.status.StatusReport;
@@ -14,6 +15,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -26,8 +30,9 @@ import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMap
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -59,13 +64,20 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private final StatusReport report;
   private final ModelDeploymentMetrics metrics;
   private final Clock clock;
+  private final Routing routing;
 
+  /**
+   * @param routing which route informers to register: none without a Gateway (or without the
+   *     Gateway API), so the operator starts on any cluster
+   */
   public ModelDeploymentReconciler(
       ServingObserver observer,
       ServingLoop loop,
       StatusReport report,
       ModelDeploymentMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      Routing routing) {
+    this.routing = routing;
     this.observer = observer;
     this.loop = loop;
     this.report = report;
@@ -104,15 +116,9 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   public List<EventSource<?, ModelDeployment>> prepareEventSources(
       EventSourceContext<ModelDeployment> context) {
     metrics.countFrom(() -> context.getPrimaryCache().list().collect(Collectors.toList()));
-    Function<ModelDeployment, Stream<String>> models =
-        deployment ->
-            Stream.concat(
-                Stream.of(deployment.getSpec().getModelVersion()),
-                deployment.getSpec().getAdapters() == null
-                    ? Stream.empty()
-                    : deployment.getSpec().getAdapters().stream()
-                        .map(AdapterReference::getModelVersion));
-    var referencing = ModelVersionReferences.indexPrimaries(context, models);
+    var referencing =
+        ModelVersionReferences.indexPrimaries(
+            context, ModelDeploymentReconciler::referencedModelVersions);
     context
         .getPrimaryCache()
         .addIndexer(
@@ -127,7 +133,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                   ? null
                   : pod.getMetadata().getLabels().get(ServingNames.DEPLOYMENT_LABEL);
           if (label == null) {
-            return java.util.Set.of();
+            return Set.of();
           }
           return context
               .getPrimaryCache()
@@ -136,22 +142,69 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
               .map(ResourceID::fromResource)
               .collect(Collectors.toSet());
         };
-    return List.of(
+    List<EventSource<?, ModelDeployment>> sources = new ArrayList<>();
+    sources.add(
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ModelVersion.class, ModelDeployment.class)
                 .withSecondaryToPrimaryMapper(referencing)
-                .withPrimaryToSecondaryMapper(ModelVersionReferences.referencedBy(models))
+                // Read by name: a ModelVersion verified before the deployment was created sends
+                // no event that could tie it to the deployment.
+                .withPrimaryToSecondaryMapper(
+                    ModelVersionReferences.referencedBy(
+                        ModelDeploymentReconciler::referencedModelVersions))
                 .build(),
-            context),
-        owned(Deployment.class, context),
-        owned(Service.class, context),
-        owned(ConfigMap.class, context),
+            context));
+    sources.add(owned(Deployment.class, context));
+    sources.add(owned(Service.class, context));
+    sources.add(owned(ConfigMap.class, context));
+    sources.add(
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
                 .withLabelSelector(SERVING_OBJECTS)
                 .withSecondaryToPrimaryMapper(podToDeployment)
                 .build(),
             context));
+    if (routing.watchesRoutes()) {
+      sources.add(owned(HTTPRoute.class, context));
+    }
+    if (routing.watchesGateway()) {
+      sources.add(gateway(routing.target().orElseThrow(), context));
+    }
+    return sources;
+  }
+
+  /**
+   * The one Gateway every default route attaches to: its reported address is part of every
+   * endpoint, so a change of it wakes every ModelDeployment.
+   */
+  private static InformerEventSource<Gateway, ModelDeployment> gateway(
+      GatewayTarget target, EventSourceContext<ModelDeployment> context) {
+    ResourceID id = new ResourceID(target.name(), target.namespace());
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Gateway.class, ModelDeployment.class)
+            .withNamespaces(Set.of(target.namespace()))
+            .withFollowControllerNamespacesChanges(false)
+            .withFieldSelector(
+                new FieldSelector(new FieldSelector.Field("metadata.name", target.name())))
+            .withSecondaryToPrimaryMapper(
+                gateway ->
+                    context
+                        .getPrimaryCache()
+                        .list()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .withPrimaryToSecondaryMapper(primary -> Set.of(id))
+            .build(),
+        context);
+  }
+
+  /** spec.modelVersion and every adapter's ModelVersion. */
+  static Stream<String> referencedModelVersions(ModelDeployment deployment) {
+    return Stream.concat(
+        Stream.of(deployment.getSpec().getModelVersion()),
+        deployment.getSpec().getAdapters() == null
+            ? Stream.empty()
+            : deployment.getSpec().getAdapters().stream().map(AdapterReference::getModelVersion));
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, ModelDeployment> owned(

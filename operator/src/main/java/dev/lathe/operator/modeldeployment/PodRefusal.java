@@ -71,13 +71,19 @@ public record PodRefusal(
 
   /**
    * The container's last exit, if it was a failure: the current state when it has not restarted
-   * yet, else the last state (a Deployment's pods restart their init container with backoff).
+   * yet, else the last state (a Deployment's pods restart their init container with backoff). A
+   * container that has since completed or is ready again reports nothing: its failure is history (a
+   * serve process that lost a port race and serves after its restart is not refusing).
    */
   private static Optional<ContainerStateTerminated> terminatedBadly(ContainerStatus status) {
     ContainerStateTerminated current =
         status.getState() == null ? null : status.getState().getTerminated();
     ContainerStateTerminated last =
         status.getLastState() == null ? null : status.getLastState().getTerminated();
+    boolean completed = current != null && Integer.valueOf(0).equals(current.getExitCode());
+    if (completed || Boolean.TRUE.equals(status.getReady())) {
+      return Optional.empty();
+    }
     for (ContainerStateTerminated t : new ContainerStateTerminated[] {current, last}) {
       if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
         return Optional.of(t);

@@ -25,4 +25,7 @@ public interface ServingActions {
 
   /** Deletes a retired version's objects; one already gone is no error. */
   void retire(ModelDeployment deployment, ServingStep.Retire step);
+
+  /** Deletes one object the spec no longer wants; one already gone is no error. */
+  void remove(ModelDeployment deployment, ServingStep.Remove step);
 }

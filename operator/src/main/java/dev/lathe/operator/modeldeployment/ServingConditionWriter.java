@@ -71,6 +71,12 @@ public final class ServingConditionWriter {
     }
   }
 
+  /** Drops a condition that no longer applies (a setting turned off); tells nothing. */
+  void remove(String type) {
+    status.getConditions().removeIf(c -> type.equals(c.getType()));
+    events.remove(type);
+  }
+
   /** An Event not tied to a condition (an object created, a version retired). */
   void tell(String type, String reason, String message) {
     events.put(reason + ":" + message, new PlannedEvent(type, reason, message));

@@ -144,18 +144,13 @@ public final class ServingDecision {
     for (AdapterReference adapter : adapters) {
       seen.version(adapter.getModelVersion())
           .filter(ServingDecision::verified)
-          .ifPresent(
-              v ->
-                  entries.add(
-                      new AdapterListBuilder.Entry(
-                          adapter.getName(),
-                          v.getSpec().getSource().getStorage().getUri(),
-                          v.getStatus().getArtifact().getManifestDigest())));
+          .ifPresent(v -> entries.add(AdapterListBuilder.entry(adapter.getName(), v, model)));
     }
     ConfigMap list = AdapterListBuilder.build(md, versionName, entries);
     Service versionService = ServingServiceBuilder.version(md, versionName, ServingNames.STABLE);
     Service endpoint = ServingServiceBuilder.endpoint(md);
-    Deployment deployment = RuntimeDeploymentBuilder.build(md, model, desired, seen.inputs());
+    Deployment deployment =
+        RuntimeDeploymentBuilder.build(md, model, entries, desired, seen.inputs());
 
     List<String> applied = new ArrayList<>();
     reconcileChild(
@@ -176,7 +171,7 @@ public final class ServingDecision {
 
     status.setStableVersion(versionName);
     status.setStableDigest(model.getStatus().getArtifact().getManifestDigest());
-    status.setEndpoint(seen.routedUrl().orElse(ServingServiceBuilder.inClusterUrl(md)));
+    RouteDecision.decide(plan, applied, seen);
 
     int replicas =
         workload
@@ -489,7 +484,8 @@ public final class ServingDecision {
     return statuses;
   }
 
-  private static <T extends HasMetadata> void reconcileChild(
+  /** Creates {@code desired} when absent, corrects it when it drifted; tells either. */
+  static <T extends HasMetadata> void reconcileChild(
       ServingPlan plan,
       List<String> applied,
       T desired,

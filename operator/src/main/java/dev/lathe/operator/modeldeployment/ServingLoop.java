@@ -30,6 +30,8 @@ public final class ServingLoop {
         }
       } else if (step instanceof ServingStep.Retire retire) {
         actions.retire(seen.deployment(), retire);
+      } else if (step instanceof ServingStep.Remove remove) {
+        actions.remove(seen.deployment(), remove);
       }
     }
     return plan;

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.HashMap;
 import java.util.List;
@@ -19,24 +21,15 @@ import java.util.stream.Stream;
 
 /**
  * Takes a {@link ServingSnapshot}: the ModelVersions and serving objects from the informer caches
- * (JOSDK's secondary resources), the spec's verdict, and the namespace's trusted keys.
+ * (JOSDK's secondary resources), the spec's verdict, the namespace's trusted keys, and what routing
+ * to it the Gateway reports.
  */
 public final class ServingObserver {
-
-  /**
-   * The gateway's base URL for a ModelDeployment, when the cluster routes to it; the hook the
-   * gateway work fills (absent means the endpoint Service's in-cluster URL).
-   */
-  public interface RoutedEndpoints {
-    Optional<String> baseUrl(ModelDeployment deployment);
-
-    RoutedEndpoints NONE = deployment -> Optional.empty();
-  }
 
   private final ModelDeploymentAcceptance acceptance;
   private final Function<String, String> trustedKeys;
   private final String defaultImage;
-  private final RoutedEndpoints routes;
+  private final Routing routing;
   private final OwnWrites writes;
 
   /**
@@ -46,12 +39,12 @@ public final class ServingObserver {
       ModelDeploymentAcceptance acceptance,
       Function<String, String> trustedKeys,
       String defaultImage,
-      RoutedEndpoints routes,
+      Routing routing,
       OwnWrites writes) {
     this.acceptance = acceptance;
     this.trustedKeys = trustedKeys;
     this.defaultImage = defaultImage;
-    this.routes = routes;
+    this.routing = routing;
     this.writes = writes;
   }
 
@@ -79,6 +72,20 @@ public final class ServingObserver {
         context.getSecondaryResourcesAsStream(ConfigMap.class).toList(),
         context.getSecondaryResourcesAsStream(Pod.class).toList(),
         new ServingInputs(defaultImage, trustedKeys.apply(md.getMetadata().getNamespace())),
-        routes.baseUrl(md));
+        route(context));
+  }
+
+  /** Routes and the Gateway are read only when their informers are registered (see Routing). */
+  private RouteSnapshot route(Context<ModelDeployment> context) {
+    if (routing.mode() == RouteSnapshot.Mode.OFF) {
+      return RouteSnapshot.OFF;
+    }
+    return new RouteSnapshot(
+        routing.mode(),
+        routing.target(),
+        routing.watchesGateway() ? context.getSecondaryResource(Gateway.class) : Optional.empty(),
+        routing.watchesRoutes()
+            ? context.getSecondaryResourcesAsStream(HTTPRoute.class).toList()
+            : List.of());
   }
 }

@@ -26,7 +26,7 @@ import java.util.Optional;
  * @param adapterLists every adapter ConfigMap of this ModelDeployment
  * @param pods every runtime pod of this ModelDeployment
  * @param inputs the default runtime image and the namespace's trusted keys
- * @param routedUrl the gateway's base URL for this ModelDeployment, when a route reaches it
+ * @param route the Gateway routing is configured for and the HTTPRoutes made for this deployment
  */
 public record ServingSnapshot(
     ModelDeployment deployment,
@@ -37,7 +37,7 @@ public record ServingSnapshot(
     List<ConfigMap> adapterLists,
     List<Pod> pods,
     ServingInputs inputs,
-    Optional<String> routedUrl) {
+    RouteSnapshot route) {
 
   public ServingSnapshot {
     versions = Map.copyOf(versions);

@@ -22,4 +22,12 @@ public sealed interface ServingStep {
    * @param objects its Deployment, version Service and adapter ConfigMap, as observed
    */
   record Retire(String modelVersion, List<HasMetadata> objects) implements ServingStep {}
+
+  /**
+   * Deletes one object the operator made that the spec no longer wants (the default HTTPRoute once
+   * the spec names its own).
+   *
+   * @param object the object, as observed
+   */
+  record Remove(HasMetadata object) implements ServingStep {}
 }

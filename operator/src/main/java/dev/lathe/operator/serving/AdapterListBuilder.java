@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lathe.api.v1alpha1.ModelDeployment;
+import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.api.v1alpha1.StorageLocation;
+import dev.lathe.artifact.storage.StoreAddress;
+import dev.lathe.operator.storage.PodStorage;
 import dev.lathe.operator.workloads.ControllerReference;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -14,21 +18,29 @@ import java.util.List;
  * (runtime-image {@code dev.lathe.runtime.model.AdapterList}):
  *
  * <pre>{@code
- * {"adapters": [{"name": "support-bot", "uri": "s3://...", "manifestDigest": "sha256:..."}]}
+ * {"adapters": [{"name": "support-bot", "uri": "s3://...", "manifestDigest": "sha256:...",
+ *                "store": {"endpoint": "...", "pathStyle": true,
+ *                          "credentialsDirectory": "/var/run/lathe/credentials/SECRET"}}]}
  * }</pre>
  *
- * An entry may carry a canary (an adapter-only rollout on the same pods): another version of the
- * adapter and the percentage of the name's requests it answers, which the runtime splits by a
- * counter, not by chance; a client pins a version with {@code "model": "NAME@sha256:…"}:
+ * An S3 adapter carries its own ModelVersion's store: its endpoint, region, path style and the
+ * directory where {@link RuntimeDeploymentBuilder} mounts its credentials Secret, so an adapter in
+ * another bucket or account than the base is fetched with its own credentials (and no other
+ * adapter's).
+ *
+ * <p>An entry may carry a canary (an adapter-only rollout on the same pods): another version of the
+ * adapter, fetched with the entry's store, and the percentage of the name's requests it answers,
+ * which the runtime splits by a counter, not by chance; a client pins a version with {@code
+ * "model": "NAME@sha256:…"}:
  *
  * <pre>{@code
  * {"name": "support-bot", "uri": "s3://.../v1", "manifestDigest": "sha256:...",
  *  "canary": {"uri": "s3://.../v2", "manifestDigest": "sha256:...", "weight": 20}}
  * }</pre>
  *
- * The pods mount it as a directory, so a change reaches every replica without a restart. The digest
- * is the adapter ModelVersion's verified manifest digest: a pod serves the adapter only if the
- * artifact it fetches verifies as exactly that. Pure.
+ * <p>The pods mount it as a directory, so a change reaches every replica without a restart. The
+ * digest is the adapter ModelVersion's verified manifest digest: a pod serves the adapter only if
+ * the artifact it fetches verifies as exactly that. Pure.
  */
 public final class AdapterListBuilder {
 
@@ -43,12 +55,25 @@ public final class AdapterListBuilder {
    * @param name what requests select in the OpenAI model field
    * @param uri where its signed artifact is
    * @param manifestDigest its ModelVersion's verified manifest digest
+   * @param location its ModelVersion's storage (endpoint, credentials Secret), or null for the
+   *     runtime's own store settings
    */
-  public record Entry(String name, String uri, String manifestDigest, Canary canary) {
+  public record Entry(
+      String name, String uri, String manifestDigest, StorageLocation location, Canary canary) {
+
+    /** An adapter without a canary, fetched with the runtime's own store settings. */
+    public Entry(String name, String uri, String manifestDigest) {
+      this(name, uri, manifestDigest, null, null);
+    }
 
     /** An adapter without a canary. */
-    public Entry(String name, String uri, String manifestDigest) {
-      this(name, uri, manifestDigest, null);
+    public Entry(String name, String uri, String manifestDigest, StorageLocation location) {
+      this(name, uri, manifestDigest, location, null);
+    }
+
+    /** This entry with a candidate version beside it. */
+    public Entry withCanary(Canary candidate) {
+      return new Entry(name, uri, manifestDigest, location, candidate);
     }
   }
 
@@ -68,6 +93,27 @@ public final class AdapterListBuilder {
     }
   }
 
+  /**
+   * The entry of adapter {@code name} served from a verified ModelVersion on {@code base}: with the
+   * adapter's own store only where it differs from the base model's (endpoint, region, path style
+   * or credentials Secret); otherwise the runtime's own store settings, those of the base, apply.
+   */
+  public static Entry entry(String name, ModelVersion version, ModelVersion base) {
+    StorageLocation location = version.getSpec().getSource().getStorage();
+    return new Entry(
+        name,
+        location.getUri(),
+        version.getStatus().getArtifact().getManifestDigest(),
+        sameStore(location, base.getSpec().getSource().getStorage()) ? null : location);
+  }
+
+  private static boolean sameStore(StorageLocation a, StorageLocation b) {
+    return java.util.Objects.equals(a.getEndpoint(), b.getEndpoint())
+        && java.util.Objects.equals(a.getRegion(), b.getRegion())
+        && java.util.Objects.equals(a.getPathStyle(), b.getPathStyle())
+        && java.util.Objects.equals(a.getCredentialsSecret(), b.getCredentialsSecret());
+  }
+
   private AdapterListBuilder() {}
 
   /** The file's content, entries in spec order. */
@@ -75,20 +121,37 @@ public final class AdapterListBuilder {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode adapters = root.putArray("adapters");
     for (Entry entry : entries) {
-      ObjectNode node =
+      ObjectNode adapter =
           adapters
               .addObject()
               .put("name", entry.name())
               .put("uri", entry.uri())
               .put("manifestDigest", entry.manifestDigest());
+      if (entry.location() != null && entry.uri().startsWith("s3://")) {
+        StoreAddress address = new PodStorage().address(entry.location(), false);
+        ObjectNode store = adapter.putObject("store");
+        putIfPresent(store, "endpoint", address.endpoint());
+        putIfPresent(store, "region", address.region());
+        if (address.pathStyle() != null) {
+          store.put("pathStyle", address.pathStyle());
+        }
+        putIfPresent(store, "credentialsDirectory", address.credentialsDirectory());
+      }
       if (entry.canary() != null) {
-        node.putObject("canary")
+        adapter
+            .putObject("canary")
             .put("uri", entry.canary().uri())
             .put("manifestDigest", entry.canary().manifestDigest())
             .put("weight", entry.canary().weight());
       }
     }
     return root.toString();
+  }
+
+  private static void putIfPresent(ObjectNode node, String field, String value) {
+    if (value != null) {
+      node.put(field, value);
+    }
   }
 
   public static ConfigMap build(ModelDeployment md, String modelVersion, List<Entry> entries) {

@@ -4,6 +4,7 @@ import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.RuntimeSpec;
 import dev.lathe.api.v1alpha1.ServingResources;
+import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.artifact.contract.RuntimeEnvironment;
 import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.operator.storage.PodStorage;
@@ -29,6 +30,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +59,14 @@ public final class RuntimeDeploymentBuilder {
   static final int DRAIN_SECONDS = 30;
 
   /**
+   * How long a deleted pod keeps serving before SIGTERM (a preStop sleep): endpoints and the
+   * gateways and proxies watching them drop a terminating pod asynchronously (Traefik batches
+   * provider changes for 2 s by default), and a pod that stopped accepting at once would fail the
+   * requests sent to it in between; a scale-down must lose none.
+   */
+  static final int PRE_STOP_SECONDS = 5;
+
+  /**
    * serve re-hashes every weight file before it listens; at a few hundred MB/s a 140 GB model takes
    * minutes, so the startup probe allows an hour before liveness may restart the pod.
    */
@@ -68,6 +78,21 @@ public final class RuntimeDeploymentBuilder {
 
   public static Deployment build(
       ModelDeployment md, ModelVersion version, int replicas, ServingInputs inputs) {
+    return build(md, version, List.of(), replicas, inputs);
+  }
+
+  /**
+   * @param adapters the listed adapters: the serve container mounts each one's credentials Secret
+   *     (once per Secret, in name order, so reordering or adding adapters of a Secret already
+   *     mounted leaves the pod template, and the pods, alone; an adapter with a Secret not yet
+   *     mounted rolls the pods, one new pod ready before an old one goes)
+   */
+  public static Deployment build(
+      ModelDeployment md,
+      ModelVersion version,
+      List<AdapterListBuilder.Entry> adapters,
+      int replicas,
+      ServingInputs inputs) {
     String versionName = version.getMetadata().getName();
     String namespace = md.getMetadata().getNamespace();
     ServingResources resources =
@@ -100,6 +125,16 @@ public final class RuntimeDeploymentBuilder {
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .build();
 
+    // Only serve fetches adapters: their Secrets are mounted there, not in fetch-and-verify.
+    adapters.stream()
+        .map(AdapterListBuilder.Entry::location)
+        .filter(
+            l -> l != null && (!l.getUri().startsWith("s3://") || l.getCredentialsSecret() != null))
+        .sorted(
+            Comparator.comparing(
+                (StorageLocation l) ->
+                    Optional.ofNullable(l.getCredentialsSecret()).orElse(l.getUri())))
+        .forEach(l -> storage.address(l, false));
     List<VolumeMount> serveMounts = new ArrayList<>(storage.mounts());
     serveMounts.add(mount("models", MODELS_DIR, false));
     serveMounts.add(mount("tmp", "/tmp", false));
@@ -160,6 +195,13 @@ public final class RuntimeDeploymentBuilder {
             .withVolumeMounts(serveMounts)
             .withSecurityContext(RestrictedSecurity.container())
             .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .withNewLifecycle()
+            .withNewPreStop()
+            .withNewSleep()
+            .withSeconds((long) PRE_STOP_SECONDS)
+            .endSleep()
+            .endPreStop()
+            .endLifecycle()
             .build();
 
     List<Volume> volumes = new ArrayList<>(storage.volumes());
@@ -206,7 +248,7 @@ public final class RuntimeDeploymentBuilder {
             .withNewSpec()
             .withEnableServiceLinks(false)
             .withAutomountServiceAccountToken(false)
-            .withTerminationGracePeriodSeconds((long) DRAIN_SECONDS + 10)
+            .withTerminationGracePeriodSeconds((long) PRE_STOP_SECONDS + DRAIN_SECONDS + 5)
             .withInitContainers(fetch)
             .withContainers(serve)
             .withVolumes(volumes)

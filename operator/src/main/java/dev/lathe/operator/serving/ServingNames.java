@@ -41,6 +41,11 @@ public final class ServingNames {
     return dns1035(md.getMetadata().getName() + "-" + modelVersion);
   }
 
+  /** The operator's default HTTPRoute to the endpoint Service (see {@link HttpRouteBuilder}). */
+  public static String route(ModelDeployment md) {
+    return BoundedNames.shorten(md.getMetadata().getName());
+  }
+
   public static String adapterList(ModelDeployment md, String modelVersion) {
     return BoundedNames.shorten(md.getMetadata().getName() + "-" + modelVersion + "-adapters");
   }

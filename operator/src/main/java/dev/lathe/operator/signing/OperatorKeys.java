@@ -17,15 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * The operator's keys (DESIGN.md §4: signing keys never enter a workload pod): the signing key from
  * a Secret in the operator's namespace, and the trust policy — the signing key's public half,
  * trusted everywhere, plus the public keys of a ConfigMap (KEY.pem, optionally scoped by
- * KEY.namespaces = "a,b"). Read on use — the Secret by name, the ConfigMap from its informer — so a
- * rotated key takes effect without a restart.
+ * KEY.namespaces = "a,b"). Read on use from {@link KeySources} (informer caches in the running
+ * operator), so a rotated key takes effect without a restart.
  */
 public class OperatorKeys {
 
@@ -36,30 +35,22 @@ public class OperatorKeys {
     }
   }
 
-  private final KubernetesClient client;
+  private final KeySources sources;
   private final WorkloadSettings settings;
-  private final Supplier<Optional<ConfigMap>> trustPolicy;
 
-  /**
-   * @param trustPolicy the trust policy ConfigMap as last seen, empty when there is none
-   */
-  public OperatorKeys(
-      KubernetesClient client,
-      WorkloadSettings settings,
-      Supplier<Optional<ConfigMap>> trustPolicy) {
-    this.client = client;
+  /** Reads both objects by a GET on each use. */
+  public OperatorKeys(KubernetesClient client, WorkloadSettings settings) {
+    this(KeySources.byGet(client, settings), settings);
+  }
+
+  public OperatorKeys(KeySources sources, WorkloadSettings settings) {
+    this.sources = sources;
     this.settings = settings;
-    this.trustPolicy = trustPolicy;
   }
 
   public KeyPair signingKey() {
     String where = settings.operatorNamespace() + "/" + settings.signingSecret();
-    Secret secret =
-        client
-            .secrets()
-            .inNamespace(settings.operatorNamespace())
-            .withName(settings.signingSecret())
-            .get();
+    Secret secret = sources.signingSecret().orElse(null);
     if (secret == null) {
       throw new SigningKeyUnavailable(
           "the signing key Secret "
@@ -116,7 +107,8 @@ public class OperatorKeys {
     } catch (SigningKeyUnavailable e) {
       // Verifying needs no signing key: imported artifacts may be signed by others.
     }
-    Map<String, String> data = trustPolicy.get().map(ConfigMap::getData).orElse(Map.of());
+    ConfigMap map = sources.trustConfigMap().orElse(null);
+    Map<String, String> data = map == null || map.getData() == null ? Map.of() : map.getData();
     for (Map.Entry<String, String> entry : data.entrySet()) {
       if (!entry.getKey().endsWith(".pem")) {
         continue;

@@ -5,11 +5,13 @@ import static dev.lathe.operator.modeldeployment.ServingWorld.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lathe.operator.serving.HttpRouteBuilder;
 import dev.lathe.operator.serving.RuntimeDeploymentBuilder;
 import dev.lathe.operator.serving.ServingServiceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The cluster seam against Fabric8's mock server (CRUD mode, no server-side apply, so the
- * replacement path): creates, corrects, retires, and turns a refusal into WorkloadRejected.
+ * replacement path): creates, corrects, retires, removes a route, and turns a refusal into
+ * WorkloadRejected.
  */
 @EnableKubernetesMockClient(crud = true)
 class ClusterServingActionsTest {
@@ -95,6 +98,24 @@ class ClusterServingActionsTest {
 
     assertThat(client.apps().deployments().inNamespace(NAMESPACE).list().getItems()).isEmpty();
     assertThat(client.services().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+  }
+
+  @Test
+  void theDefaultHttpRouteIsCreatedAsAGatewayApiObjectAndRemovedByName() {
+    ClusterServingActions actions = new ClusterServingActions(client, () -> false);
+    HTTPRoute route = HttpRouteBuilder.endpointRoute(world.deployment, RouteDecisionTest.TARGET);
+
+    actions.apply(world.deployment, new ServingStep.Apply(route, true));
+    HTTPRoute stored =
+        client.resources(HTTPRoute.class).inNamespace(NAMESPACE).withName("support-bot").get();
+    assertThat(stored.getSpec().getRules().get(0).getBackendRefs().get(0).getName())
+        .isEqualTo("support-bot");
+    assertThat(stored.getSpec().getParentRefs().get(0).getName()).isEqualTo("lathe");
+
+    actions.remove(world.deployment, new ServingStep.Remove(stored));
+    actions.remove(world.deployment, new ServingStep.Remove(stored));
+    assertThat(client.resources(HTTPRoute.class).inNamespace(NAMESPACE).list().getItems())
+        .isEmpty();
   }
 
   @Test

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Every branch of the serving decision, on snapshots, with no cluster. */
@@ -50,7 +49,9 @@ class ServingDecisionTest {
             s ->
                 s instanceof ServingStep.Apply a
                     ? (a.absent() ? "create " : "correct ") + ServingWorld.key(a.object())
-                    : "retire " + ((ServingStep.Retire) s).modelVersion())
+                    : s instanceof ServingStep.Remove r
+                        ? "remove " + ServingWorld.key(r.object())
+                        : "retire " + ((ServingStep.Retire) s).modelVersion())
         .toList();
   }
 
@@ -155,15 +156,6 @@ class ServingDecisionTest {
   }
 
   @Test
-  void theEndpointIsTheGatewaysUrlWhenARouteReachesTheDeployment() {
-    world.verified(BASE).routedUrl =
-        Optional.of("http://gateway.local:8080/ml-platform/support-bot/v1");
-
-    assertThat(decide().status().getEndpoint())
-        .isEqualTo("http://gateway.local:8080/ml-platform/support-bot/v1");
-  }
-
-  @Test
   void theAdapterListNamesEachVerifiedAdapterWithItsUriAndVerifiedDigest() {
     world.verified(BASE).adapter("support", "support-v3").verified("support-v3");
 
@@ -176,6 +168,37 @@ class ServingDecisionTest {
                 + "\"manifestDigest\":\""
                 + ServingWorld.digestOf("support-v3")
                 + "\"}]}");
+  }
+
+  @Test
+  void anAdapterInAnotherStoreThanTheBaseIsListedWithItsOwnEndpointAndCredentialsDirectory() {
+    world.verified(BASE).adapter("support", "support-v3").verified("support-v3");
+    world
+        .versions
+        .get("support-v3")
+        .getSpec()
+        .getSource()
+        .getStorage()
+        .setCredentialsSecret("team-b");
+
+    ServingPlan plan = decide();
+
+    ConfigMap list = (ConfigMap) ((ServingStep.Apply) plan.steps().get(0)).object();
+    assertThat(list.getData().get(AdapterListBuilder.KEY))
+        .contains(
+            "\"store\":{\"endpoint\":\"http://minio.storage:9000\",\"pathStyle\":true,"
+                + "\"credentialsDirectory\":\"/var/run/lathe/credentials/team-b\"}");
+    Deployment deployment =
+        plan.steps().stream()
+            .map(s -> ((ServingStep.Apply) s).object())
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .extracting(v -> v.getSecret().getSecretName())
+        .containsExactly("minio-credentials", "team-b");
   }
 
   @Test

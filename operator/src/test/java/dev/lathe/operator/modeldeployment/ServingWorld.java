@@ -11,6 +11,7 @@ import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.ModelVersionSpec;
 import dev.lathe.api.v1alpha1.ModelVersionStatus;
 import dev.lathe.api.v1alpha1.StorageLocation;
+import dev.lathe.operator.serving.GatewayTarget;
 import dev.lathe.operator.serving.ServingInputs;
 import dev.lathe.operator.serving.ServingNames;
 import dev.lathe.operator.status.Acceptance;
@@ -24,6 +25,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +53,9 @@ final class ServingWorld {
   final Map<String, ModelVersion> versions = new LinkedHashMap<>();
   final Map<String, HasMetadata> objects = new LinkedHashMap<>();
   final List<Pod> pods = new ArrayList<>();
-  Optional<String> routedUrl = Optional.empty();
+  RouteSnapshot.Mode routeMode = RouteSnapshot.Mode.OFF;
+  Optional<GatewayTarget> gatewayTarget = Optional.empty();
+  Optional<Gateway> gateway = Optional.empty();
 
   ServingWorld() {
     deployment = new ModelDeployment();
@@ -227,6 +232,8 @@ final class ServingWorld {
         all(ConfigMap.class),
         pods,
         new ServingInputs(IMAGE, KEYS),
-        routedUrl);
+        routeMode == RouteSnapshot.Mode.OFF
+            ? RouteSnapshot.OFF
+            : new RouteSnapshot(routeMode, gatewayTarget, gateway, all(HTTPRoute.class)));
   }
 }

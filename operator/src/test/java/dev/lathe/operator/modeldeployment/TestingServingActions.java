@@ -39,6 +39,12 @@ final class TestingServingActions implements ServingActions {
     }
   }
 
+  @Override
+  public void remove(ModelDeployment deployment, ServingStep.Remove step) {
+    steps.add(step);
+    world.objects.remove(ServingWorld.key(step.object()));
+  }
+
   List<String> applied() {
     return steps.stream()
         .filter(ServingStep.Apply.class::isInstance)

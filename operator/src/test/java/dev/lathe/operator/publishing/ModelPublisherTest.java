@@ -98,7 +98,7 @@ class ModelPublisherTest {
         new ModelPublisher(
             client,
             new OperatorStorage(client, settings.volumeRoot()),
-            new OperatorKeys(client, settings, () -> java.util.Optional.empty()));
+            new OperatorKeys(client, settings));
   }
 
   private ModelPublisher.Published publish() {

@@ -19,11 +19,8 @@ class AdapterListCanaryTest {
     String content =
         AdapterListBuilder.content(
             List.of(
-                new AdapterListBuilder.Entry(
-                    "support-bot",
-                    "s3://m/support-v1",
-                    V1,
-                    new AdapterListBuilder.Canary("s3://m/support-v2", V2, 20))));
+                new AdapterListBuilder.Entry("support-bot", "s3://m/support-v1", V1)
+                    .withCanary(new AdapterListBuilder.Canary("s3://m/support-v2", V2, 20))));
 
     JsonNode entry = new ObjectMapper().readTree(content).path("adapters").path(0);
     assertThat(entry.path("name").asText()).isEqualTo("support-bot");

@@ -163,6 +163,22 @@ class ServingBuildersTest {
   }
 
   @Test
+  void aDeletedPodServesThroughAPreStopSleepBeforeItDrainsAllWithinItsGracePeriod() {
+    PodSpec pod =
+        RuntimeDeploymentBuilder.build(md("bot"), version(null), 1, INPUTS)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    Container serve = pod.getContainers().get(0);
+
+    long sleep = serve.getLifecycle().getPreStop().getSleep().getSeconds();
+    assertThat(sleep).isEqualTo(RuntimeDeploymentBuilder.PRE_STOP_SECONDS).isPositive();
+    assertThat(env(serve)).containsEntry("LATHE_DRAIN_SECONDS", "30");
+    assertThat(pod.getTerminationGracePeriodSeconds())
+        .isGreaterThan(sleep + RuntimeDeploymentBuilder.DRAIN_SECONDS);
+  }
+
+  @Test
   void everyContainerRunsUnderTheRestrictedPodSecurityStandard() {
     PodSpec pod =
         RuntimeDeploymentBuilder.build(md("bot"), version(null), 1, INPUTS)
@@ -303,5 +319,67 @@ class ServingBuildersTest {
     assertThat(tree.at("/adapters/1/manifestDigest").asText())
         .isEqualTo("sha256:" + "a".repeat(64));
     assertThat(AdapterListBuilder.content(List.of())).isEqualTo("{\"adapters\":[]}");
+  }
+
+  static AdapterListBuilder.Entry adapterIn(String name, String secret, String endpoint) {
+    StorageLocation location = new StorageLocation();
+    location.setUri("s3://adapters-" + secret + "/" + name);
+    location.setEndpoint(endpoint);
+    location.setPathStyle(true);
+    location.setCredentialsSecret(secret);
+    return new AdapterListBuilder.Entry(
+        name, location.getUri(), "sha256:" + "c".repeat(64), location);
+  }
+
+  @Test
+  void anAdapterStoredElsewhereIsListedWithItsOwnEndpointAndTheDirectoryOfItsOwnCredentials()
+      throws Exception {
+    var tree =
+        new ObjectMapper()
+            .readTree(
+                AdapterListBuilder.content(
+                    List.of(adapterIn("team-b-bot", "team-b-creds", "http://minio.team-b:9000"))));
+
+    assertThat(tree.at("/adapters/0/store/endpoint").asText())
+        .isEqualTo("http://minio.team-b:9000");
+    assertThat(tree.at("/adapters/0/store/pathStyle").asBoolean()).isTrue();
+    assertThat(tree.at("/adapters/0/store/credentialsDirectory").asText())
+        .isEqualTo("/var/run/lathe/credentials/team-b-creds");
+  }
+
+  @Test
+  void onlyTheServeContainerMountsAdapterSecretsEachOnceInNameOrderSoReorderingRestartsNothing() {
+    var a = adapterIn("a-bot", "team-b-creds", null);
+    var b = adapterIn("b-bot", "team-a-creds", null);
+    var c = adapterIn("c-bot", "team-b-creds", null);
+    Deployment d =
+        RuntimeDeploymentBuilder.build(md("bot"), version("minio-creds"), List.of(a, b), 1, INPUTS);
+    PodSpec pod = d.getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getSecret() != null)
+        .extracting(v -> v.getSecret().getSecretName())
+        .containsExactly("minio-creds", "team-a-creds", "team-b-creds");
+    assertThat(pod.getInitContainers().get(0).getVolumeMounts())
+        .extracting(m -> m.getMountPath())
+        .doesNotContain(
+            "/var/run/lathe/credentials/team-a-creds", "/var/run/lathe/credentials/team-b-creds");
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .extracting(m -> m.getMountPath())
+        .contains(
+            "/var/run/lathe/credentials/minio-creds",
+            "/var/run/lathe/credentials/team-a-creds",
+            "/var/run/lathe/credentials/team-b-creds");
+    // Another order, or one more adapter of a Secret already mounted: the same pod template.
+    assertThat(
+            SpecHash.on(
+                RuntimeDeploymentBuilder.build(
+                    md("bot"), version("minio-creds"), List.of(c, b, a), 1, INPUTS)))
+        .isEqualTo(SpecHash.on(d));
+    assertThat(
+            SpecHash.on(
+                RuntimeDeploymentBuilder.build(
+                    md("bot"), version("minio-creds"), List.of(a), 1, INPUTS)))
+        .isNotEqualTo(SpecHash.on(d));
   }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -22,12 +23,20 @@ import java.util.regex.Pattern;
  * {"adapters": [
  *   {"name": "support-bot",
  *    "uri": "s3://models/fine-tuned/support-bot-7f3a",
- *    "manifestDigest": "sha256:<64 hex>"}
+ *    "manifestDigest": "sha256:<64 hex>",
+ *    "store": {"endpoint": "https://s3.eu-west-1.amazonaws.com", "region": "eu-west-1",
+ *              "pathStyle": false, "credentialsDirectory": "/var/run/lathe/credentials/team-b"}}
  * ]}
  * }</pre>
  *
- * An entry may carry a {@code canary}: another version of the same adapter and the share of the
- * name's requests it answers (an adapter-only rollout on the same pods):
+ * {@code store} is optional: where an adapter's S3 store differs from the base model's (another
+ * endpoint, another credentials Secret, which the operator mounts in the pod), each field present
+ * replaces the server's own setting for that adapter's download; absent, the server's own store
+ * settings apply.
+ *
+ * <p>An entry may carry a {@code canary}: another version of the same adapter, fetched with the
+ * entry's store, and the share of the name's requests it answers (an adapter-only rollout on the
+ * same pods):
  *
  * <pre>{@code
  * {"name": "support-bot", "uri": "s3://.../support-bot-v1", "manifestDigest": "sha256:...",
@@ -54,12 +63,35 @@ public record AdapterList(List<Entry> adapters) {
    * @param uri where its signed artifact is (s3://, file:// or a directory)
    * @param manifestDigest "sha256:" + 64 hex digits: what the artifact must verify as
    */
-  public record Entry(String name, String uri, String manifestDigest, Canary canary) {
+  public record Entry(String name, String uri, String manifestDigest, Store store, Canary canary) {
 
+    /** An entry fetched with the server's own store settings, without a canary. */
     public Entry(String name, String uri, String manifestDigest) {
-      this(name, uri, manifestDigest, null);
+      this(name, uri, manifestDigest, null, null);
+    }
+
+    /** An entry without a canary. */
+    public Entry(String name, String uri, String manifestDigest, Store store) {
+      this(name, uri, manifestDigest, store, null);
+    }
+
+    /** The store settings of this entry's download, when it has its own. */
+    public Optional<Store> ownStore() {
+      return Optional.ofNullable(store);
     }
   }
+
+  /**
+   * An adapter's own S3 settings; a null field means the server's.
+   *
+   * @param endpoint the S3 endpoint URL (MinIO, Ceph, a region's AWS endpoint)
+   * @param region the S3 region
+   * @param pathStyle path-style addressing
+   * @param credentialsDirectory an absolute path holding AWS_ACCESS_KEY_ID and
+   *     AWS_SECRET_ACCESS_KEY files (a mounted Secret)
+   */
+  public record Store(
+      String endpoint, String region, Boolean pathStyle, String credentialsDirectory) {}
 
   /**
    * A candidate version of an entry's adapter.
@@ -139,7 +171,13 @@ public record AdapterList(List<Entry> adapters) {
       if (!names.add(name)) {
         throw new IllegalArgumentException(where + ": name \"" + name + "\" is listed twice");
       }
-      entries.add(new Entry(name, uri, digest, canary(node.get("canary"), digest, where)));
+      entries.add(
+          new Entry(
+              name,
+              uri,
+              digest,
+              store(node.get("store"), where),
+              canary(node.get("canary"), digest, where)));
     }
     return new AdapterList(entries);
   }
@@ -166,6 +204,46 @@ public record AdapterList(List<Entry> adapters) {
       throw new IllegalArgumentException(at + ": \"weight\" must be an integer from 0 to 100");
     }
     return new Canary(uri, digest, weight.asInt());
+  }
+
+  private static Store store(JsonNode node, String where) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(where + ": \"store\" must be an object");
+    }
+    String credentials = optionalText(node, "credentialsDirectory", where);
+    if (credentials != null
+        && (!credentials.startsWith("/")
+            || !Path.of(credentials).normalize().equals(Path.of(credentials)))) {
+      throw new IllegalArgumentException(
+          where
+              + ": store.credentialsDirectory \""
+              + credentials
+              + "\" must be an absolute path without '.' or '..'");
+    }
+    JsonNode pathStyle = node.get("pathStyle");
+    if (pathStyle != null && !pathStyle.isNull() && !pathStyle.isBoolean()) {
+      throw new IllegalArgumentException(where + ": store.pathStyle must be true or false");
+    }
+    return new Store(
+        optionalText(node, "endpoint", where),
+        optionalText(node, "region", where),
+        pathStyle == null || pathStyle.isNull() ? null : pathStyle.asBoolean(),
+        credentials);
+  }
+
+  private static String optionalText(JsonNode node, String field, String where) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual() || value.asText().isBlank()) {
+      throw new IllegalArgumentException(
+          where + ": store." + field + " must be a non-empty string");
+    }
+    return value.asText();
   }
 
   private static String text(JsonNode node, String field, String where) {

@@ -180,7 +180,8 @@ public final class AdapterListSync {
         String canary = AdapterList.canaryName(entry.name());
         wanted.put(
             canary,
-            new AdapterList.Entry(canary, entry.canary().uri(), entry.canary().manifestDigest()));
+            new AdapterList.Entry(
+                canary, entry.canary().uri(), entry.canary().manifestDigest(), entry.store()));
       }
     }
     for (String name : List.copyOf(installed.keySet())) {
@@ -267,7 +268,8 @@ public final class AdapterListSync {
   }
 
   private VerifiedModel fetchAndVerify(AdapterList.Entry entry, Path staged) {
-    ArtifactStore store = locations.open(entry.uri());
+    // An adapter in another bucket or account brings its own endpoint and credentials.
+    ArtifactStore store = entry.ownStore().map(locations::with).orElse(locations).open(entry.uri());
     try {
       ArtifactDownloader.download(store, "", staged);
     } finally {

@@ -119,7 +119,9 @@ public final class InferenceServer implements AutoCloseable {
               .createHttpServer(new HttpServerOptions().setHost(settings.host()))
               .invalidRequestHandler(refusals::invalidRequest)
               .requestHandler(router)
-              .listen(settings.port())
+              // The host again: listen(port) alone binds 0.0.0.0 whatever the options say, and two
+              // replicas on one host (the local node) must not claim the same port.
+              .listen(settings.port(), settings.host())
               .toCompletionStage()
               .toCompletableFuture()
               .get();

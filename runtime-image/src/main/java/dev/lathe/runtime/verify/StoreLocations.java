@@ -46,6 +46,21 @@ public record StoreLocations(
     return new FilesystemStore(path);
   }
 
+  /**
+   * These settings with an adapter's own S3 settings over them (each field given replaces this
+   * one's).
+   */
+  public StoreLocations with(dev.lathe.runtime.model.AdapterList.Store store) {
+    return new StoreLocations(
+        store.endpoint() == null ? endpoint : Optional.of(URI.create(store.endpoint())),
+        store.region() == null ? region : store.region(),
+        store.pathStyle() == null ? pathStyle : store.pathStyle(),
+        store.credentialsDirectory() == null
+            ? credentialsDirectory
+            : Path.of(store.credentialsDirectory()),
+        claimsRoot);
+  }
+
   public static void close(ArtifactStore store) {
     if (store instanceof AutoCloseable closeable) {
       try {

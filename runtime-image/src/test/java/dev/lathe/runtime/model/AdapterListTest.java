@@ -3,7 +3,11 @@ package dev.lathe.runtime.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lathe.runtime.verify.StoreLocations;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +47,7 @@ class AdapterListTest {
     assertThat(list.adapters())
         .containsExactly(
             new AdapterList.Entry(
-                "b", "s3://m/b1", DIGEST, new AdapterList.Canary("s3://m/b2", other, 25)));
+                "b", "s3://m/b1", DIGEST, null, new AdapterList.Canary("s3://m/b2", other, 25)));
     assertThat(AdapterList.canaryName("b")).isEqualTo("b@canary");
   }
 
@@ -72,6 +76,54 @@ class AdapterListTest {
 
     assertThatThrownBy(() -> AdapterList.parse(list, "test"))
         .hasMessageContaining("the canary is the stable version");
+  }
+
+  @Test
+  void anAdapterMayBringItsOwnStoreWhoseFieldsReplaceTheServersForItsDownloadOnly() {
+    AdapterList list =
+        AdapterList.parse(
+            "{\"adapters\":[{\"name\":\"b\",\"uri\":\"s3://other/b\",\"manifestDigest\":\""
+                + DIGEST
+                + "\",\"store\":{\"endpoint\":\"http://minio.team-b:9000\",\"pathStyle\":true,"
+                + "\"credentialsDirectory\":\"/var/run/lathe/credentials/team-b\"}}]}",
+            "test");
+
+    AdapterList.Entry entry = list.adapters().get(0);
+    assertThat(entry.ownStore())
+        .contains(
+            new AdapterList.Store(
+                "http://minio.team-b:9000", null, true, "/var/run/lathe/credentials/team-b"));
+    StoreLocations server =
+        new StoreLocations(
+            Optional.of(URI.create("http://minio.base:9000")),
+            "eu-west-1",
+            false,
+            Path.of("/var/run/lathe/credentials/base"));
+    StoreLocations own = server.with(entry.ownStore().get());
+    assertThat(own.endpoint()).contains(URI.create("http://minio.team-b:9000"));
+    assertThat(own.region()).as("not given: the server's").isEqualTo("eu-west-1");
+    assertThat(own.pathStyle()).isTrue();
+    assertThat(own.credentialsDirectory()).isEqualTo(Path.of("/var/run/lathe/credentials/team-b"));
+    assertThat(server.credentialsDirectory()).isEqualTo(Path.of("/var/run/lathe/credentials/base"));
+  }
+
+  @Test
+  void anAdapterStoreWithARelativeOrClimbingCredentialsPathIsRejected() {
+    for (String path : List.of("credentials/b", "/var/run/../../etc", "/var/./run")) {
+      assertThatThrownBy(
+              () ->
+                  AdapterList.parse(
+                      "{\"adapters\":[{\"name\":\"b\",\"uri\":\"s3://m/b\","
+                          + "\"manifestDigest\":\""
+                          + DIGEST
+                          + "\",\"store\":{\"credentialsDirectory\":\""
+                          + path
+                          + "\"}}]}",
+                      "test"))
+          .as(path)
+          .hasMessageContaining("store.credentialsDirectory")
+          .hasMessageContaining("must be an absolute path");
+    }
   }
 
   @Test

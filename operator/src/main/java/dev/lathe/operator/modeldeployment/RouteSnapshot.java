@@ -1,0 +1,37 @@
+package dev.lathe.operator.modeldeployment;
+
+import dev.lathe.operator.serving.GatewayTarget;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the observer saw of routing for one ModelDeployment, from the informer caches.
+ *
+ * @param mode whether the operator routes through a Gateway at all
+ * @param target the Gateway of LATHE_GATEWAY, when set
+ * @param gateway that Gateway as cached (its addresses and listeners), when watched and present;
+ *     not watched when LATHE_GATEWAY_URL gives the URL
+ * @param routes the HTTPRoutes this operator made for the ModelDeployment
+ */
+public record RouteSnapshot(
+    Mode mode, Optional<GatewayTarget> target, Optional<Gateway> gateway, List<HTTPRoute> routes) {
+
+  /** Whether HTTPRoutes are made, as decided once at start (see {@link Routing}). */
+  public enum Mode {
+    /** No LATHE_GATEWAY: no route; the endpoint is the Service's in-cluster URL. */
+    OFF,
+    /** LATHE_GATEWAY is set, but the cluster serves no HTTPRoute kind: said in the status. */
+    NO_GATEWAY_API,
+    /** HTTPRoutes are made and watched. */
+    ON
+  }
+
+  public static final RouteSnapshot OFF =
+      new RouteSnapshot(Mode.OFF, Optional.empty(), Optional.empty(), List.of());
+
+  public RouteSnapshot {
+    routes = List.copyOf(routes);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.lathe.operator;
+
+import dev.lathe.artifact.signing.SigningKeys;
+import dev.lathe.artifact.storage.LoopbackS3;
+import dev.lathe.controlplane.ImageResolver;
+import dev.lathe.controlplane.LocalKubelet;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the serving ITs set up alike on the real control plane: namespaces that enforce the
+ * restricted Pod Security Standard, the loopback S3's credentials Secret, the operator's trust
+ * policy, and a local node whose pods run Lathe's images as JVMs on this test's class path.
+ */
+final class ServingTestbed {
+
+  static final String S3_SECRET = "s3-credentials";
+
+  private ServingTestbed() {}
+
+  static void restrictedNamespaces(KubernetesClient client, String... namespaces) {
+    for (String ns : namespaces) {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(ns)
+                  .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                  .endMetadata()
+                  .build())
+          .serverSideApply();
+    }
+  }
+
+  /** Secret {@value #S3_SECRET} in {@code namespace}, holding the loopback S3's keys. */
+  static void s3Credentials(KubernetesClient client, String namespace) {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(S3_SECRET)
+                .withNamespace(namespace)
+                .endMetadata()
+                .addToStringData("AWS_ACCESS_KEY_ID", LoopbackS3.ACCESS_KEY)
+                .addToStringData("AWS_SECRET_ACCESS_KEY", LoopbackS3.SECRET_KEY)
+                .build())
+        .serverSideApply();
+  }
+
+  /** The trust policy ConfigMap of the operator's namespace, trusting {@code key}. */
+  static void trustPolicy(KubernetesClient client, String operatorNamespace, KeyPair key) {
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("lathe-trust-policy")
+                .withNamespace(operatorNamespace)
+                .endMetadata()
+                .addToData("operator.pem", SigningKeys.publicKeyPem(key.getPublic()))
+                .build())
+        .serverSideApply();
+  }
+
+  /**
+   * A local node named {@code name} that runs the trainer image (verification Jobs) and, when
+   * {@code runtime}, the runtime image (serving pods).
+   */
+  static LocalKubelet node(KubernetesClient client, String name, boolean runtime) {
+    Map<String, List<String>> images = new LinkedHashMap<>();
+    images.put("lathe-trainer", jvm("dev.lathe.trainer.TrainerMain"));
+    if (runtime) {
+      images.put("lathe-runtime", jvm("dev.lathe.runtime.RuntimeMain"));
+    }
+    return LocalKubelet.start(
+        client,
+        LocalKubelet.Options.defaults(ImageResolver.byImageSubstring(images)).withNodeName(name));
+  }
+
+  private static List<String> jvm(String mainClass) {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dai.djl.offline=true",
+        "-cp",
+        System.getProperty("java.class.path"),
+        mainClass);
+  }
+}
