@@ -56,7 +56,8 @@ class SandboxStoryIT {
         .contains(
             "==> step 4: ModelDeployment tiny-chat serves tiny-base with adapter tiny-copy (v1)")
         .contains("kubectl lathe status md/tiny-chat -n demo --watch")
-        // The adapter answers the copy task through the gateway, naming the digest that answered.
+        // The adapter answers through the gateway and names the digest of the version that
+        // answered.
         .containsPattern("→ \"maple ember frost\", system_fingerprint sha256:[0-9a-f]{64}")
         .contains("==> step 5: lathe lineage of ModelVersion v1")
         .contains("kubectl lathe status ftj/v1 -n demo --watch")
