@@ -25,7 +25,13 @@ final class OperatorProcess implements AutoCloseable {
   static OperatorProcess start(SandboxLayout layout, Optional<String> gatewayUrl) {
     Map<String, String> env = new HashMap<>();
     env.put("KUBECONFIG", layout.kubeconfig().toString());
-    gatewayUrl.ifPresent(url -> env.put("LATHE_GATEWAY_URL", url));
+    // The operator routes each ModelDeployment through the local gateway, and says so in
+    // status.endpoint, only when it is told which Gateway that is.
+    gatewayUrl.ifPresent(
+        url -> {
+          env.put("LATHE_GATEWAY", LocalCluster.GATEWAY);
+          env.put("LATHE_GATEWAY_URL", url);
+        });
     env.put("LATHE_TRAINER_IMAGE", orDefault("LATHE_TRAINER_IMAGE", TRAINER_IMAGE));
     env.put("LATHE_OPERATOR_NAMESPACE", NAMESPACE);
     env.put("LATHE_VOLUME_ROOT", layout.volumes().toString());
