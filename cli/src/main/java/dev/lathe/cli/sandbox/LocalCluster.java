@@ -1,5 +1,6 @@
 package dev.lathe.cli.sandbox;
 
+import dev.lathe.controlplane.LocalGateway;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,6 +23,11 @@ import java.util.Optional;
 final class LocalCluster implements AutoCloseable {
 
   static final String NODE = "lathe-local";
+
+  /** The local gateway's Gateway, as LATHE_GATEWAY names it: NAMESPACE/NAME/LISTENER. */
+  static final String GATEWAY =
+      LocalGateway.NAMESPACE + "/" + LocalGateway.GATEWAY + "/" + LocalGateway.LISTENER;
+
   private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
   private final ChildProcess process;

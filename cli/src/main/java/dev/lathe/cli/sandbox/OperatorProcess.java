@@ -1,6 +1,5 @@
 package dev.lathe.cli.sandbox;
 
-import dev.lathe.controlplane.LocalGateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -26,13 +25,11 @@ final class OperatorProcess implements AutoCloseable {
   static OperatorProcess start(SandboxLayout layout, Optional<String> gatewayUrl) {
     Map<String, String> env = new HashMap<>();
     env.put("KUBECONFIG", layout.kubeconfig().toString());
-    // ModelDeployments are routed through the local gateway: its Gateway, and the URL it listens
-    // on.
+    // The operator routes each ModelDeployment through the local gateway, and says so in
+    // status.endpoint, only when it is told which Gateway that is.
     gatewayUrl.ifPresent(
         url -> {
-          env.put(
-              "LATHE_GATEWAY",
-              LocalGateway.NAMESPACE + "/" + LocalGateway.GATEWAY + "/" + LocalGateway.LISTENER);
+          env.put("LATHE_GATEWAY", LocalCluster.GATEWAY);
           env.put("LATHE_GATEWAY_URL", url);
         });
     env.put("LATHE_TRAINER_IMAGE", orDefault("LATHE_TRAINER_IMAGE", TRAINER_IMAGE));

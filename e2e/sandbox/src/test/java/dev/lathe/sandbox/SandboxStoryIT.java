@@ -32,7 +32,7 @@ class SandboxStoryIT {
   }
 
   @Test
-  void theStoryEndsWithAVerifiedFineTunedModelWhoseLineageReachesTheBase() throws Exception {
+  void theStoryServesTheFineTunedAdapterAndEndsWithItsLineageVerifiedToTheBase() throws Exception {
     String out;
     List<ProcessHandle> left;
     try (LaunchedSandbox sandbox =
@@ -53,7 +53,13 @@ class SandboxStoryIT {
         .contains("==> step 1: the operator's signing key")
         .contains("==> step 2: the tiny base model")
         .contains("==> step 3: LoRA FineTuneJob v1")
-        .contains("==> step 4: lathe lineage of ModelVersion v1")
+        .contains(
+            "==> step 4: ModelDeployment tiny-chat serves tiny-base with adapter tiny-copy (v1)")
+        .contains("kubectl lathe status md/tiny-chat -n demo --watch")
+        // The adapter answers through the gateway and names the digest of the version that
+        // answered.
+        .containsPattern("→ \"[^\"]*\", system_fingerprint sha256:[0-9a-f]{64}")
+        .contains("==> step 5: lathe lineage of ModelVersion v1")
         .contains("kubectl lathe status ftj/v1 -n demo --watch")
         .containsPattern("FineTuneJob v1 .*Succeeded=True\\(Published\\)")
         .containsPattern("ModelVersion v1 .*Verified=True")
