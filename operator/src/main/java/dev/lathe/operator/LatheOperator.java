@@ -159,7 +159,10 @@ public final class LatheOperator {
                 ServingObserver.RoutedEndpoints.NONE,
                 report.writes()),
             new ServingLoop(
-                new ServingDecision(settings.recheckInterval()),
+                new ServingDecision(
+                    settings.recheckInterval(),
+                    // The evaluation gate comes with its own work (issue 14, rollout-eval).
+                    java.util.Optional.empty()),
                 new ClusterServingActions(
                     client,
                     () -> operator.getConfigurationService().useSSAToPatchPrimaryResource())),

@@ -84,7 +84,11 @@ final class ModelDeploymentView {
           .append("  weight ")
           .append(step.getWeight())
           .append('%');
-      Optional.ofNullable(step.getPause()).ifPresent(p -> out.append("  pause ").append(p));
+      Optional.ofNullable(step.getPause())
+          .ifPresent(
+              p ->
+                  out.append("  pause ")
+                      .append(p.getDuration() == null ? "until approved" : p.getDuration()));
       if (Boolean.TRUE.equals(step.getEvaluate())) {
         out.append("  evaluate");
       }

@@ -5,6 +5,7 @@ import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.operator.metrics.ModelDeploymentMetrics;
 import dev.lathe.operator.references.ModelVersionReferences;
+import dev.lathe.operator.rollout.GateJobs;
 import dev.lathe.operator.serving.ServingNames;
 import dev.lathe.operator.status.PlannedEvent;
 import dev.lathe.operator.status.StatusReport;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -50,6 +52,32 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
           + ServingNames.COMPONENT_LABEL
           + "="
           + ServingNames.COMPONENT;
+
+  /**
+   * Serving pods and the pods of rollout evaluation Jobs (mapped back through the ModelDeployment's
+   * label, or for evaluation pods {@link GateJobs#EVALUATES_LABEL}).
+   */
+  static final String SERVING_AND_EVALUATION_PODS =
+      TrainingNames.MANAGED_BY
+          + "="
+          + TrainingNames.OPERATOR
+          + ","
+          + ServingNames.COMPONENT_LABEL
+          + " in ("
+          + ServingNames.COMPONENT
+          + ","
+          + GateJobs.COMPONENT
+          + ")";
+
+  /** Rollout evaluation Jobs, owned by their ModelDeployment. */
+  static final String EVALUATION_JOBS =
+      TrainingNames.MANAGED_BY
+          + "="
+          + TrainingNames.OPERATOR
+          + ","
+          + ServingNames.COMPONENT_LABEL
+          + "="
+          + GateJobs.COMPONENT;
 
   private static final String POD_INDEX = "lathe-serving-pods";
 
@@ -108,7 +136,12 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             context,
             deployment ->
                 Stream.concat(
-                    Stream.of(deployment.getSpec().getModelVersion()),
+                    // The stable version too: a rollout serves it while the spec names the next.
+                    Stream.of(
+                        deployment.getSpec().getModelVersion(),
+                        deployment.getStatus() == null
+                            ? null
+                            : deployment.getStatus().getStableVersion()),
                     deployment.getSpec().getAdapters() == null
                         ? Stream.empty()
                         : deployment.getSpec().getAdapters().stream()
@@ -122,10 +155,12 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                     md.getMetadata().getNamespace() + "/" + ServingNames.deploymentLabelValue(md)));
     SecondaryToPrimaryMapper<Pod> podToDeployment =
         pod -> {
+          var labels = pod.getMetadata().getLabels();
           String label =
-              pod.getMetadata().getLabels() == null
+              labels == null
                   ? null
-                  : pod.getMetadata().getLabels().get(ServingNames.DEPLOYMENT_LABEL);
+                  : labels.getOrDefault(
+                      ServingNames.DEPLOYMENT_LABEL, labels.get(GateJobs.EVALUATES_LABEL));
           if (label == null) {
             return java.util.Set.of();
           }
@@ -146,8 +181,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         owned(Service.class, context),
         owned(ConfigMap.class, context),
         new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Job.class, ModelDeployment.class)
+                .withLabelSelector(EVALUATION_JOBS)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelDeployment.class))
+                .build(),
+            context),
+        new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
-                .withLabelSelector(SERVING_OBJECTS)
+                .withLabelSelector(SERVING_AND_EVALUATION_PODS)
                 .withSecondaryToPrimaryMapper(podToDeployment)
                 .build(),
             context));

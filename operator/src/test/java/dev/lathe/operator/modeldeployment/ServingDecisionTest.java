@@ -26,7 +26,7 @@ class ServingDecisionTest {
   static final Duration RECHECK = Duration.ofSeconds(30);
 
   final ServingWorld world = new ServingWorld();
-  final ServingDecision decision = new ServingDecision(RECHECK);
+  final ServingDecision decision = new ServingDecision(RECHECK, Optional.empty());
 
   ServingPlan decide() {
     return decision.decide(world.snapshot(), NOW);
