@@ -4,6 +4,7 @@ import static dev.lathe.api.v1alpha1.ModelDeploymentConditions.DEGRADED;
 import static dev.lathe.api.v1alpha1.ModelDeploymentConditions.PROGRESSING;
 import static dev.lathe.api.v1alpha1.ModelDeploymentConditions.ROLLED_BACK;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.api.v1alpha1.AnalysisRun;
 import dev.lathe.api.v1alpha1.AnalysisVerdict;
 import dev.lathe.api.v1alpha1.CanaryPause;
@@ -59,6 +60,8 @@ import java.util.stream.Collectors;
  * until the spec names another version.
  */
 final class RolloutDecision {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Promotions kept in status.history. */
   static final int HISTORY = 10;
@@ -726,7 +729,7 @@ final class RolloutDecision {
       for (MetricResult result : Optional.ofNullable(run.getResults()).orElse(List.of())) {
         if (Boolean.FALSE.equals(result.getPassed())) {
           failing.add(
-              result.getMetric()
+              metric(result)
                   + ": candidate "
                   + result.getCanary()
                   + ", stable "
@@ -807,6 +810,13 @@ final class RolloutDecision {
     }
   }
 
+  /** The metric as the spec spells it (accuracy, latencyP95Ms), not as the enum constant. */
+  static String metric(MetricResult result) {
+    return result.getMetric() == null
+        ? "a metric"
+        : JSON.convertValue(result.getMetric(), String.class);
+  }
+
   static String describe(MetricThreshold t) {
     List<String> parts = new ArrayList<>();
     if (t.getMin() != null) {
@@ -827,7 +837,7 @@ final class RolloutDecision {
         Optional.ofNullable(run.getResults()).orElse(List.of()).stream()
             .map(
                 r ->
-                    r.getMetric()
+                    metric(r)
                         + " candidate "
                         + r.getCanary()
                         + " stable "
