@@ -110,6 +110,13 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
           refusal.podUid() + "/" + refusal.container() + "/" + refusal.restarts(),
           refusal.reason());
     }
+    metrics
+        .rollouts()
+        .weighs(
+            seen.deployment().getMetadata().getNamespace(),
+            seen.deployment().getMetadata().getName());
+    plan.rolloutEnded()
+        .ifPresent(outcome -> metrics.rollouts().ended(rolloutKey(seen, plan), outcome));
     // Status first, by forced server-side apply, then the Events it tells (StatusReport).
     report.report(
         seen.deployment(),
@@ -120,6 +127,22 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     UpdateControl<ModelDeployment> control = UpdateControl.noUpdate();
     plan.next().ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /** One rollout's end: the deployment, the candidate, and when it ended (from the status). */
+  private static String rolloutKey(ServingSnapshot seen, ServingPlan plan) {
+    var status = plan.status();
+    String when =
+        status.getAbort() != null
+            ? status.getAbort().getTime()
+            : status.getHistory() == null || status.getHistory().isEmpty()
+                ? ""
+                : status.getHistory().get(status.getHistory().size() - 1).getPromotedAt();
+    return seen.deployment().getMetadata().getUid()
+        + "/"
+        + seen.deployment().getSpec().getModelVersion()
+        + "/"
+        + when;
   }
 
   /**
