@@ -1,14 +1,7 @@
 package dev.lathe.cli.rollout;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code lathe abort md/NAME}: ends a ModelDeployment's rollout and sends traffic to stable. */
 @Command(
@@ -20,32 +13,10 @@ import picocli.CommandLine.Spec;
       "names another version. Bound to the candidate's digest like promote. Writes the",
       "annotation lathe.dev/abort, never the spec."
     })
-public final class AbortCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
-
-  @Parameters(paramLabel = "md/NAME", description = "The ModelDeployment, kubectl's way.")
-  String resource;
-
-  @Option(names = "--digest", description = "The candidate digest you abort (sha256:...).")
-  String digest;
-
-  @Mixin ClusterTarget target = new ClusterTarget();
+public final class AbortCommand extends RolloutWordCommand {
 
   @Override
-  public Integer call() throws Exception {
-    String name = RolloutCommands.deploymentName(resource);
-    KubernetesClient client = target.connect();
-    try {
-      String said =
-          new RolloutAction(client, target.namespace(client), name)
-              .abort(Optional.ofNullable(digest));
-      spec.commandLine().getOut().println(said);
-      return 0;
-    } finally {
-      if (target.client == null) {
-        client.close();
-      }
-    }
+  String say(RolloutAction action, Optional<String> digest) {
+    return action.abort(digest);
   }
 }

@@ -44,40 +44,17 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   public static final String NAME = "modeldeployment";
 
   /** Only the serving objects this operator made are cached, not every Pod and ConfigMap. */
-  static final String SERVING_OBJECTS =
-      TrainingNames.MANAGED_BY
-          + "="
-          + TrainingNames.OPERATOR
-          + ","
-          + ServingNames.COMPONENT_LABEL
-          + "="
-          + ServingNames.COMPONENT;
+  static final String SERVING_OBJECTS = made("=" + ServingNames.COMPONENT);
 
   /**
    * Serving pods and the pods of rollout evaluation Jobs (mapped back through the ModelDeployment's
    * label, or for evaluation pods {@link GateJobs#EVALUATES_LABEL}).
    */
   static final String SERVING_AND_EVALUATION_PODS =
-      TrainingNames.MANAGED_BY
-          + "="
-          + TrainingNames.OPERATOR
-          + ","
-          + ServingNames.COMPONENT_LABEL
-          + " in ("
-          + ServingNames.COMPONENT
-          + ","
-          + GateJobs.COMPONENT
-          + ")";
+      made(" in (" + ServingNames.COMPONENT + "," + GateJobs.COMPONENT + ")");
 
   /** Rollout evaluation Jobs, owned by their ModelDeployment. */
-  static final String EVALUATION_JOBS =
-      TrainingNames.MANAGED_BY
-          + "="
-          + TrainingNames.OPERATOR
-          + ","
-          + ServingNames.COMPONENT_LABEL
-          + "="
-          + GateJobs.COMPONENT;
+  static final String EVALUATION_JOBS = made("=" + GateJobs.COMPONENT);
 
   private static final String POD_INDEX = "lathe-serving-pods";
 
@@ -127,6 +104,16 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     UpdateControl<ModelDeployment> control = UpdateControl.noUpdate();
     plan.next().ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /** Objects this operator made, of the components {@code components} selects. */
+  private static String made(String components) {
+    return TrainingNames.MANAGED_BY
+        + "="
+        + TrainingNames.OPERATOR
+        + ","
+        + ServingNames.COMPONENT_LABEL
+        + components;
   }
 
   /** One rollout's end: the deployment, the candidate, and when it ended (from the status). */

@@ -3,6 +3,9 @@ package dev.lathe.operator.modeldeployment;
 import static dev.lathe.api.v1alpha1.ModelDeploymentConditions.DEGRADED;
 import static dev.lathe.api.v1alpha1.ModelDeploymentConditions.PROGRESSING;
 import static dev.lathe.api.v1alpha1.ModelDeploymentConditions.ROLLED_BACK;
+import static dev.lathe.operator.modeldeployment.ServingDecision.find;
+import static dev.lathe.operator.modeldeployment.ServingDecision.label;
+import static dev.lathe.operator.modeldeployment.ServingDecision.name;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.api.v1alpha1.AnalysisRun;
@@ -453,17 +456,7 @@ final class RolloutDecision {
         }
         replace(last, fresh);
         if ("Running".equals(verdict(fresh))) {
-          progressing(
-              ModelDeploymentConditions.GATE_RUNNING,
-              at
-                  + ": evaluation Job "
-                  + name(job)
-                  + " scores "
-                  + candidateName
-                  + " against "
-                  + stableName
-                  + Optional.ofNullable(fresh.getMessage()).map(m -> " (" + m + ")").orElse(""),
-              ServingConditionWriter.NORMAL);
+          scoring(at, job, Optional.ofNullable(fresh.getMessage()));
           return Optional.of(serving);
         }
         conditions.tell(
@@ -547,6 +540,11 @@ final class RolloutDecision {
           new ArrayList<>(Optional.ofNullable(status.getAnalysisRuns()).orElse(List.of()));
       all.add(run);
       status.setAnalysisRuns(all);
+      scoring(at, job, Optional.empty());
+      return Optional.of(serving);
+    }
+
+    private void scoring(String at, Job job, Optional<String> progress) {
       progressing(
           ModelDeploymentConditions.GATE_RUNNING,
           at
@@ -555,9 +553,9 @@ final class RolloutDecision {
               + " scores "
               + candidateName
               + " against "
-              + stableName,
+              + stableName
+              + progress.map(m -> " (" + m + ")").orElse(""),
           ServingConditionWriter.NORMAL);
-      return Optional.of(serving);
     }
 
     private ServingTargets promote() {
@@ -911,19 +909,5 @@ final class RolloutDecision {
                     && Objects.equals(
                         d.getStatus().getObservedGeneration(), d.getMetadata().getGeneration()))
         .orElse(false);
-  }
-
-  private static <T extends HasMetadata> Optional<T> find(List<T> objects, String name) {
-    return objects.stream().filter(o -> name.equals(name(o))).findFirst();
-  }
-
-  private static String name(HasMetadata object) {
-    return object.getMetadata().getName();
-  }
-
-  private static String label(HasMetadata object, String key) {
-    return object.getMetadata().getLabels() == null
-        ? null
-        : object.getMetadata().getLabels().get(key);
   }
 }

@@ -625,15 +625,15 @@ public final class ServingDecision {
     conditions.set(type, Condition.FALSE, reason, message, null);
   }
 
-  private static <T extends HasMetadata> Optional<T> find(List<T> objects, String name) {
+  static <T extends HasMetadata> Optional<T> find(List<T> objects, String name) {
     return objects.stream().filter(o -> name.equals(name(o))).findFirst();
   }
 
-  private static String name(HasMetadata object) {
+  static String name(HasMetadata object) {
     return object.getMetadata().getName();
   }
 
-  private static String label(HasMetadata object, String key) {
+  static String label(HasMetadata object, String key) {
     return object.getMetadata().getLabels() == null
         ? null
         : object.getMetadata().getLabels().get(key);

@@ -246,8 +246,7 @@ class RolloutDecisionTest {
   void aPassedGateMovesTheRolloutToTheNextStep() {
     RolloutHarness h = new RolloutHarness(2, gated(step(50)), step(75));
     h.until(ModelDeploymentConditions.GATE_RUNNING);
-    h.world.jobEnds(GATE_0);
-    h.gate.says(
+    h.gateSays(
         GATE_0,
         AnalysisVerdict.Passed,
         "200 samples",
@@ -266,8 +265,7 @@ class RolloutDecisionTest {
   void aFailedGateRollsBackAtOnceWithTheFiguresThresholdAndSamplesInStatus() {
     RolloutHarness h = new RolloutHarness(2, gated(step(50)), step(75));
     h.until(ModelDeploymentConditions.GATE_RUNNING);
-    h.world.jobEnds(GATE_0);
-    h.gate.says(
+    h.gateSays(
         GATE_0,
         AnalysisVerdict.Failed,
         "accuracy over 200 samples",
@@ -301,8 +299,7 @@ class RolloutDecisionTest {
     RolloutHarness h = new RolloutHarness(2, gated(step(50)));
     h.rollout().setScaleDownDelay("1m");
     h.until(ModelDeploymentConditions.GATE_RUNNING);
-    h.world.jobEnds(GATE_0);
-    h.gate.says(GATE_0, AnalysisVerdict.Failed, "worse");
+    h.gateSays(GATE_0, AnalysisVerdict.Failed, "worse");
     ServingPlan rolledBack = h.reconcile();
     assertThat(rolledBack.next())
         .hasValueSatisfying(n -> assertThat(n).isLessThanOrEqualTo(Duration.ofMinutes(1)));
@@ -328,15 +325,13 @@ class RolloutDecisionTest {
     RolloutHarness h = new RolloutHarness(2, gated(step(50)));
     h.rollout().setFailureLimit(1);
     h.until(ModelDeploymentConditions.GATE_RUNNING);
-    h.world.jobEnds(GATE_0);
-    h.gate.says(GATE_0, AnalysisVerdict.Failed, "worse");
+    h.gateSays(GATE_0, AnalysisVerdict.Failed, "worse");
 
     ServingPlan again = h.reconcile();
     assertThat(reason(again, "Progressing")).isEqualTo(ModelDeploymentConditions.GATE_RUNNING);
     assertThat(h.jobs()).containsExactly(GATE_0, GATE_0 + "-r1");
 
-    h.world.jobEnds(GATE_0 + "-r1");
-    h.gate.says(GATE_0 + "-r1", AnalysisVerdict.Failed, "worse again");
+    h.gateSays(GATE_0 + "-r1", AnalysisVerdict.Failed, "worse again");
     ServingPlan plan = h.reconcile();
     assertThat(reason(plan, "Degraded")).isEqualTo(ModelDeploymentConditions.GATE_FAILED);
     assertThat(plan.status().getAnalysisRuns()).hasSize(2);
@@ -347,13 +342,11 @@ class RolloutDecisionTest {
     RolloutHarness h = new RolloutHarness(2, gated(step(50)));
     h.rollout().setConsecutiveErrorLimit(1);
     h.until(ModelDeploymentConditions.GATE_RUNNING);
-    h.world.jobEnds(GATE_0);
-    h.gate.says(GATE_0, AnalysisVerdict.Error, "the dataset was unreadable");
+    h.gateSays(GATE_0, AnalysisVerdict.Error, "the dataset was unreadable");
     h.reconcile();
     assertThat(h.jobs()).containsExactly(GATE_0, GATE_0 + "-r1");
 
-    h.world.jobEnds(GATE_0 + "-r1");
-    h.gate.says(GATE_0 + "-r1", AnalysisVerdict.Error, "the dataset was unreadable");
+    h.gateSays(GATE_0 + "-r1", AnalysisVerdict.Error, "the dataset was unreadable");
     ServingPlan plan = h.reconcile();
 
     assertThat(reason(plan, "Degraded")).isEqualTo(ModelDeploymentConditions.GATE_ERRORED);
@@ -368,8 +361,7 @@ class RolloutDecisionTest {
         "the gate's verdicts have no Inconclusive yet (rollout-eval adds it)");
     RolloutHarness h = new RolloutHarness(2, gated(step(50)), step(75));
     h.until(ModelDeploymentConditions.GATE_RUNNING);
-    h.world.jobEnds(GATE_0);
-    h.gate.says(GATE_0, AnalysisVerdict.valueOf("Inconclusive"), "12 samples, fewer than 50");
+    h.gateSays(GATE_0, AnalysisVerdict.valueOf("Inconclusive"), "12 samples, fewer than 50");
 
     ServingPlan holding = h.reconcile();
     assertThat(reason(holding, "Progressing"))

@@ -3,11 +3,13 @@ package dev.lathe.operator.modeldeployment;
 import static dev.lathe.operator.modeldeployment.ServingWorld.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lathe.api.v1alpha1.AnalysisVerdict;
 import dev.lathe.api.v1alpha1.CanaryPause;
 import dev.lathe.api.v1alpha1.CanaryStep;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.EvaluationGate;
 import dev.lathe.api.v1alpha1.EvaluationMetric;
+import dev.lathe.api.v1alpha1.MetricResult;
 import dev.lathe.api.v1alpha1.MetricThreshold;
 import dev.lathe.api.v1alpha1.RolloutSpec;
 import dev.lathe.api.v1alpha1.StorageLocation;
@@ -115,6 +117,12 @@ final class RolloutHarness {
     }
     throw new AssertionError(
         "never reached " + what + "; Progressing is " + condition(last, "Progressing"));
+  }
+
+  /** The Job named {@code job} ends with the verdict the gate will read from it. */
+  void gateSays(String job, AnalysisVerdict verdict, String message, MetricResult... results) {
+    world.jobEnds(job);
+    gate.says(job, verdict, message, results);
   }
 
   void restart() {

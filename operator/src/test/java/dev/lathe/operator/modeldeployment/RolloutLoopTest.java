@@ -37,8 +37,7 @@ class RolloutLoopTest {
     h.until(ModelDeploymentConditions.GATE_RUNNING);
     assertThat(h.replicasOf(NEXT)).isEqualTo(1);
     assertThat(h.replicasOf(BASE)).isEqualTo(3);
-    h.world.jobEnds(GATE_0);
-    h.gate.says(
+    h.gateSays(
         GATE_0,
         AnalysisVerdict.Passed,
         "200 samples",
@@ -51,8 +50,7 @@ class RolloutLoopTest {
     h.now = h.now.plus(Duration.ofMinutes(10));
 
     h.until(ModelDeploymentConditions.GATE_RUNNING);
-    h.world.jobEnds(GATE_1);
-    h.gate.says(
+    h.gateSays(
         GATE_1,
         AnalysisVerdict.Passed,
         "200 samples",
@@ -85,8 +83,7 @@ class RolloutLoopTest {
   void aWorseCandidateIsRolledBackAtTheFirstGateAndAllTrafficReturnsToStable() {
     RolloutHarness h = new RolloutHarness(4, gated(step(25)), gated(step(50)));
     h.until(ModelDeploymentConditions.GATE_RUNNING);
-    h.world.jobEnds(GATE_0);
-    h.gate.says(
+    h.gateSays(
         GATE_0,
         AnalysisVerdict.Failed,
         "200 samples",
@@ -152,8 +149,7 @@ class RolloutLoopTest {
     assertThat(reason(resumed, "Progressing")).isEqualTo(ModelDeploymentConditions.GATE_RUNNING);
     assertThat(h.jobs()).containsExactly(GATE_0);
 
-    h.world.jobEnds(GATE_0);
-    h.gate.says(GATE_0, AnalysisVerdict.Passed, "200 samples");
+    h.gateSays(GATE_0, AnalysisVerdict.Passed, "200 samples");
     h.restart();
     ServingPlan passed = h.reconcile();
 

@@ -198,13 +198,7 @@ final class ServingWorld {
   /** A pending pod of {@code version} the scheduler could not place. */
   ServingWorld unschedulablePod(String version, String podName, String message) {
     pods.add(
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(podName)
-            .withNamespace(NAMESPACE)
-            .withUid(podName + "-uid")
-            .withLabels(ServingNames.versionLabels(deployment, version))
-            .endMetadata()
+        podOf(version, podName)
             .withNewStatus()
             .withPhase("Pending")
             .addNewCondition()
@@ -221,13 +215,7 @@ final class ServingWorld {
   /** A pod of {@code version} whose init container exited with {@code message}. */
   ServingWorld refusingPod(String version, String podName, int exitCode, String message) {
     pods.add(
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(podName)
-            .withNamespace(NAMESPACE)
-            .withUid(podName + "-uid")
-            .withLabels(ServingNames.versionLabels(deployment, version))
-            .endMetadata()
+        podOf(version, podName)
             .withNewStatus()
             .withInitContainerStatuses(
                 new ContainerStatusBuilder()
@@ -248,6 +236,16 @@ final class ServingWorld {
             .endStatus()
             .build());
     return this;
+  }
+
+  private PodBuilder podOf(String version, String podName) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(podName)
+        .withNamespace(NAMESPACE)
+        .withUid(podName + "-uid")
+        .withLabels(ServingNames.versionLabels(deployment, version))
+        .endMetadata();
   }
 
   /** A status the operator wrote, as the next reconcile sees it on the cached resource. */

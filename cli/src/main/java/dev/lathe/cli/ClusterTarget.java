@@ -1,4 +1,4 @@
-package dev.lathe.cli.rollout;
+package dev.lathe.cli;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,23 +9,24 @@ import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** The kubeconfig and namespace options of the rollout commands, as kubectl spells them. */
-final class ClusterTarget {
+/** The kubeconfig and namespace options of the commands that read the cluster, kubectl's way. */
+public final class ClusterTarget {
 
   @Option(
       names = {"-n", "--namespace"},
       description = "Its namespace (default: the kubeconfig context's, else default).")
-  String namespace;
+  public String namespace;
 
   @Option(
       names = "--kubeconfig",
       description = "The kubeconfig (default: $KUBECONFIG or ~/.kube/config).")
-  Path kubeconfig;
+  public Path kubeconfig;
 
   /** Set by tests: the client to use instead of one from the kubeconfig. */
-  KubernetesClient client;
+  public KubernetesClient client;
 
-  KubernetesClient connect() throws IOException {
+  /** A client from the kubeconfig (or the one a test set): the caller closes it. */
+  public KubernetesClient connect() throws IOException {
     if (client != null) {
       return client;
     }
@@ -36,7 +37,7 @@ final class ClusterTarget {
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  String namespace(KubernetesClient connected) {
+  public String namespace(KubernetesClient connected) {
     return namespace != null
         ? namespace
         : Optional.ofNullable(connected.getConfiguration().getNamespace()).orElse("default");
