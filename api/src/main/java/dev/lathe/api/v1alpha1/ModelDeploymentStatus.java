@@ -65,9 +65,10 @@ public class ModelDeploymentStatus implements ConditionedStatus {
   private String pauseStartTime;
 
   @JsonPropertyDescription(
-      "abort is set when the rollout of the candidate spec.modelVersion names ended without"
-          + " promotion (gate failed, candidate unhealthy, aborted by a person); it stays until the"
-          + " spec names another version.")
+      "abort is the last rollout that ended without promotion (gate failed, candidate unhealthy,"
+          + " aborted by a person), with its evidence. While spec.modelVersion names that candidate"
+          + " (same digest) the deployment stays Degraded and RolledBack; once the spec names"
+          + " another version it is only the record of the last one.")
   private RolloutAbort abort;
 
   @JsonPropertyDescription("history lists the promotions, oldest first (at most 10).")

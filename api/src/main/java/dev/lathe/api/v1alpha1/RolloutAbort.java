@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /**
- * Why a rollout ended without promotion. Kept while spec.modelVersion names the same candidate, so
- * the deployment stays Degraded until the spec names another version (no spec write, no GitOps
- * drift), as Argo Rollouts does.
+ * Why a rollout ended without promotion. While spec.modelVersion names the same candidate the
+ * deployment stays Degraded, until the spec names another version (no spec write, no GitOps drift),
+ * as Argo Rollouts does; afterwards it records the last such end.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RolloutAbort {

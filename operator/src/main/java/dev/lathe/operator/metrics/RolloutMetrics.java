@@ -37,7 +37,12 @@ public class RolloutMetrics {
                 deployments.get().stream()
                     .filter(md -> md.getStatus() != null)
                     .filter(md -> md.getStatus().getCanaryVersion() != null)
-                    .filter(md -> md.getStatus().getAbort() == null)
+                    .filter(
+                        md ->
+                            md.getStatus().getAbort() == null
+                                || !md.getStatus()
+                                    .getCanaryVersion()
+                                    .equals(md.getStatus().getAbort().getVersion()))
                     .count())
         .description("ModelDeployments with a canary rollout under way")
         .register(registry);

@@ -2,6 +2,7 @@ package dev.lathe.operator.modeldeployment;
 
 import dev.lathe.api.v1alpha1.AdapterReference;
 import dev.lathe.api.v1alpha1.ModelDeployment;
+import dev.lathe.api.v1alpha1.ModelDeploymentConditions;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.operator.metrics.ModelDeploymentMetrics;
 import dev.lathe.operator.references.ModelVersionReferences;
@@ -93,7 +94,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             seen.deployment().getMetadata().getNamespace(),
             seen.deployment().getMetadata().getName());
     plan.rolloutEnded()
-        .ifPresent(outcome -> metrics.rollouts().ended(rolloutKey(seen, plan), outcome));
+        .ifPresent(outcome -> metrics.rollouts().ended(rolloutKey(seen, plan, outcome), outcome));
     // Status first, by forced server-side apply, then the Events it tells (StatusReport).
     report.report(
         seen.deployment(),
@@ -117,14 +118,12 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   }
 
   /** One rollout's end: the deployment, the candidate, and when it ended (from the status). */
-  private static String rolloutKey(ServingSnapshot seen, ServingPlan plan) {
+  private static String rolloutKey(ServingSnapshot seen, ServingPlan plan, String outcome) {
     var status = plan.status();
     String when =
-        status.getAbort() != null
-            ? status.getAbort().getTime()
-            : status.getHistory() == null || status.getHistory().isEmpty()
-                ? ""
-                : status.getHistory().get(status.getHistory().size() - 1).getPromotedAt();
+        ModelDeploymentConditions.PROMOTED.equals(outcome)
+            ? status.getHistory().get(status.getHistory().size() - 1).getPromotedAt()
+            : status.getAbort().getTime();
     return seen.deployment().getMetadata().getUid()
         + "/"
         + seen.deployment().getSpec().getModelVersion()

@@ -92,7 +92,6 @@ final class RolloutDecision {
     String stableName = status.getStableVersion();
     if (stableName == null || stableName.equals(candidateName)) {
       clearCanary(status);
-      status.setAbort(null);
       return afterPromotion(seen, plan, candidate, now);
     }
     Optional<ModelVersion> stable = seen.version(stableName).filter(ServingDecision::verified);
@@ -101,7 +100,6 @@ final class RolloutDecision {
         || stable.isEmpty()
         || find(seen.workloads(), ServingNames.deployment(md, stableName)).isEmpty()) {
       clearCanary(status);
-      status.setAbort(null);
       return Optional.empty();
     }
     return Optional.of(new Rollout(seen, plan, md, rollout, candidate, stable.get(), now).decide());
@@ -187,12 +185,8 @@ final class RolloutDecision {
     ServingTargets decide() {
       RolloutAbort abort = status.getAbort();
       if (abort != null
-          && !(candidateName.equals(abort.getVersion())
-              && candidateDigest.equals(abort.getDigest()))) {
-        status.setAbort(null);
-        abort = null;
-      }
-      if (abort != null) {
+          && candidateName.equals(abort.getVersion())
+          && candidateDigest.equals(abort.getDigest())) {
         return rolledBack(abort);
       }
       if (!candidateName.equals(status.getCanaryVersion())
@@ -200,7 +194,7 @@ final class RolloutDecision {
         start();
       }
       String abortAsked = annotation(RolloutAnnotations.ABORT);
-      if (abortAsked != null) {
+      if (abortAsked != null && !pastDigest(abortAsked)) {
         if (abortAsked.equals(candidateDigest)) {
           return rollBack(
               ModelDeploymentConditions.ROLLOUT_ABORTED,
@@ -671,7 +665,8 @@ final class RolloutDecision {
                 + value
                 + "' was refused: it is not <digest>@<step>/pause or <digest>@<step>/gate");
       }
-      if (!approval.get().digest().equals(candidateDigest)) {
+      if (!approval.get().digest().equals(candidateDigest)
+          && !pastDigest(approval.get().digest())) {
         return Optional.of(
             "an approval for digest "
                 + approval.get().digest()
@@ -681,6 +676,19 @@ final class RolloutDecision {
                 + candidateDigest);
       }
       return Optional.empty();
+    }
+
+    /**
+     * A digest an earlier rollout's word named (the stable version's, a promoted or the last
+     * rolled-back candidate's): left over on the annotation, not a word on this candidate.
+     */
+    private boolean pastDigest(String digest) {
+      return digest.equals(digest(stable))
+          || Optional.ofNullable(status.getAbort())
+              .map(a -> digest.equals(a.getDigest()))
+              .orElse(false)
+          || Optional.ofNullable(status.getHistory()).orElse(List.of()).stream()
+              .anyMatch(r -> digest.equals(r.getDigest()));
     }
 
     private boolean approved(int index, Hold hold) {
@@ -844,6 +852,15 @@ final class RolloutDecision {
             .collect(Collectors.joining("; "));
     return (results.isEmpty() ? "" : results + "; ")
         + Optional.ofNullable(run.getMessage()).orElse("");
+  }
+
+  /** True while the candidate spec.modelVersion names is the one the last abort ended. */
+  static boolean rolledBack(ModelDeploymentStatus status) {
+    RolloutAbort abort = status.getAbort();
+    return abort != null
+        && status.getCanaryVersion() != null
+        && status.getCanaryVersion().equals(abort.getVersion())
+        && Objects.equals(status.getCanaryDigest(), abort.getDigest());
   }
 
   /** A run's verdict by name (Running when absent), so a verdict added later reads the same. */

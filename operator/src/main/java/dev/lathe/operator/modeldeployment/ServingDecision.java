@@ -170,7 +170,7 @@ public final class ServingDecision {
                     Optional.empty()));
     // While a rollout runs or stays rolled back, it says what Progressing and Degraded are.
     boolean rolloutReports = rollout.isPresent() && status.getCanaryVersion() != null;
-    boolean rolledBack = rollout.isPresent() && status.getAbort() != null;
+    boolean rolledBack = rollout.isPresent() && RolloutDecision.rolledBack(status);
 
     // The adapter list first (pods mount it), then the Services, then the Deployments.
     List<String> applied = new ArrayList<>();

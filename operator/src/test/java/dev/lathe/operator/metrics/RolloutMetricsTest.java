@@ -22,7 +22,11 @@ class RolloutMetricsTest {
     ModelDeploymentStatus status = new ModelDeploymentStatus();
     status.setCanaryVersion(weight == null ? null : "v4");
     status.setCanaryWeight(weight);
-    status.setAbort(aborted ? new RolloutAbort() : null);
+    if (aborted) {
+      RolloutAbort abort = new RolloutAbort();
+      abort.setVersion("v4");
+      status.setAbort(abort);
+    }
     md.setStatus(status);
     return md;
   }
@@ -46,6 +50,15 @@ class RolloutMetricsTest {
     assertThat(
             registry.get(RolloutMetrics.CANARY_WEIGHT).tag("modeldeployment", "a").gauge().value())
         .isEqualTo(50);
+  }
+
+  @Test
+  void aDeploymentWhoseLastAbortWasAnEarlierCandidateCountsAsRollingOut() {
+    ModelDeployment md = rolling("a", 10, true);
+    md.getStatus().setCanaryVersion("v5");
+    metrics.countFrom(() -> List.of(md));
+
+    assertThat(registry.get(RolloutMetrics.IN_PROGRESS).gauge().value()).isEqualTo(1);
   }
 
   @Test

@@ -206,6 +206,23 @@ class RolloutDecisionTest {
   }
 
   @Test
+  void anApprovalLeftOverFromThePromotedCandidateIsNotRefusedInTheNextRollout() {
+    RolloutHarness h = new RolloutHarness(2, untilApproved(50));
+    h.until(ModelDeploymentConditions.AWAITING_APPROVAL);
+    h.world.annotate(
+        RolloutAnnotations.PROMOTE, new Approval(h.digest(NEXT), 0, Hold.pause).value());
+    h.untilPlan(p -> p.rolloutEnded().isPresent(), "the promotion");
+    h.now = h.now.plus(Duration.ofMinutes(1));
+    h.reconcile();
+
+    h.world.names("support-bot-v5").verified("support-bot-v5");
+    ServingPlan next = h.until(ModelDeploymentConditions.AWAITING_APPROVAL);
+
+    assertThat(next.status().getCanaryVersion()).isEqualTo("support-bot-v5");
+    assertThat(h.events).doesNotContain("Warning ApprovalRefused");
+  }
+
+  @Test
   void specPausedHoldsTheRolloutAtItsStep() {
     RolloutHarness h = new RolloutHarness(2, step(50), step(75));
     h.world.deployment.getSpec().setPaused(true);
@@ -316,7 +333,7 @@ class RolloutDecisionTest {
     h.world.names(BASE);
     ServingPlan back = h.reconcile();
     assertThat(reason(back, "Degraded")).isEqualTo(ModelDeploymentConditions.AS_EXPECTED);
-    assertThat(back.status().getAbort()).isNull();
+    assertThat(back.status().getAbort().getVersion()).as("the record of the last").isEqualTo(NEXT);
     assertThat(back.status().getCanaryVersion()).isNull();
   }
 
