@@ -1,6 +1,9 @@
 -- Argo CD health of a lathe.dev ModelDeployment, read from its conditions (api/
 -- ModelDeploymentStatus: Accepted, Available, Progressing, Degraded, RolledBack, Ready).
+-- A rollout that waits for a person (paused, or a step awaiting approval) is Suspended; one rolled
+-- back or aborted (RolledBack=True, or Degraded=True with GateFailed or RolloutAborted) is Degraded.
 local hs = {}
+local waitsForAPerson = {RolloutPaused = true, AwaitingApproval = true, GateInconclusive = true, GateUnavailable = true, ApprovalRefused = true}
 local function condition(kind)
   if obj.status ~= nil and obj.status.conditions ~= nil then
     for _, c in ipairs(obj.status.conditions) do
@@ -29,8 +32,8 @@ if degraded ~= nil and degraded.status == "True" then
   hs.status = "Degraded"; hs.message = said(degraded); return hs
 end
 if progressing ~= nil and progressing.status == "True" then
-  if obj.spec ~= nil and obj.spec.paused == true then
-    hs.status = "Suspended"; hs.message = "rollout paused (spec.paused): " .. said(progressing)
+  if waitsForAPerson[progressing.reason] then
+    hs.status = "Suspended"; hs.message = said(progressing)
   else
     hs.status = "Progressing"; hs.message = said(progressing)
   end

@@ -62,6 +62,29 @@ class CrdConventionsTest {
 
   @ParameterizedTest(name = "{1}")
   @MethodSource("crds")
+  void conditionsAreAListMapKeyedByTypeSoServerSideApplyMergesThem(
+      String file, String kind, String shortName, String condition) {
+    JsonNode conditions =
+        crd(file)
+            .path("spec")
+            .path("versions")
+            .get(0)
+            .path("schema")
+            .path("openAPIV3Schema")
+            .path("properties")
+            .path("status")
+            .path("properties")
+            .path("conditions");
+    assertThat(conditions.path("x-kubernetes-list-type").asString()).isEqualTo("map");
+    assertThat(conditions.path("x-kubernetes-list-map-keys").size()).isEqualTo(1);
+    assertThat(conditions.path("x-kubernetes-list-map-keys").get(0).asString()).isEqualTo("type");
+    List<String> required = new ArrayList<>();
+    conditions.path("items").path("required").forEach(r -> required.add(r.asString()));
+    assertThat(required).as("a list-map key must be required").contains("type");
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("crds")
   void everySpecAndStatusFieldHasADescription(
       String file, String kind, String shortName, String condition) {
     JsonNode root = crd(file).path("spec").path("versions").get(0).path("schema");

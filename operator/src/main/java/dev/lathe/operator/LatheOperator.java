@@ -23,7 +23,9 @@ import dev.lathe.operator.modelversion.SignatureReader;
 import dev.lathe.operator.modelversion.VerificationDecision;
 import dev.lathe.operator.publishing.ModelPublisher;
 import dev.lathe.operator.references.ClusterReferenceLookup;
+import dev.lathe.operator.references.OperatorConfigMaps;
 import dev.lathe.operator.references.ReferenceLookup;
+import dev.lathe.operator.rollout.gate.PairedEvaluationGate;
 import dev.lathe.operator.signing.OperatorKeys;
 import dev.lathe.operator.status.EventRecorder;
 import dev.lathe.operator.status.OwnWrites;
@@ -40,6 +42,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,6 +52,7 @@ import java.util.function.Consumer;
 public final class LatheOperator {
 
   private final Operator operator;
+  private final OperatorConfigMaps operatorConfigMaps;
   private final KubernetesClient client;
   private final OperatorSettings settings;
   private final String identity;
@@ -56,12 +60,14 @@ public final class LatheOperator {
 
   private LatheOperator(
       Operator operator,
+      OperatorConfigMaps operatorConfigMaps,
       KubernetesClient client,
       OperatorSettings settings,
       String identity,
       AtomicBoolean stopping) {
     this.stopping = stopping;
     this.operator = operator;
+    this.operatorConfigMaps = operatorConfigMaps;
     this.client = client;
     this.settings = settings;
     this.identity = identity;
@@ -96,9 +102,13 @@ public final class LatheOperator {
               overrides.accept(o);
             });
     WorkloadSettings workloads = settings.workloads();
+    OperatorConfigMaps operatorConfigMaps =
+        new OperatorConfigMaps(
+            client,
+            workloads.operatorNamespace(),
+            List.of(workloads.storagePolicyConfigMap(), workloads.trustConfigMap()));
     ReferenceLookup lookup =
-        new ClusterReferenceLookup(
-            client, workloads.operatorNamespace(), workloads.storagePolicyConfigMap());
+        new ClusterReferenceLookup(client, operatorConfigMaps, workloads.storagePolicyConfigMap());
     EventRecorder events = new EventRecorder(client, clock);
     StatusReport report =
         new StatusReport(
@@ -108,7 +118,9 @@ public final class LatheOperator {
             operator.getConfigurationService().useSSAToPatchPrimaryResource());
     OperatorStorage storage =
         new OperatorStorage(client, workloads.volumeRoot(), lookup::storagePolicy);
-    OperatorKeys keys = new OperatorKeys(client, workloads);
+    OperatorKeys keys =
+        new OperatorKeys(
+            client, workloads, () -> operatorConfigMaps.get(workloads.trustConfigMap()));
     FineTuneJobMetrics metrics = new FineTuneJobMetrics(meters);
     Consumer<ControllerConfigurationOverrider<?>> namespaces =
         c -> {
@@ -160,9 +172,7 @@ public final class LatheOperator {
                 report.writes()),
             new ServingLoop(
                 new ServingDecision(
-                    settings.recheckInterval(),
-                    // The evaluation gate comes with its own work (issue 14, rollout-eval).
-                    java.util.Optional.empty()),
+                    settings.recheckInterval(), Optional.of(new PairedEvaluationGate())),
                 new ClusterServingActions(
                     client,
                     () -> operator.getConfigurationService().useSSAToPatchPrimaryResource())),
@@ -170,7 +180,7 @@ public final class LatheOperator {
             new ModelDeploymentMetrics(meters),
             clock),
         namespaces::accept);
-    return new LatheOperator(operator, client, settings, identity, stopping);
+    return new LatheOperator(operator, operatorConfigMaps, client, settings, identity, stopping);
   }
 
   /**
@@ -204,7 +214,9 @@ public final class LatheOperator {
     exit.start();
   }
 
+  /** Starts the policy ConfigMaps' informers, then the reconcilers, which read them. */
   public void start() {
+    operatorConfigMaps.start();
     operator.start();
   }
 
@@ -212,6 +224,7 @@ public final class LatheOperator {
   public void stop() {
     stopping.set(true);
     operator.stop();
+    operatorConfigMaps.close();
     if (settings.leaderElection()) {
       LeaseRelease.release(client, settings.leaseNamespace(), settings.leaseName(), identity);
     }
@@ -220,6 +233,7 @@ public final class LatheOperator {
   /** Ready when started and every informer is connected and synced. */
   public boolean isReady() {
     return operator.getRuntimeInfo().isStarted()
-        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+        && operator.getRuntimeInfo().allEventSourcesAreHealthy()
+        && operatorConfigMaps.isWatching();
   }
 }

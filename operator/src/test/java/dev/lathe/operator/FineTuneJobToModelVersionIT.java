@@ -3,6 +3,7 @@ package dev.lathe.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.ConditionedStatus;
 import dev.lathe.api.v1alpha1.FineTuneJob;
@@ -43,13 +44,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -58,13 +57,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * processes of the real trainer (fetch, train, verify), with S3 over loopback. The operator signs
  * what the trainer uploaded and publishes ModelVersions, which a verification Job checks file by
  * file.
+ *
+ * <p>The tests run in any order: the cluster, storage, key, operator and a verified base in each
+ * namespace are set up once for the class, and each test creates what else it needs. The tests that
+ * put a quota on a namespace have a namespace of their own.
  */
 @ExtendWith(ControlPlaneExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FineTuneJobToModelVersionIT {
 
   private static final String NAMESPACE = "training";
+
+  /** Its own namespace: the one-GPU quota there must not hold back the other tests' jobs. */
+  private static final String QUOTA_NAMESPACE = "training-quota";
+
+  /** Its own namespace: the quota of zero Jobs there must not refuse the other tests' Jobs. */
+  private static final String REFUSED_NAMESPACE = "training-refused";
+
+  private static final List<String> TRAINING_NAMESPACES =
+      List.of(NAMESPACE, QUOTA_NAMESPACE, REFUSED_NAMESPACE);
   private static final String OPERATOR_NAMESPACE = "lathe-system";
   private static final String TRAINER_IMAGE = "registry.local/lathe-trainer:it";
   private static final String H100 = "NVIDIA-H100-80GB-HBM3";
@@ -87,7 +98,7 @@ class FineTuneJobToModelVersionIT {
   @BeforeAll
   void startClusterStorageAndOperator() throws Exception {
     s3 = new LoopbackS3();
-    for (String ns : List.of(NAMESPACE, OPERATOR_NAMESPACE)) {
+    for (String ns : List.of(NAMESPACE, QUOTA_NAMESPACE, REFUSED_NAMESPACE, OPERATOR_NAMESPACE)) {
       // The restricted Pod Security Standard, enforced: every pod Lathe makes must pass it.
       client
           .namespaces()
@@ -100,17 +111,19 @@ class FineTuneJobToModelVersionIT {
                   .build())
           .serverSideApply();
     }
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("s3-credentials")
-                .withNamespace(NAMESPACE)
-                .endMetadata()
-                .addToStringData("AWS_ACCESS_KEY_ID", LoopbackS3.ACCESS_KEY)
-                .addToStringData("AWS_SECRET_ACCESS_KEY", LoopbackS3.SECRET_KEY)
-                .build())
-        .serverSideApply();
+    for (String ns : TRAINING_NAMESPACES) {
+      client
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("s3-credentials")
+                  .withNamespace(ns)
+                  .endMetadata()
+                  .addToStringData("AWS_ACCESS_KEY_ID", LoopbackS3.ACCESS_KEY)
+                  .addToStringData("AWS_SECRET_ACCESS_KEY", LoopbackS3.SECRET_KEY)
+                  .build())
+          .serverSideApply();
+    }
     key = SigningKeys.generate(KeyAlgorithm.ECDSA_P256);
     storeSigningKey();
     // The trust policy holds the public key on its own, so verification does not depend on the
@@ -166,8 +179,17 @@ class FineTuneJobToModelVersionIT {
                 .withCapacity("nvidia.com/gpu", "4")
                 .withTaint("nvidia.com/gpu", null, "NoSchedule"));
 
-    client.resource(Serialization.unmarshal(baseModelYaml(), ModelVersion.class)).serverSideApply();
+    for (String ns : TRAINING_NAMESPACES) {
+      client
+          .resource(Serialization.unmarshal(baseModelYaml(ns), ModelVersion.class))
+          .serverSideApply();
+    }
     startOperator();
+    // Every test's jobs train on the base: each namespace's copy is verified before any test runs,
+    // so no test depends on another having waited for it.
+    for (String ns : TRAINING_NAMESPACES) {
+      awaitCondition(ns, ModelVersion.class, "tiny-base", "Verified", "True", TRAINING);
+    }
   }
 
   @AfterAll
@@ -186,7 +208,6 @@ class FineTuneJobToModelVersionIT {
   }
 
   @Test
-  @Order(1)
   void importedBaseModelIsVerifiedFileByFileByAJob() {
     ModelVersion base =
         awaitCondition(ModelVersion.class, "tiny-base", "Verified", "True", TRAINING);
@@ -198,7 +219,6 @@ class FineTuneJobToModelVersionIT {
   }
 
   @Test
-  @Order(1)
   void importsThatAreUnsignedTamperedOrSignedByAStrangerAreNotVerifiedAndSayWhy() throws Exception {
     Path tinyBase = TinyBaseModel.ensureDefault(new PrintStream(PrintStream.nullOutputStream()));
     S3Store unsigned = s3.store("models", "imports/unsigned");
@@ -254,7 +274,6 @@ class FineTuneJobToModelVersionIT {
   }
 
   @Test
-  @Order(2)
   void jobTrainsOnTheGpuNodeThenASecondWaitsForQuotaAndBothPublishVerifiedModelVersions()
       throws Exception {
     client
@@ -262,7 +281,7 @@ class FineTuneJobToModelVersionIT {
             new ResourceQuotaBuilder()
                 .withNewMetadata()
                 .withName("gpus")
-                .withNamespace(NAMESPACE)
+                .withNamespace(QUOTA_NAMESPACE)
                 .endMetadata()
                 .withNewSpec()
                 .addToHard("requests.nvidia.com/gpu", new Quantity("1"))
@@ -270,7 +289,7 @@ class FineTuneJobToModelVersionIT {
                 .build())
         .serverSideApply();
 
-    FineTuneJob first = client.resource(fineTuneJob("copy-a")).create();
+    FineTuneJob first = client.resource(fineTuneJob(QUOTA_NAMESPACE, "copy-a")).create();
     Job batch =
         await()
             .atMost(Duration.ofSeconds(60))
@@ -280,7 +299,7 @@ class FineTuneJobToModelVersionIT {
                         .batch()
                         .v1()
                         .jobs()
-                        .inNamespace(NAMESPACE)
+                        .inNamespace(QUOTA_NAMESPACE)
                         .withName(TrainingNames.job(first, 1))
                         .get(),
                 j -> j != null);
@@ -302,7 +321,7 @@ class FineTuneJobToModelVersionIT {
                 assertThat(
                         client
                             .pods()
-                            .inNamespace(NAMESPACE)
+                            .inNamespace(QUOTA_NAMESPACE)
                             .withLabel(
                                 "batch.kubernetes.io/job-name", batch.getMetadata().getName())
                             .list()
@@ -318,7 +337,7 @@ class FineTuneJobToModelVersionIT {
                 Optional.ofNullable(
                         client
                             .resourceQuotas()
-                            .inNamespace(NAMESPACE)
+                            .inNamespace(QUOTA_NAMESPACE)
                             .withName("gpus")
                             .get()
                             .getStatus())
@@ -326,9 +345,15 @@ class FineTuneJobToModelVersionIT {
                     .map(u -> u.get("requests.nvidia.com/gpu"))
                     .map(q -> q.getAmount().equals("1"))
                     .orElse(false));
-    FineTuneJob second = client.resource(fineTuneJob("copy-b")).create();
+    FineTuneJob second = client.resource(fineTuneJob(QUOTA_NAMESPACE, "copy-b")).create();
     Condition queued =
-        awaitCondition(FineTuneJob.class, "copy-b", "Queued", "True", Duration.ofSeconds(60))
+        awaitCondition(
+                QUOTA_NAMESPACE,
+                FineTuneJob.class,
+                "copy-b",
+                "Queued",
+                "True",
+                Duration.ofSeconds(60))
             .getStatus()
             .getConditions()
             .stream()
@@ -338,13 +363,14 @@ class FineTuneJobToModelVersionIT {
     assertThat(queued.getReason()).isEqualTo("QuotaExceeded");
     assertThat(queued.getMessage()).contains("needs 1 GPU, 0 free under ResourceQuota gpus");
 
-    FineTuneJob done = awaitCondition(FineTuneJob.class, "copy-a", "Succeeded", "True", TRAINING);
+    FineTuneJob done =
+        awaitCondition(QUOTA_NAMESPACE, FineTuneJob.class, "copy-a", "Succeeded", "True", TRAINING);
     assertThat(done.getStatus().getModelVersion()).isEqualTo("copy-a");
     assertThat(done.getStatus().getProgress().getPercentComplete()).isEqualTo(100);
     assertThat(done.getStatus().getProgress().getStep()).isEqualTo(4L);
     assertThat(done.getStatus().getProgress().getLoss()).isNotNull();
     ModelVersion published =
-        awaitCondition(ModelVersion.class, "copy-a", "Verified", "True", TRAINING);
+        awaitCondition(QUOTA_NAMESPACE, ModelVersion.class, "copy-a", "Verified", "True", TRAINING);
     assertThat(published.getMetadata().getOwnerReferences()).isNullOrEmpty();
     assertThat(published.getMetadata().getLabels())
         .containsEntry(TrainingNames.JOB_LABEL, "copy-a");
@@ -352,22 +378,34 @@ class FineTuneJobToModelVersionIT {
     assertThat(published.getStatus().getLineage().getParents()).containsExactly(baseDigest);
     assertThat(published.getStatus().getLineage().getDatasetDigest()).startsWith("sha256:");
     assertThat(published.getStatus().getLineage().getFineTuneJobName()).isEqualTo("copy-a");
-    assertLineageWalksToTheBase("copy-a", published.getStatus().getLineage().getDatasetDigest());
+    assertLineageWalksToTheBase(
+        QUOTA_NAMESPACE, "copy-a", published.getStatus().getLineage().getDatasetDigest());
 
     // Quota frees when the first job's pod ends: the queued job is admitted and trains too.
-    FineTuneJob later = awaitCondition(FineTuneJob.class, "copy-b", "Succeeded", "True", TRAINING);
+    FineTuneJob later =
+        awaitCondition(QUOTA_NAMESPACE, FineTuneJob.class, "copy-b", "Succeeded", "True", TRAINING);
     assertThat(condition(later, "Queued").map(Condition::getReason)).contains("Admitted");
-    awaitCondition(ModelVersion.class, "copy-b", "Verified", "True", TRAINING);
+    awaitCondition(QUOTA_NAMESPACE, ModelVersion.class, "copy-b", "Verified", "True", TRAINING);
     assertThat(second.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
   }
 
   @Test
-  @Order(3)
   void operatorRestartedBetweenSigningAndCreatingTheModelVersionEndsWithExactlyOne()
       throws Exception {
-    client.resourceQuotas().inNamespace(NAMESPACE).withName("gpus").delete();
     // Without its signing key the operator trains but cannot publish: it waits, losing nothing.
     client.secrets().inNamespace(OPERATOR_NAMESPACE).withName("lathe-signing-key").delete();
+    try {
+      signWhileTheOperatorIsDownThenRestartIt();
+    } finally {
+      // Whatever happened, the other tests find the key and a running operator.
+      storeSigningKey();
+      if (!lathe.isReady()) {
+        startOperator();
+      }
+    }
+  }
+
+  private void signWhileTheOperatorIsDownThenRestartIt() throws Exception {
     FineTuneJob job = client.resource(fineTuneJob("copy-c")).create();
     FineTuneJob waiting =
         awaitReason(FineTuneJob.class, "copy-c", "Succeeded", "SigningKeyUnavailable", TRAINING);
@@ -397,7 +435,6 @@ class FineTuneJobToModelVersionIT {
   }
 
   @Test
-  @Order(4)
   void jobNamingABaseModelThatDoesNotExistIsNotAccepted() {
     FineTuneJob job = fineTuneJob("copy-d");
     job.getSpec().getBaseModel().setModelVersion("no-such-model");
@@ -406,7 +443,7 @@ class FineTuneJobToModelVersionIT {
     FineTuneJob refused =
         awaitCondition(FineTuneJob.class, "copy-d", "Accepted", "False", Duration.ofSeconds(30));
     assertThat(condition(refused, "Accepted").map(Condition::getReason))
-        .contains("ModelVersionNotFound");
+        .contains(AcceptanceReasons.MODEL_VERSION_NOT_FOUND);
     assertThat(
             client
                 .batch()
@@ -419,7 +456,6 @@ class FineTuneJobToModelVersionIT {
   }
 
   @Test
-  @Order(5)
   void kueueQueueLeavesTheJobSuspendedUntilKueueAdmitsIt() {
     FineTuneJob job = fineTuneJob("copy-kueue");
     job.getSpec().setQueueName("team-a");
@@ -444,7 +480,6 @@ class FineTuneJobToModelVersionIT {
   }
 
   @Test
-  @Order(7)
   void multiNodePodsGetTheRendezvousEnvironmentAndAFailureCarriesTheTrainersMessage() {
     FineTuneJob job = fineTuneJob("probe-mn");
     job.getSpec().getResources().setNodes(2);
@@ -476,7 +511,6 @@ class FineTuneJobToModelVersionIT {
   }
 
   @Test
-  @Order(6)
   void evictedTrainingPodResumesFromItsCheckpointWithoutSpendingTheBackoffBudget()
       throws Exception {
     FineTuneJob job = fineTuneJob("copy-evicted");
@@ -540,12 +574,25 @@ class FineTuneJobToModelVersionIT {
   }
 
   @Test
-  @Order(8)
   void deletingAModelVersionKeepsItsFilesUnlessItsPolicySaysDelete() throws Exception {
+    // Two signed copies of the base, imported as versions of their own.
+    Path tinyBase = TinyBaseModel.ensureDefault(new PrintStream(PrintStream.nullOutputStream()));
+    for (String name : List.of("kept", "dropped")) {
+      new ArtifactPublisher(s3.store("models", "deletion/" + name))
+          .publish(tinyBase, "tiny-base", "", ModelHasher.files(), key, Optional.empty());
+      client
+          .resource(
+              Serialization.unmarshal(
+                  baseModelYaml()
+                      .replace("name: tiny-base", "name: deletion-" + name)
+                      .replace("s3://models/tiny-base", "s3://models/deletion/" + name),
+                  ModelVersion.class))
+          .serverSideApply();
+    }
     ModelVersion kept =
-        client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName("copy-a").get();
+        awaitCondition(ModelVersion.class, "deletion-kept", "Verified", "True", TRAINING);
     ModelVersion dropped =
-        client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName("copy-b").get();
+        awaitCondition(ModelVersion.class, "deletion-dropped", "Verified", "True", TRAINING);
     String keptPrefix = prefixOf(kept);
     String droppedPrefix = prefixOf(dropped);
     assertThat(s3.store("models", "").list(keptPrefix)).contains(keptPrefix + "/model.sig");
@@ -554,38 +601,39 @@ class FineTuneJobToModelVersionIT {
     client
         .resources(ModelVersion.class)
         .inNamespace(NAMESPACE)
-        .withName("copy-b")
+        .withName("deletion-dropped")
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
             "{\"metadata\":{\"annotations\":{\"lathe.dev/artifact-deletion-policy\":\"Delete\"}}}");
-    client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName("copy-a").delete();
-    client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName("copy-b").delete();
+    for (String name : List.of("deletion-kept", "deletion-dropped")) {
+      client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName(name).delete();
+    }
 
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
-                client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName("copy-a").get()
-                        == null
-                    && client
-                            .resources(ModelVersion.class)
-                            .inNamespace(NAMESPACE)
-                            .withName("copy-b")
-                            .get()
-                        == null);
+                Stream.of("deletion-kept", "deletion-dropped")
+                    .allMatch(
+                        name ->
+                            client
+                                    .resources(ModelVersion.class)
+                                    .inNamespace(NAMESPACE)
+                                    .withName(name)
+                                    .get()
+                                == null));
     assertThat(s3.store("models", "").list(droppedPrefix)).isEmpty();
     assertThat(s3.store("models", "").list(keptPrefix)).contains(keptPrefix + "/model.sig");
   }
 
   @Test
-  @Order(9)
   void workloadTheApiServerRefusesIsReportedAndCreatedOnceThePolicyAllowsIt() {
     client
         .resource(
             new ResourceQuotaBuilder()
                 .withNewMetadata()
                 .withName("no-jobs")
-                .withNamespace(NAMESPACE)
+                .withNamespace(REFUSED_NAMESPACE)
                 .endMetadata()
                 .withNewSpec()
                 .addToHard("count/jobs.batch", new Quantity("0"))
@@ -596,12 +644,18 @@ class FineTuneJobToModelVersionIT {
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                client.resourceQuotas().inNamespace(NAMESPACE).withName("no-jobs").get().getStatus()
+                client
+                        .resourceQuotas()
+                        .inNamespace(REFUSED_NAMESPACE)
+                        .withName("no-jobs")
+                        .get()
+                        .getStatus()
                     != null);
-    client.resource(fineTuneJob("copy-refused")).create();
+    client.resource(fineTuneJob(REFUSED_NAMESPACE, "copy-refused")).create();
 
     FineTuneJob refused =
         awaitReason(
+            REFUSED_NAMESPACE,
             FineTuneJob.class,
             "copy-refused",
             "Running",
@@ -610,8 +664,14 @@ class FineTuneJobToModelVersionIT {
     assertThat(condition(refused, "Running").map(Condition::getMessage).orElse(""))
         .contains("exceeded quota: no-jobs");
 
-    client.resourceQuotas().inNamespace(NAMESPACE).withName("no-jobs").delete();
-    awaitReason(FineTuneJob.class, "copy-refused", "Queued", "Admitted", Duration.ofSeconds(60));
+    client.resourceQuotas().inNamespace(REFUSED_NAMESPACE).withName("no-jobs").delete();
+    awaitReason(
+        REFUSED_NAMESPACE,
+        FineTuneJob.class,
+        "copy-refused",
+        "Queued",
+        "Admitted",
+        Duration.ofSeconds(60));
   }
 
   // --- helpers --------------------------------------------------------------------------------
@@ -622,7 +682,8 @@ class FineTuneJobToModelVersionIT {
   }
 
   /** `lathe lineage mv/NAME` through the kubeconfig: the chain from the adapter to its base. */
-  private void assertLineageWalksToTheBase(String name, String datasetDigest) throws Exception {
+  private void assertLineageWalksToTheBase(String namespace, String name, String datasetDigest)
+      throws Exception {
     Path publicKey = Files.createTempFile("operator", ".pub");
     Files.writeString(publicKey, SigningKeys.publicKeyPem(key.getPublic()));
     java.io.StringWriter out = new java.io.StringWriter();
@@ -635,7 +696,7 @@ class FineTuneJobToModelVersionIT {
             "lineage",
             "mv/" + name,
             "--namespace",
-            NAMESPACE,
+            namespace,
             "--kubeconfig",
             plane.kubeconfig().toString(),
             "-k",
@@ -680,7 +741,7 @@ class FineTuneJobToModelVersionIT {
             false,
             "unused",
             null,
-            Set.of(NAMESPACE),
+            Set.copyOf(TRAINING_NAMESPACES),
             0,
             "127.0.0.1",
             Duration.ofSeconds(2),
@@ -705,10 +766,15 @@ class FineTuneJobToModelVersionIT {
   }
 
   private String baseModelYaml() {
+    return baseModelYaml(NAMESPACE);
+  }
+
+  /** The tiny base imported into {@code namespace}, where jobs of that namespace find it. */
+  private String baseModelYaml(String namespace) {
     return "apiVersion: lathe.dev/v1alpha1\n"
         + "kind: ModelVersion\n"
         + "metadata: {name: tiny-base, namespace: "
-        + NAMESPACE
+        + namespace
         + "}\n"
         + "spec:\n"
         + "  modelName: tiny-llama\n"
@@ -720,13 +786,17 @@ class FineTuneJobToModelVersionIT {
   }
 
   private FineTuneJob fineTuneJob(String name) {
+    return fineTuneJob(NAMESPACE, name);
+  }
+
+  private FineTuneJob fineTuneJob(String namespace, String name) {
     String yaml =
         "apiVersion: lathe.dev/v1alpha1\n"
             + "kind: FineTuneJob\n"
             + "metadata: {name: "
             + name
             + ", namespace: "
-            + NAMESPACE
+            + namespace
             + "}\n"
             + "spec:\n"
             + "  baseModel: {modelVersion: tiny-base}\n"
@@ -757,17 +827,42 @@ class FineTuneJobToModelVersionIT {
   private <R extends io.fabric8.kubernetes.client.CustomResource<?, ? extends ConditionedStatus>>
       R awaitCondition(
           Class<R> type, String name, String condition, String status, Duration patience) {
-    return awaitUntil(type, name, condition, c -> status.equals(c.getStatus()), patience);
+    return awaitCondition(NAMESPACE, type, name, condition, status, patience);
+  }
+
+  private <R extends io.fabric8.kubernetes.client.CustomResource<?, ? extends ConditionedStatus>>
+      R awaitCondition(
+          String namespace,
+          Class<R> type,
+          String name,
+          String condition,
+          String status,
+          Duration patience) {
+    return awaitUntil(
+        namespace, type, name, condition, c -> status.equals(c.getStatus()), patience);
   }
 
   private <R extends io.fabric8.kubernetes.client.CustomResource<?, ? extends ConditionedStatus>>
       R awaitReason(
           Class<R> type, String name, String condition, String reason, Duration patience) {
-    return awaitUntil(type, name, condition, c -> reason.equals(c.getReason()), patience);
+    return awaitReason(NAMESPACE, type, name, condition, reason, patience);
+  }
+
+  private <R extends io.fabric8.kubernetes.client.CustomResource<?, ? extends ConditionedStatus>>
+      R awaitReason(
+          String namespace,
+          Class<R> type,
+          String name,
+          String condition,
+          String reason,
+          Duration patience) {
+    return awaitUntil(
+        namespace, type, name, condition, c -> reason.equals(c.getReason()), patience);
   }
 
   private <R extends io.fabric8.kubernetes.client.CustomResource<?, ? extends ConditionedStatus>>
       R awaitUntil(
+          String namespace,
           Class<R> type,
           String name,
           String condition,
@@ -777,7 +872,7 @@ class FineTuneJobToModelVersionIT {
         .atMost(patience)
         .pollInterval(Duration.ofMillis(500))
         .until(
-            () -> client.resources(type).inNamespace(NAMESPACE).withName(name).get(),
+            () -> client.resources(type).inNamespace(namespace).withName(name).get(),
             r -> r != null && condition(r, condition).filter(wanted).isPresent());
   }
 

@@ -6,6 +6,7 @@ import static dev.lathe.operator.ResourceStatus.eventsAbout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.ModelVersion;
@@ -116,7 +117,7 @@ class LatheOperatorOnApiServerIT {
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
 
     Condition rejected = awaitCondition(client, created, "Accepted", "False");
-    assertThat(rejected.getReason()).isEqualTo("SecretNotFound");
+    assertThat(rejected.getReason()).isEqualTo(AcceptanceReasons.SECRET_NOT_FOUND);
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -125,7 +126,7 @@ class LatheOperatorOnApiServerIT {
                     .anySatisfy(
                         e -> {
                           assertThat(e.getType()).isEqualTo("Warning");
-                          assertThat(e.getReason()).isEqualTo("SecretNotFound");
+                          assertThat(e.getReason()).isEqualTo(AcceptanceReasons.SECRET_NOT_FOUND);
                           assertThat(e.getMessage())
                               .contains(
                                   "Secret minio-credentials not found in namespace " + NAMESPACE);
@@ -133,6 +134,7 @@ class LatheOperatorOnApiServerIT {
 
     client.resource(Fixtures.minioCredentials()).create();
 
-    assertThat(awaitCondition(client, created, "Accepted", "True").getReason()).isEqualTo("Valid");
+    assertThat(awaitCondition(client, created, "Accepted", "True").getReason())
+        .isEqualTo(AcceptanceReasons.VALID);
   }
 }

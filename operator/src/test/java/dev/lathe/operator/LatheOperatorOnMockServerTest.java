@@ -8,6 +8,7 @@ import static dev.lathe.operator.ResourceStatus.eventsAbout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.ModelDeployment;
@@ -128,7 +129,7 @@ class LatheOperatorOnMockServerTest {
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
 
     Condition accepted = awaitCondition(client, created, "Accepted", "True");
-    assertThat(accepted.getReason()).isEqualTo("Valid");
+    assertThat(accepted.getReason()).isEqualTo(AcceptanceReasons.VALID);
     long generation = current(client, created).getMetadata().getGeneration();
     assertThat(current(client, created).getStatus().getObservedGeneration()).isEqualTo(generation);
 
@@ -220,6 +221,59 @@ class LatheOperatorOnMockServerTest {
   }
 
   @Test
+  void steadyStateModelVersionReconcileSendsNoGetOrListForWhatTheInformersHold() throws Exception {
+    startOperator(Duration.ofHours(1));
+    ModelVersion base = settled(Fixtures.baseModel("llama-3-1-8b-instruct"));
+    ModelVersion adapter = settled(Fixtures.adapter("support-bot-v3", "llama-3-1-8b-instruct"));
+    await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+    requestsSoFar();
+    double before = reconciliations();
+
+    // A change to the base reaches the adapter's reconciler through the base-models informer.
+    client
+        .resources(ModelVersion.class)
+        .inNamespace(NAMESPACE)
+        .withName(base.getMetadata().getName())
+        .edit(
+            v -> {
+              v.getMetadata().setLabels(Map.of("touched", "yes"));
+              return v;
+            });
+    await().atMost(Duration.ofSeconds(20)).until(() -> reconciliations() > before);
+    await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+
+    List<String> operatorRequests =
+        requestsSoFar().stream()
+            // the test's own edit (a GET, then a PATCH of the base) and watches kept open
+            .filter(r -> !r.contains("/modelversions/" + base.getMetadata().getName()))
+            .filter(r -> !r.contains("watch=true"))
+            .toList();
+    assertThat(reconciliations()).isGreaterThan(before);
+    assertThat(operatorRequests).isEmpty();
+    assertThat(condition(current(client, adapter), "Verified"))
+        .get()
+        .extracting(Condition::getStatus)
+        .isEqualTo(Condition.TRUE);
+  }
+
+  /**
+   * A version the operator accepted and, as a verification Job would have let it, verified: the
+   * state a resync finds a published version in.
+   */
+  private ModelVersion settled(ModelVersion version) {
+    ModelVersion created = client.resource(version).create();
+    awaitCondition(client, created, "Accepted", "True");
+    // Its storage is unreachable here: once the operator said so, it does not look again soon.
+    awaitCondition(client, created, "Verified", "Unknown");
+    ModelVersion current = current(client, created);
+    Condition verified = Fixtures.verified(version).getStatus().getConditions().get(0);
+    verified.setObservedGeneration(current.getMetadata().getGeneration());
+    current.getStatus().getConditions().removeIf(c -> c.getType().equals("Verified"));
+    current.getStatus().getConditions().add(verified);
+    return client.resource(current).updateStatus();
+  }
+
+  @Test
   void everyConditionChangeIsToldByExactlyOneEventHoweverOftenTheJobIsReconciled() {
     FineTuneJob created = admittedJob();
     for (int i = 0; i < 3; i++) {
@@ -241,7 +295,7 @@ class LatheOperatorOnMockServerTest {
 
     List<String> reasons =
         eventsAbout(client, created).stream().map(e -> e.getReason()).sorted().toList();
-    assertThat(reasons).containsExactly("Admitted", "Valid");
+    assertThat(reasons).containsExactly("Admitted", AcceptanceReasons.VALID);
   }
 
   @Test
@@ -316,7 +370,7 @@ class LatheOperatorOnMockServerTest {
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
 
     Condition rejected = awaitCondition(client, created, "Accepted", "False");
-    assertThat(rejected.getReason()).isEqualTo("SecretNotFound");
+    assertThat(rejected.getReason()).isEqualTo(AcceptanceReasons.SECRET_NOT_FOUND);
     assertThat(rejected.getMessage())
         .contains("spec.dataset.storage.credentialsSecret: Secret minio-credentials not found");
     await()
@@ -327,19 +381,20 @@ class LatheOperatorOnMockServerTest {
                     .anySatisfy(
                         e -> {
                           assertThat(e.getType()).isEqualTo("Warning");
-                          assertThat(e.getReason()).isEqualTo("SecretNotFound");
+                          assertThat(e.getReason()).isEqualTo(AcceptanceReasons.SECRET_NOT_FOUND);
                           assertThat(e.getInvolvedObject().getKind()).isEqualTo("FineTuneJob");
                         }));
 
     client.resource(Fixtures.minioCredentials()).create();
 
-    assertThat(awaitCondition(client, created, "Accepted", "True").getReason()).isEqualTo("Valid");
+    assertThat(awaitCondition(client, created, "Accepted", "True").getReason())
+        .isEqualTo(AcceptanceReasons.VALID);
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
                 assertThat(eventsAbout(client, created))
-                    .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Valid")));
+                    .anySatisfy(e -> assertThat(e.getReason()).isEqualTo(AcceptanceReasons.VALID)));
   }
 
   @Test
@@ -349,7 +404,7 @@ class LatheOperatorOnMockServerTest {
     client.resource(Fixtures.minioCredentials()).create();
     FineTuneJob created = client.resource(Fixtures.loraJob()).create();
     assertThat(awaitCondition(client, created, "Accepted", "False").getReason())
-        .isEqualTo("ModelVersionNotFound");
+        .isEqualTo(AcceptanceReasons.MODEL_VERSION_NOT_FOUND);
 
     ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
 
@@ -363,7 +418,7 @@ class LatheOperatorOnMockServerTest {
     ModelVersion adapter =
         client.resource(Fixtures.adapter("support-bot-v3", "llama-3-1-8b-instruct")).create();
     assertThat(awaitCondition(client, adapter, "Accepted", "False").getReason())
-        .isEqualTo("ModelVersionNotFound");
+        .isEqualTo(AcceptanceReasons.MODEL_VERSION_NOT_FOUND);
 
     ResourceStatus.createVerified(client, Fixtures.baseModel("llama-3-1-8b-instruct"));
     awaitCondition(client, adapter, "Accepted", "True");
@@ -375,7 +430,7 @@ class LatheOperatorOnMockServerTest {
     ModelDeployment created = client.resource(deployment).create();
 
     Condition refused = awaitCondition(client, created, "Accepted", "False");
-    assertThat(refused.getReason()).isEqualTo("AdapterBaseMismatch");
+    assertThat(refused.getReason()).isEqualTo(AcceptanceReasons.ADAPTER_BASE_MISMATCH);
     assertThat(refused.getMessage())
         .isEqualTo(
             "spec.adapters[0].modelVersion: adapter support-bot-v3 was trained on llama-3-1-8b-instruct, not on mistral-7b");

@@ -15,6 +15,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.lathe.artifact.storage.ArtifactStore;
 import dev.lathe.operator.purity.ImpureExampleDecision;
+import dev.lathe.operator.rollout.GateRequest;
+import dev.lathe.operator.rollout.RolloutGate;
 import dev.lathe.operator.status.ConditionWriter;
 import dev.lathe.operator.status.EventRecorder;
 import dev.lathe.operator.status.OwnWrites;
@@ -29,8 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The build-time rule that keeps decisions and builders pure (DESIGN.md §4, reconcile shape):
  * classes named *Decision, *Builder, *Snapshot, *Step, *Outcome, *Check, and the plan and condition
- * writer they use, depend on no Kubernetes client, no JOSDK, no storage, no signing key, no file or
- * network I/O. Observers and *Actions classes are where I/O lives.
+ * writer they use, and the evaluation gate ({@code rollout.gate}), depend on no Kubernetes client,
+ * no JOSDK, no storage, no signing key, no file or network I/O. Observers and *Actions classes are
+ * where I/O lives.
  */
 class PurityRulesTest {
 
@@ -43,7 +46,13 @@ class PurityRulesTest {
           .or(simpleNameEndingWith("Check"))
           .or(simpleNameEndingWith("Ledger"))
           .or(belongToAnyOf(ConditionWriter.class, Plan.class))
-          .as("decisions, builders, snapshots, steps and the condition writer");
+          // The evaluation gate behind RolloutGate (arithmetic, Job, report reading) and the
+          // HTTPRoute weights' apply configuration and read-back.
+          .or(
+              resideInAnyPackage(
+                  "dev.lathe.operator.rollout.gate..", "dev.lathe.operator.rollout.traffic.."))
+          .or(belongToAnyOf(RolloutGate.class, GateRequest.class))
+          .as("decisions, builders, snapshots, steps, the condition writer and the gate");
 
   static final DescribedPredicate<JavaClass> IO =
       resideInAnyPackage(

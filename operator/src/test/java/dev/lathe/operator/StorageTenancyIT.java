@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.ModelVersion;
@@ -177,7 +178,7 @@ class StorageTenancyIT {
     // An object stored before the rule existed (or by a client around it): the operator refuses
     // it on its own, and its Delete policy deletes nothing.
     withoutTheUriRule(() -> client.resource(modelVersion("climb", climbing, null)).create());
-    ModelVersion refused = awaitReason("climb", "Accepted", "UnsafeStoragePath");
+    ModelVersion refused = awaitReason("climb", "Accepted", AcceptanceReasons.UNSAFE_STORAGE_PATH);
     assertThat(condition(refused, "Accepted").orElseThrow().getMessage())
         .startsWith("spec.source.storage.uri: ")
         .contains("'..' segment");
@@ -194,7 +195,7 @@ class StorageTenancyIT {
 
     client.resource(modelVersion("linked", "pvc://scratch/linked", null)).create();
 
-    ModelVersion refused = awaitReason("linked", "Verified", "UnsafeStoragePath");
+    ModelVersion refused = awaitReason("linked", "Verified", AcceptanceReasons.UNSAFE_STORAGE_PATH);
     assertThat(condition(refused, "Verified").orElseThrow().getMessage()).contains("symbolic link");
     assertThat(refused.getStatus().getArtifact()).isNull();
     deleteAndAwaitGone("linked");
@@ -205,7 +206,8 @@ class StorageTenancyIT {
   @Test
   void theOperatorsOwnCredentialsServeATenantOnlyWhereTheStoragePolicySays() throws Exception {
     client.resource(modelVersion("borrowed", "s3://models/victim/prod", null)).create();
-    ModelVersion refused = awaitReason("borrowed", "Accepted", "AmbientCredentialsNotAllowed");
+    ModelVersion refused =
+        awaitReason("borrowed", "Accepted", AcceptanceReasons.AMBIENT_CREDENTIALS_NOT_ALLOWED);
     assertThat(condition(refused, "Accepted").orElseThrow().getMessage())
         .startsWith("spec.source.storage.credentialsSecret: ")
         .contains("does not let namespace attacker use the operator's own credentials");
@@ -229,7 +231,7 @@ class StorageTenancyIT {
     ModelVersion own = awaitReason("own", "Verified", "Unsigned");
     assertThat(condition(own, "Accepted").orElseThrow().getStatus()).isEqualTo("True");
     assertThat(condition(client.resource(refused).get(), "Accepted").orElseThrow().getReason())
-        .isEqualTo("AmbientCredentialsNotAllowed");
+        .isEqualTo(AcceptanceReasons.AMBIENT_CREDENTIALS_NOT_ALLOWED);
 
     deleteAndAwaitGone("borrowed");
     deleteAndAwaitGone("own");
@@ -240,7 +242,7 @@ class StorageTenancyIT {
   void aTenantCannotNameAnotherNamespacesSecret() {
     client.resource(modelVersion("stolen", "s3://models/victim/prod", "s3-credentials")).create();
 
-    ModelVersion refused = awaitReason("stolen", "Accepted", "SecretNotFound");
+    ModelVersion refused = awaitReason("stolen", "Accepted", AcceptanceReasons.SECRET_NOT_FOUND);
     assertThat(condition(refused, "Accepted").orElseThrow().getMessage())
         .contains("not found in namespace attacker");
     deleteAndAwaitGone("stolen");
@@ -278,7 +280,8 @@ class StorageTenancyIT {
                             .anyMatch(
                                 c ->
                                     c.getType().equals("Accepted")
-                                        && "AmbientCredentialsNotAllowed".equals(c.getReason())));
+                                        && AcceptanceReasons.AMBIENT_CREDENTIALS_NOT_ALLOWED.equals(
+                                            c.getReason())));
     assertThat(refused.getStatus().getConditions())
         .anySatisfy(
             c -> assertThat(c.getMessage()).contains("spec.output.storage.credentialsSecret"));

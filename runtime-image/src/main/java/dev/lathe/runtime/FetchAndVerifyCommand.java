@@ -1,6 +1,7 @@
 package dev.lathe.runtime;
 
 import dev.lathe.artifact.ArtifactException;
+import dev.lathe.artifact.contract.RuntimeEnvironment;
 import dev.lathe.artifact.storage.StoragePaths;
 import dev.lathe.artifact.verify.VerificationException;
 import dev.lathe.runtime.verify.FetchAndVerify;
@@ -24,25 +25,30 @@ final class FetchAndVerifyCommand implements Callable<Integer> {
 
   @Option(
       names = "--model-uri",
-      defaultValue = "${env:LATHE_MODEL_URI}",
+      defaultValue = "${env:" + RuntimeEnvironment.MODEL_URI + "}",
       required = true,
       description =
           "s3://BUCKET/PREFIX, pvc://CLAIM/PATH, file:///PATH or a directory (env"
-              + " LATHE_MODEL_URI).")
+              + " "
+              + RuntimeEnvironment.MODEL_URI
+              + ").")
   String modelUri;
 
   @Option(
       names = "--adapter",
       split = ",",
-      defaultValue = "${env:LATHE_ADAPTER_URIS}",
+      defaultValue = "${env:" + RuntimeEnvironment.ADAPTER_URIS + "}",
       description =
-          "NAME=URI of a further adapter; repeat or separate by commas (env LATHE_ADAPTER_URIS).")
+          "NAME=URI of a further adapter; repeat or separate by commas (env "
+              + RuntimeEnvironment.ADAPTER_URIS
+              + ").")
   Map<String, String> adapters = new LinkedHashMap<>();
 
   @Option(
       names = "--models-dir",
-      defaultValue = "${env:LATHE_MODELS_DIR:-/models}",
-      description = "Where to put model/, base/ and adapters/ (env LATHE_MODELS_DIR).")
+      defaultValue = "${env:" + RuntimeEnvironment.MODELS_DIR + ":-/models}",
+      description =
+          "Where to put model/, base/ and adapters/ (env " + RuntimeEnvironment.MODELS_DIR + ").")
   Path modelsDir;
 
   @Mixin StoreOptions store;

@@ -1,7 +1,6 @@
 package dev.lathe.runtime;
 
 import dev.lathe.runtime.bench.BenchCommand;
-import dev.lathe.runtime.evaluate.EvaluateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

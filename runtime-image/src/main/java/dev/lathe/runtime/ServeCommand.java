@@ -1,6 +1,7 @@
 package dev.lathe.runtime;
 
 import dev.lathe.artifact.ArtifactException;
+import dev.lathe.artifact.contract.RuntimeEnvironment;
 import dev.lathe.artifact.verify.VerificationException;
 import dev.lathe.engine.lora.LoraAdapter;
 import dev.lathe.runtime.model.AdapterListSync;
@@ -40,49 +41,59 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--models-dir",
-      defaultValue = "${env:LATHE_MODELS_DIR:-/models}",
+      defaultValue = "${env:" + RuntimeEnvironment.MODELS_DIR + ":-/models}",
       description = "model/ (the ModelVersion), base/ (its base, for an adapter), adapters/.")
   Path modelsDir;
 
-  @Option(names = "--model-name", defaultValue = "${env:LATHE_MODEL_NAME}")
+  @Option(names = "--model-name", defaultValue = "${env:" + RuntimeEnvironment.MODEL_NAME + "}")
   String modelName;
 
-  @Option(names = "--base-model-name", defaultValue = "${env:LATHE_BASE_MODEL_NAME}")
+  @Option(
+      names = "--base-model-name",
+      defaultValue = "${env:" + RuntimeEnvironment.BASE_MODEL_NAME + "}")
   String baseModelName;
 
-  @Option(names = "--host", defaultValue = "${env:LATHE_HOST:-0.0.0.0}")
+  @Option(names = "--host", defaultValue = "${env:" + RuntimeEnvironment.HOST + ":-0.0.0.0}")
   String host;
 
-  @Option(names = "--port", defaultValue = "${env:LATHE_PORT:-8000}")
+  @Option(names = "--port", defaultValue = "${env:" + RuntimeEnvironment.PORT + ":-8000}")
   int port;
 
-  @Option(names = "--max-batch", defaultValue = "${env:LATHE_MAX_BATCH:-8}")
+  @Option(names = "--max-batch", defaultValue = "${env:" + RuntimeEnvironment.MAX_BATCH + ":-8}")
   int maxBatch;
 
-  @Option(names = "--max-queue", defaultValue = "${env:LATHE_MAX_QUEUE:-64}")
+  @Option(names = "--max-queue", defaultValue = "${env:" + RuntimeEnvironment.MAX_QUEUE + ":-64}")
   int maxQueue;
 
-  @Option(names = "--drain-seconds", defaultValue = "${env:LATHE_DRAIN_SECONDS:-30}")
+  @Option(
+      names = "--drain-seconds",
+      defaultValue = "${env:" + RuntimeEnvironment.DRAIN_SECONDS + ":-30}")
   int drainSeconds;
 
-  @Option(names = "--adapter-scan-seconds", defaultValue = "${env:LATHE_ADAPTER_SCAN_SECONDS:-5}")
+  @Option(
+      names = "--adapter-scan-seconds",
+      defaultValue = "${env:" + RuntimeEnvironment.ADAPTER_SCAN_SECONDS + ":-5}")
   int adapterScanSeconds;
 
   @Option(
       names = "--adapter-list",
-      defaultValue = "${env:LATHE_ADAPTER_LIST}",
+      defaultValue = "${env:" + RuntimeEnvironment.ADAPTER_LIST + "}",
       description =
           "A desired-adapter list (JSON, from a mounted ConfigMap): its adapters are fetched,"
               + " verified against their listed digests and served; unlisted ones are unloaded."
-              + " Read again every --adapter-scan-seconds (env LATHE_ADAPTER_LIST).")
+              + " Read again every --adapter-scan-seconds (env "
+              + RuntimeEnvironment.ADAPTER_LIST
+              + ").")
   Path adapterList;
 
   @Option(
       names = "--adapter-status-port",
-      defaultValue = "${env:LATHE_ADAPTER_STATUS_PORT:-8001}",
+      defaultValue = "${env:" + RuntimeEnvironment.ADAPTER_STATUS_PORT + ":-8001}",
       description =
           "With --adapter-list: the port of GET /adapters and /metrics of the list's adapters"
-              + " (env LATHE_ADAPTER_STATUS_PORT).")
+              + " (env "
+              + RuntimeEnvironment.ADAPTER_STATUS_PORT
+              + ").")
   int adapterStatusPort;
 
   @Mixin StoreOptions store;
@@ -222,6 +233,7 @@ final class ServeCommand implements Callable<Integer> {
    * own scan of the adapters directory then loads and unloads what changed.
    */
   private void startAdapterList(AdapterListSync sync, InferenceServer server) {
+    sync.onSplits(server.adapters()::setSplits);
     sync.sync();
     AdapterStatusEndpoint endpoint =
         AdapterStatusEndpoint.start(host, adapterStatusPort, sync, server.adapters(), metrics);

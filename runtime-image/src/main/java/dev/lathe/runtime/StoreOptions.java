@@ -1,5 +1,6 @@
 package dev.lathe.runtime;
 
+import dev.lathe.artifact.contract.RuntimeEnvironment;
 import dev.lathe.runtime.verify.StoreLocations;
 import java.net.URI;
 import java.nio.file.Path;
@@ -9,24 +10,32 @@ import picocli.CommandLine.Option;
 /** The storage flags of the commands that download artifacts (fetch-and-verify, serve). */
 final class StoreOptions {
 
-  @Option(names = "--s3-endpoint", defaultValue = "${env:LATHE_S3_ENDPOINT}")
+  @Option(names = "--s3-endpoint", defaultValue = "${env:" + RuntimeEnvironment.S3_ENDPOINT + "}")
   URI endpoint;
 
-  @Option(names = "--s3-region", defaultValue = "${env:LATHE_S3_REGION:-us-east-1}")
+  @Option(
+      names = "--s3-region",
+      defaultValue = "${env:" + RuntimeEnvironment.S3_REGION + ":-us-east-1}")
   String region;
 
-  @Option(names = "--s3-path-style", defaultValue = "${env:LATHE_S3_PATH_STYLE:-false}")
+  @Option(
+      names = "--s3-path-style",
+      defaultValue = "${env:" + RuntimeEnvironment.S3_PATH_STYLE + ":-false}")
   boolean pathStyle;
 
-  @Option(names = "--s3-credentials-dir", defaultValue = "${env:LATHE_S3_CREDENTIALS_DIR}")
+  @Option(
+      names = "--s3-credentials-dir",
+      defaultValue = "${env:" + RuntimeEnvironment.S3_CREDENTIALS_DIR + "}")
   Path credentialsDir;
 
   @Option(
       names = "--claims-root",
-      defaultValue = "${env:LATHE_CLAIMS_ROOT:-/mnt/lathe/volumes}",
+      defaultValue = "${env:" + RuntimeEnvironment.CLAIMS_ROOT + ":-/mnt/lathe/volumes}",
       description =
           "Where PersistentVolumeClaims are mounted, one directory per claim, for pvc:// URIs"
-              + " (env LATHE_CLAIMS_ROOT).")
+              + " (env "
+              + RuntimeEnvironment.CLAIMS_ROOT
+              + ").")
   Path claimsRoot;
 
   StoreLocations locations() {

@@ -1,5 +1,6 @@
 package dev.lathe.runtime;
 
+import dev.lathe.artifact.contract.RuntimeEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ final class TerminationLog {
 
   static void write(String message) {
     String path =
-        System.getenv().getOrDefault(RuntimeContract.TERMINATION_LOG, "/dev/termination-log");
+        System.getenv().getOrDefault(RuntimeEnvironment.TERMINATION_LOG, "/dev/termination-log");
     try {
       Path file = Path.of(path);
       if (file.getParent() != null && Files.isDirectory(file.getParent())) {

@@ -1,5 +1,6 @@
 package dev.lathe.runtime;
 
+import dev.lathe.artifact.contract.RuntimeEnvironment;
 import dev.lathe.runtime.verify.LocalModelVerifier;
 import dev.lathe.runtime.verify.TrustedKeys;
 import java.nio.file.Path;
@@ -10,22 +11,26 @@ final class TrustOptions {
 
   @Option(
       names = "--trusted-keys-dir",
-      defaultValue = "${env:LATHE_TRUSTED_KEYS_DIR:-/etc/lathe/trusted-keys}",
-      description = "Directory of trusted PEM public keys (env LATHE_TRUSTED_KEYS_DIR).")
+      defaultValue = "${env:" + RuntimeEnvironment.TRUSTED_KEYS_DIR + ":-/etc/lathe/trusted-keys}",
+      description =
+          "Directory of trusted PEM public keys (env " + RuntimeEnvironment.TRUSTED_KEYS_DIR + ").")
   Path trustedKeys;
 
   @Option(
       names = "--trusted-keys",
-      defaultValue = "${env:LATHE_TRUSTED_KEYS}",
+      defaultValue = "${env:" + RuntimeEnvironment.TRUSTED_KEYS + "}",
       description =
           "Trusted PEM public keys, concatenated, as the operator hands them to pods (env"
-              + " LATHE_TRUSTED_KEYS); when set, used instead of --trusted-keys-dir.")
+              + " "
+              + RuntimeEnvironment.TRUSTED_KEYS
+              + "); when set, used instead of --trusted-keys-dir.")
   String trustedKeysPem;
 
   @Option(
       names = "--namespace",
-      defaultValue = "${env:LATHE_NAMESPACE}",
-      description = "Namespace the trust policy is applied for (env LATHE_NAMESPACE).")
+      defaultValue = "${env:" + RuntimeEnvironment.NAMESPACE + "}",
+      description =
+          "Namespace the trust policy is applied for (env " + RuntimeEnvironment.NAMESPACE + ").")
   String namespace;
 
   LocalModelVerifier verifier() {

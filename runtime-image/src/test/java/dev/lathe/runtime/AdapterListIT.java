@@ -148,6 +148,84 @@ class AdapterListIT {
     assertThat(server.pid()).isEqualTo(pid);
   }
 
+  @Test
+  void
+      aCanaryVersionOfTheAdapterAnswersExactlyItsWeightPinningBypassesTheSplitAndDroppingItReturnsAllToStable()
+          throws Exception {
+    String[] canary = models.publishAdapterAgain("answer-bot-v2");
+    String canaryDigest = canary[1];
+    assertThat(canaryDigest).isNotEqualTo(adapterDigest);
+    long pid = server.pid();
+    writeListWithCanary(canary[0], canaryDigest, 25);
+    // Pinned requests do not advance the split's counter: poll with one until the canary loaded.
+    awaitStatus("answer-bot@" + canaryDigest, 200);
+
+    java.util.Map<String, Integer> answeredBy = new java.util.HashMap<>();
+    int requests = 200;
+    for (int i = 0; i < requests; i++) {
+      HttpResponse<String> response = complete("answer-bot");
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      answeredBy.merge(
+          response.headers().firstValue("Lathe-Model-Digest").orElseThrow(), 1, Integer::sum);
+    }
+    // The split is counter-based: of 200 requests exactly 25 % went to the canary (no tolerance
+    // needed), and each response names the version that answered.
+    assertThat(answeredBy).containsOnlyKeys(adapterDigest, canaryDigest);
+    assertThat(answeredBy.get(canaryDigest)).isEqualTo(50);
+    assertThat(answeredBy.get(adapterDigest)).isEqualTo(150);
+
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> pinned = complete("answer-bot@" + adapterDigest);
+      assertThat(pinned.headers().firstValue("Lathe-Model-Digest")).contains(adapterDigest);
+      assertThat(JSON.readTree(pinned.body()).path("system_fingerprint").asText())
+          .isEqualTo(adapterDigest);
+      assertThat(complete("answer-bot@" + canaryDigest).headers().firstValue("Lathe-Model-Digest"))
+          .contains(canaryDigest);
+    }
+    assertThat(complete("answer-bot@canary").statusCode()).isEqualTo(404);
+    assertThat(complete("answer-bot@sha256:" + "00".repeat(32)).statusCode()).isEqualTo(404);
+    assertThat(modelIds()).doesNotContain("answer-bot@canary");
+
+    writeList(true);
+    awaitStatus("answer-bot@" + canaryDigest, 404);
+    for (int i = 0; i < 20; i++) {
+      assertThat(complete("answer-bot").headers().firstValue("Lathe-Model-Digest"))
+          .contains(adapterDigest);
+    }
+    assertThat(server.pid()).isEqualTo(pid);
+  }
+
+  private static void writeListWithCanary(String uri, String digest, int weight)
+      throws IOException {
+    String stable = entry("answer-bot", models.adapterUri);
+    String entry =
+        stable.substring(0, stable.length() - 1)
+            + ",\"canary\":{\"uri\":\""
+            + uri
+            + "\",\"manifestDigest\":\""
+            + digest
+            + "\",\"weight\":"
+            + weight
+            + "}}";
+    Path staged = listFile.resolveSibling(".adapters.json.tmp");
+    Files.writeString(staged, "{\"adapters\":[" + entry + "]}");
+    Files.move(staged, listFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Polls a completion for {@code model} for up to 30 s until it answers {@code status}. */
+  private static void awaitStatus(String model, int status) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    int seen = complete(model).statusCode();
+    while (seen != status) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            model + " still answers " + seen + "; server output:\n" + server.output());
+      }
+      Thread.sleep(250);
+      seen = complete(model).statusCode();
+    }
+  }
+
   private static void writeList(boolean withAdapter) throws IOException {
     List<String> entries = new ArrayList<>();
     if (withAdapter) {

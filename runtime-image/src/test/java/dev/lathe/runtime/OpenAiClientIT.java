@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lathe.artifact.contract.GateReport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -230,7 +231,7 @@ class OpenAiClientIT {
 
   @Test
   @Order(3)
-  void evaluateReportsExactMatchErrorRateAndLatencyAsJson() throws Exception {
+  void evaluateScoresTheAdapterAgainstItsBaseOnTheSameItemsAsAPairedReport() throws Exception {
     String adapted = seen.at("/completion_adapter/text").asText();
     Path dataset = work.resolve("eval.jsonl");
     Files.writeString(
@@ -239,29 +240,41 @@ class OpenAiClientIT {
             + "\n"
             + JSON.createObjectNode().put("prompt", SignedModels.PROMPT).put("completion", "wrong")
             + "\n");
+    String endpoint = "http://127.0.0.1:" + port + "/v1";
     RuntimeProcess evaluate =
         RuntimeProcess.start(
             work.resolve("logs"),
             Map.of(),
             "evaluate",
-            "--endpoint",
-            "http://127.0.0.1:" + port + "/v1",
+            "--candidate-endpoint",
+            endpoint,
+            "--stable-endpoint",
+            endpoint,
             "--model",
+            SignedModels.BASE_NAME,
+            "--candidate-model",
             SignedModels.ADAPTER_NAME,
             "--dataset",
             dataset.toString(),
+            "--candidate-pods",
+            "127.0.0.1:" + port,
             "--max-tokens",
             Integer.toString(MAX_TOKENS));
     assertThat(evaluate.waitFor(Duration.ofMinutes(1))).as(evaluate.output()).isZero();
     String out = evaluate.output();
-    JsonNode report = JSON.readTree(out.substring(out.indexOf('{')));
-    assertThat(report.get("examples").asInt()).isEqualTo(2);
-    assertThat(report.get("exactMatch").asDouble()).isEqualTo(0.5);
-    assertThat(report.get("accuracy").asDouble()).isEqualTo(0.5);
-    assertThat(report.get("errorRate").asDouble()).isZero();
-    assertThat(report.at("/latencyMs/p95").asDouble())
-        .isGreaterThanOrEqualTo(report.at("/latencyMs/p50").asDouble())
+    GateReport report =
+        JSON.readValue(out.substring(out.indexOf('{'), out.lastIndexOf('}') + 1), GateReport.class);
+    assertThat(report.items()).isEqualTo(2);
+    assertThat(report.accuracy().candidateShare()).isEqualTo(0.5);
+    assertThat(report.exactMatch().candidateShare()).isEqualTo(0.5);
+    assertThat(report.errors()).isEqualTo(new GateReport.Paired(0, 0, 0, 2));
+    assertThat(report.candidate().latencyP95Ms())
+        .isGreaterThanOrEqualTo(report.candidate().latencyP50Ms())
         .isPositive();
+    assertThat(report.candidate().ttftP95Ms()).isPositive();
+    // One server answers both versions here, so its window holds both versions' 4 requests.
+    assertThat(report.candidateLive().requests()).isEqualTo(4);
+    assertThat(report.datasetDigest()).startsWith("sha256:");
   }
 
   @Test

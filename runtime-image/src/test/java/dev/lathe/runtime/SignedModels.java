@@ -95,6 +95,32 @@ final class SignedModels {
     this.adapterDigest = manifest.digestString();
   }
 
+  /**
+   * The same adapter published again under another name and prefix: the same weights (so the same
+   * answers) and a config with one more field PEFT ignores, so its own manifest digest; signed and
+   * trained on the same base, as a second version of the adapter would be. Returns its URI and
+   * digest.
+   */
+  String[] publishAdapterAgain(String name) throws IOException {
+    Path copy = adapterDirectory.resolveSibling(name);
+    OpenAiClientIT.copy(adapterDirectory, copy);
+    Path config = copy.resolve("adapter_config.json");
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode node =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(config.toFile());
+    node.put("revision", name);
+    Files.writeString(config, node.toString());
+    FilesystemStore fs = new FilesystemStore(store);
+    ArtifactPublisher publisher = new ArtifactPublisher(fs);
+    Manifest manifest = publisher.upload(copy, name, "models/" + name, ModelHasher.files());
+    publisher.sign(
+        "models/" + name,
+        key,
+        Optional.of(provenance(manifest.digestString(), baseDigest, baseUri)));
+    return new String[] {fs.uri("models/" + name), manifest.digestString()};
+  }
+
   static SignedModels create(Path root) {
     return create(root, true);
   }

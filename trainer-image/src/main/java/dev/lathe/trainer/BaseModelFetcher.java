@@ -1,6 +1,8 @@
 package dev.lathe.trainer;
 
 import dev.lathe.artifact.ArtifactException;
+import dev.lathe.artifact.contract.FetchPlan;
+import dev.lathe.artifact.contract.FetchedInputs;
 import dev.lathe.artifact.manifest.LocalModelDirectory;
 import dev.lathe.artifact.manifest.ModelHasher;
 import dev.lathe.artifact.manifest.ModelPath;
@@ -24,9 +26,6 @@ import java.util.Optional;
  */
 final class BaseModelFetcher {
 
-  /** What was fetched; {@code keyId} is present only for a verified base. */
-  record FetchedBase(String uri, String digest, boolean verified, Optional<String> keyId) {}
-
   private final Optional<TrustPolicy> policy;
   private final PrintStream log;
 
@@ -36,9 +35,9 @@ final class BaseModelFetcher {
     this.log = log;
   }
 
-  FetchedBase fetch(FetchPlan.BaseModel base, String namespace) {
+  FetchedInputs.BaseModel fetch(FetchPlan.BaseModel base, String namespace) {
     String uri = base.address().uri();
-    Path target = base.target();
+    Path target = Path.of(base.target());
     ArtifactStore store = base.address().open();
     try {
       LocalFiles.emptyDirectory(target);
@@ -58,8 +57,8 @@ final class BaseModelFetcher {
     }
   }
 
-  private FetchedBase fetchSigned(ArtifactStore store, FetchPlan.BaseModel base, String namespace)
-      throws IOException {
+  private FetchedInputs.BaseModel fetchSigned(
+      ArtifactStore store, FetchPlan.BaseModel base, String namespace) throws IOException {
     String uri = base.address().uri();
     byte[] bundle =
         store
@@ -77,12 +76,12 @@ final class BaseModelFetcher {
                             + " nobody signed)"));
     Optional<byte[]> provenance = store.read(ArtifactLayout.PROVENANCE);
     List<String> keys = store.list("").stream().filter(key -> !isSignatureMaterial(key)).toList();
-    download(store, keys, base.target());
+    download(store, keys, Path.of(base.target()));
     ArtifactVerifier.Verified verified =
         new ArtifactVerifier(
                 policy.orElseThrow(
                     () -> new IllegalStateException("a signed base needs the trusted keys")))
-            .verify(new LocalModelDirectory(base.target()), bundle, provenance, namespace);
+            .verify(new LocalModelDirectory(Path.of(base.target())), bundle, provenance, namespace);
     if (base.expectedDigest().isPresent()
         && !base.expectedDigest().get().equals(verified.manifestDigest())) {
       throw new FetchException(
@@ -96,10 +95,12 @@ final class BaseModelFetcher {
     log.printf(
         "fetch: base model %s verified, %s, signed by key %s%n",
         uri, verified.manifestDigest(), verified.keyId());
-    return new FetchedBase(uri, verified.manifestDigest(), true, Optional.of(verified.keyId()));
+    return new FetchedInputs.BaseModel(
+        uri, verified.manifestDigest(), true, Optional.of(verified.keyId()));
   }
 
-  private FetchedBase fetchRaw(ArtifactStore store, String uri, Path target) throws IOException {
+  private FetchedInputs.BaseModel fetchRaw(ArtifactStore store, String uri, Path target)
+      throws IOException {
     List<String> keys = store.list("");
     if (keys.isEmpty()) {
       throw new FetchException("base model " + uri + ": no objects there");
@@ -107,7 +108,7 @@ final class BaseModelFetcher {
     download(store, keys, target);
     String digest = ModelHasher.files().hash(target, ArtifactLayout.NOT_MODEL_FILES).digestString();
     log.printf("fetch: base model %s (unsigned) hashed, %s%n", uri, digest);
-    return new FetchedBase(uri, digest, false, Optional.empty());
+    return new FetchedInputs.BaseModel(uri, digest, false, Optional.empty());
   }
 
   /** The signature and Lathe's own files travel beside a model but are not part of it. */

@@ -1,6 +1,8 @@
 package dev.lathe.trainer;
 
 import dev.lathe.artifact.ArtifactException;
+import dev.lathe.artifact.contract.FetchPlan;
+import dev.lathe.artifact.contract.FetchedInputs;
 import dev.lathe.artifact.storage.ArtifactStore;
 import dev.lathe.artifact.storage.StoreAddress;
 import java.io.IOException;
@@ -23,9 +25,6 @@ import java.util.List;
  */
 final class DatasetFetcher {
 
-  /** What was fetched. */
-  record FetchedDataset(String uri, String digest) {}
-
   private static final String JSONL = ".jsonl";
 
   private final PrintStream log;
@@ -35,15 +34,15 @@ final class DatasetFetcher {
   }
 
   /** {@code name}: how the plan calls this input (dataset, evalDataset), for messages. */
-  FetchedDataset fetch(FetchPlan.Dataset dataset, String name) {
+  FetchedInputs.Input fetch(FetchPlan.Dataset dataset, String name) {
     ArtifactStore store = dataset.address().open();
     try {
       List<String> keys = keys(store, dataset, name);
-      String digest = concatenate(store, dataset.address(), keys, dataset.target(), name);
+      String digest = concatenate(store, dataset.address(), keys, Path.of(dataset.target()), name);
       log.printf(
           "fetch: %s %s (%d object%s), sha256:%s%n",
           name, dataset.uri(), keys.size(), keys.size() == 1 ? "" : "s", digest);
-      return new FetchedDataset(dataset.uri(), "sha256:" + digest);
+      return new FetchedInputs.Input(dataset.uri(), "sha256:" + digest);
     } catch (IOException | ArtifactException e) {
       throw new FetchException(name + " " + dataset.uri() + ": " + e.getMessage(), e);
     } finally {

@@ -1,8 +1,9 @@
 package dev.lathe.trainer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lathe.artifact.ArtifactException;
+import dev.lathe.artifact.contract.ContractViolation;
+import dev.lathe.artifact.contract.FetchPlan;
+import dev.lathe.artifact.contract.FetchedInputs;
 import dev.lathe.artifact.verify.TrustPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,34 +20,25 @@ import java.util.Optional;
  */
 final class FetchMode {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private FetchMode() {}
 
   static int run(Map<String, String> env, PrintStream err) {
     TerminationLog terminationLog = TerminationLog.from(env, err);
     try {
-      FetchPlan plan = FetchPlan.fromEnvironment(env);
+      FetchPlan plan = FetchPlan.fromJson(env.get(TrainerContract.FETCH_PLAN));
       Optional<TrustPolicy> policy =
           plan.baseModel().verify()
               ? Optional.of(TrustedKeys.forNamespace(env, plan.namespace()))
               : Optional.empty();
-      ObjectNode inputs = JSON.createObjectNode();
-      BaseModelFetcher.FetchedBase base =
+      FetchedInputs.BaseModel base =
           new BaseModelFetcher(policy, err).fetch(plan.baseModel(), plan.namespace());
-      ObjectNode baseJson = inputs.putObject("baseModel");
-      baseJson.put("uri", base.uri());
-      baseJson.put("digest", base.digest());
-      baseJson.put("verified", base.verified());
-      base.keyId().ifPresent(id -> baseJson.put("keyId", id));
       DatasetFetcher datasets = new DatasetFetcher(err);
-      put(inputs, "dataset", datasets.fetch(plan.dataset(), "dataset"));
-      if (plan.evalDataset().isPresent()) {
-        put(inputs, "evalDataset", datasets.fetch(plan.evalDataset().get(), "evalDataset"));
-      }
-      write(plan.inputs(), inputs);
+      FetchedInputs.Input dataset = datasets.fetch(plan.dataset(), "dataset");
+      Optional<FetchedInputs.Input> evalDataset =
+          plan.evalDataset().map(e -> datasets.fetch(e, "evalDataset"));
+      write(Path.of(plan.inputs()), new FetchedInputs(base, dataset, evalDataset));
       return 0;
-    } catch (TrainerContract.ContractException | FetchException e) {
+    } catch (TrainerContract.ContractException | ContractViolation | FetchException e) {
       return terminationLog.fail(e.getMessage());
     } catch (IllegalArgumentException | ArtifactException e) {
       return terminationLog.fail("fetch: " + e.getMessage());
@@ -55,16 +47,12 @@ final class FetchMode {
     }
   }
 
-  private static void put(ObjectNode inputs, String name, DatasetFetcher.FetchedDataset dataset) {
-    inputs.putObject(name).put("uri", dataset.uri()).put("digest", dataset.digest());
-  }
-
-  private static void write(Path file, ObjectNode inputs) throws IOException {
+  private static void write(Path file, FetchedInputs inputs) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path temporary = Files.createTempFile(parent, ".inputs-", ".tmp");
     try {
-      JSON.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), inputs);
+      Files.writeString(temporary, inputs.toJson());
       Files.move(
           temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {

@@ -1,5 +1,7 @@
 package dev.lathe.trainer;
 
+import dev.lathe.artifact.contract.FetchedInputs;
+import dev.lathe.artifact.contract.TrainingResult;
 import dev.lathe.artifact.manifest.Manifest;
 import dev.lathe.artifact.manifest.ModelHasher;
 import dev.lathe.artifact.storage.ArtifactLayout;
@@ -20,8 +22,8 @@ import java.util.Optional;
  */
 final class OutputUploader {
 
-  static final String RESULT = "lathe/result.json";
-  static final String INPUTS = "lathe/inputs.json";
+  static final String RESULT = TrainingResult.KEY;
+  static final String INPUTS = FetchedInputs.KEY;
 
   private final ArtifactStore store;
   private final PrintStream log;

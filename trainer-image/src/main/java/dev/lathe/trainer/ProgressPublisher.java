@@ -1,5 +1,6 @@
 package dev.lathe.trainer;
 
+import dev.lathe.artifact.contract.ProgressReport;
 import dev.lathe.artifact.storage.ArtifactStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,7 +22,7 @@ import java.util.concurrent.Future;
  */
 final class ProgressPublisher implements Trainer.ProgressListener, AutoCloseable {
 
-  static final String KEY = "lathe/progress.json";
+  static final String KEY = ProgressReport.KEY;
 
   private final ArtifactStore store;
   private final Duration interval;

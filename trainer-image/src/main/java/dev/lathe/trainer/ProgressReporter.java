@@ -1,7 +1,6 @@
 package dev.lathe.trainer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lathe.artifact.contract.ProgressReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,11 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /** Writes progress.json atomically after each step, for the operator to show in status. */
 final class ProgressReporter {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path file;
   private final Clock clock;
@@ -32,24 +30,23 @@ final class ProgressReporter {
     Instant now = clock.instant();
     double seconds = Math.max(1e-9, Duration.between(started, now).toNanos() / 1e9);
     int done = step - firstStep;
-    ObjectNode progress = JSON.createObjectNode();
-    progress.put("step", step);
-    progress.put("totalSteps", totalSteps);
-    progress.put("epoch", epoch);
-    progress.put("loss", loss);
-    if (evalLoss != null) {
-      progress.put("evalLoss", evalLoss);
-    }
-    progress.put("tokensPerSecond", tokens / seconds);
-    if (done > 0) {
-      long remainingNanos = (long) (seconds / done * (totalSteps - step) * 1e9);
-      progress.put("estimatedCompletionTime", now.plusNanos(remainingNanos).toString());
-    }
-    progress.put("updateTime", now.toString());
+    ProgressReport progress =
+        new ProgressReport(
+            step,
+            totalSteps,
+            Optional.of(epoch),
+            Optional.of(loss),
+            Optional.ofNullable(evalLoss),
+            Optional.of(tokens / seconds),
+            done > 0
+                ? Optional.of(
+                    now.plusNanos((long) (seconds / done * (totalSteps - step) * 1e9)).toString())
+                : Optional.empty(),
+            Optional.of(now.toString()));
     try {
       Files.createDirectories(file.getParent());
       Path temporary = Files.createTempFile(file.getParent(), ".progress-", ".tmp");
-      JSON.writeValue(temporary.toFile(), progress);
+      Files.writeString(temporary, progress.toJson());
       Files.move(
           temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {

@@ -4,7 +4,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lathe.artifact.contract.ProgressReport;
+import dev.lathe.artifact.contract.TrainingResult;
 import dev.lathe.artifact.manifest.Manifest;
 import dev.lathe.artifact.manifest.ModelHasher;
 import dev.lathe.artifact.signing.ModelSigningStatement;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -141,7 +143,7 @@ public final class Trainer {
         log.printf("trainer: resuming after step %d from %s%n", first, contract.checkpoints());
       }
       ProgressReporter progress =
-          new ProgressReporter(lathe.resolve("progress.json"), clock, first);
+          new ProgressReporter(contract.output().resolve(ProgressReport.KEY), clock, first);
       for (int step = first + 1; step <= totalSteps; step++) {
         // Seeded by step, so dropout draws the same masks whether or not the run was resumed.
         Engine.getInstance().setRandomSeed((int) (plan.seed() * 1_000_003 + step));
@@ -163,7 +165,8 @@ public final class Trainer {
         if (checkpoint) {
           checkpoints.save(step, trained, trainer.optimizer());
         }
-        progressListener.progressWritten(lathe.resolve("progress.json"), step, totalSteps);
+        progressListener.progressWritten(
+            contract.output().resolve(ProgressReport.KEY), step, totalSteps);
       }
       writeModel(config, weights, adapter);
     }
@@ -171,10 +174,17 @@ public final class Trainer {
     double seconds = (System.nanoTime() - started) / 1e9;
     Result result =
         new Result(totalSteps, lastLoss, evalLoss, tokens, seconds, manifest.digestString());
-    ObjectNode resultJson = JSON.valueToTree(result);
-    resultJson.put("method", plan.method());
-    JSON.writerWithDefaultPrettyPrinter()
-        .writeValue(lathe.resolve("result.json").toFile(), resultJson);
+    Files.writeString(
+        contract.output().resolve(TrainingResult.KEY),
+        new TrainingResult(
+                result.steps(),
+                result.trainLoss(),
+                Optional.ofNullable(result.evalLoss()),
+                result.trainTokens(),
+                result.seconds(),
+                result.manifestDigest(),
+                plan.method())
+            .toJson());
     // Last: the statement tells the operator the artifact is complete.
     JSON.writeValue(
         lathe.resolve("statement.json").toFile(),

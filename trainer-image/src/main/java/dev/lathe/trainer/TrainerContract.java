@@ -18,26 +18,25 @@ import java.util.Optional;
  * <p>Lathe's trainer image runs in three modes, chosen by its first argument ({@link TrainerMain}):
  *
  * <ul>
- *   <li>{@code fetch}, the training pod's init container ({@link FetchMode}): LATHE_FETCH_PLAN,
- *       JSON {@code {"namespace", "baseModel": {"address", "verify", "expectedDigest"?, "target"},
- *       "dataset": {"address", "key", "target"}, "evalDataset"?: {...}, "inputs"}}, addresses being
- *       {@code StoreAddress} JSON. A base with {@code verify: true} is downloaded (without
- *       model.sig and lathe/) and verified against LATHE_TRUSTED_KEYS for the namespace, or
- *       deleted; a raw base is hashed. A dataset is the object {@code key}, or with an empty key
- *       every *.jsonl under the address in key order, joined by newlines. The inputs file records
- *       {@code {"baseModel": {"uri", "digest", "verified", "keyId"?}, "dataset": {"uri", "digest"},
- *       "evalDataset"?: {...}}}, digests as sha256:HEX.
+ *   <li>{@code fetch}, the training pod's init container ({@link FetchMode}): LATHE_FETCH_PLAN, a
+ *       {@link dev.lathe.artifact.contract.FetchPlan} written by the operator. A base with {@code
+ *       verify: true} is downloaded (without model.sig and lathe/) and verified against
+ *       LATHE_TRUSTED_KEYS for the namespace, or deleted; a raw base is hashed. A dataset is the
+ *       object {@code key}, or with an empty key every *.jsonl under the address in key order,
+ *       joined by newlines. What was fetched goes to the plan's inputs file as {@link
+ *       dev.lathe.artifact.contract.FetchedInputs}, digests as sha256:HEX.
  *   <li>{@code train}, the main container and the default ({@link TrainMode}): the variables below.
  *   <li>{@code verify}, a ModelVersion's verification Job ({@link VerifyMode}): LATHE_VERIFY_PLAN,
- *       JSON {@code {"namespace", "address", "expectedDigest"?}}, and LATHE_TRUSTED_KEYS; the
- *       outcome is one JSON line in the termination log ({@link VerificationReport}).
+ *       a {@link dev.lathe.artifact.contract.VerifyPlan}, and LATHE_TRUSTED_KEYS; the outcome is
+ *       one {@link dev.lathe.artifact.contract.VerificationReport} line in the termination log.
  * </ul>
  *
  * <p>Outputs of {@code train}, all under the output directory: the model (a PEFT adapter, or a full
- * model) at its top level, and under {@code lathe/}: {@code progress.json} while training, {@code
- * result.json} at the end, and {@code statement.json}, the unsigned manifest the operator signs.
- * With LATHE_OUTPUT_STORAGE, progress.json is also pushed to the prefix at most once per
- * LATHE_PROGRESS_INTERVAL_SECONDS (failed pushes are logged, never fatal), and at the end
+ * model) at its top level, and under {@code lathe/}: {@code progress.json} while training ({@link
+ * dev.lathe.artifact.contract.ProgressReport}), {@code result.json} at the end ({@link
+ * dev.lathe.artifact.contract.TrainingResult}), and {@code statement.json}, the unsigned manifest
+ * the operator signs. With LATHE_OUTPUT_STORAGE, progress.json is also pushed to the prefix at most
+ * once per LATHE_PROGRESS_INTERVAL_SECONDS (failed pushes are logged, never fatal), and at the end
  * lathe/result.json, lathe/inputs.json, the model files and lathe/statement.json, last, are
  * uploaded there. Every failure, in every mode, exits 1 with its message on stderr and (at most
  * 4000 bytes of it) in the termination log.

@@ -1,6 +1,9 @@
 package dev.lathe.trainer;
 
 import dev.lathe.artifact.ArtifactException;
+import dev.lathe.artifact.contract.ContractViolation;
+import dev.lathe.artifact.contract.VerificationReport;
+import dev.lathe.artifact.contract.VerifyPlan;
 import dev.lathe.artifact.storage.ArtifactStore;
 import dev.lathe.artifact.storage.StoragePaths;
 import dev.lathe.artifact.storage.StoreAddress;
@@ -30,8 +33,8 @@ final class VerifyMode {
     VerifyPlan plan;
     TrustPolicy policy;
     try {
-      plan = VerifyPlan.fromEnvironment(env);
-    } catch (TrainerContract.ContractException e) {
+      plan = VerifyPlan.fromJson(env.get(TrainerContract.VERIFY_PLAN));
+    } catch (ContractViolation e) {
       return failed(
           terminationLog,
           err,
@@ -75,7 +78,7 @@ final class VerifyMode {
                 .size(file)
                 .orElseThrow(() -> new IOException(file + " vanished after verification"));
       }
-      String report = VerificationReport.success(verified, files.size(), sizeBytes);
+      String report = TerminationReport.success(verified, files.size(), sizeBytes);
       out.println(report);
       terminationLog.write(report + "\n");
       return 0;
@@ -127,7 +130,7 @@ final class VerifyMode {
       String subject,
       String message) {
     err.println("trainer: verify: " + failure + " " + subject + ": " + message);
-    terminationLog.write(VerificationReport.failure(failure, subject, message) + "\n");
+    terminationLog.write(TerminationReport.failure(failure, subject, message) + "\n");
     // A verdict is final, so the verification Job fails at once (exit 1); a store that could not
     // be read says nothing about the files, so that Job retries (exit 3).
     return VerificationReport.STORAGE.equals(failure) ? STORAGE_EXIT : 1;

@@ -241,7 +241,7 @@ class VerifyModeTest {
   void keepsAFailureReportUnder4000BytesWhateverTheMessage() throws Exception {
     String message = "\"quoted\" \u0001 é 漢 ".repeat(1000);
 
-    String json = VerificationReport.failure("DIGEST_MISMATCH", "weights.safetensors", message);
+    String json = TerminationReport.failure("DIGEST_MISMATCH", "weights.safetensors", message);
 
     assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThan(4000).isGreaterThan(3500);
     JsonNode report = JSON.readTree(json);

@@ -17,7 +17,7 @@ public class AnalysisRun {
   @JsonPropertyDescription("stableVersion is the ModelVersion it was compared with.")
   private String stableVersion;
 
-  @JsonPropertyDescription("verdict is Running, Passed, Failed or Error.")
+  @JsonPropertyDescription("verdict is Running, Passed, Failed, Inconclusive or Error.")
   private AnalysisVerdict verdict;
 
   @JsonPropertyDescription("results are each threshold's figures and whether it held.")
@@ -31,6 +31,31 @@ public class AnalysisRun {
 
   @JsonPropertyDescription("completionTime is when the verdict was reached (RFC 3339).")
   private String completionTime;
+
+  @JsonPropertyDescription(
+      "reason is the verdict's reason in one word (see AnalysisRunReasons): ThresholdsHeld,"
+          + " GateFailed, GateInconclusive, EvaluationFailed, EvaluationDeadlineExceeded,"
+          + " MalformedReport, or Evaluating while it runs.")
+  private String reason;
+
+  @JsonPropertyDescription("canaryDigest is the judged version's manifest digest (sha256:...).")
+  private String canaryDigest;
+
+  @JsonPropertyDescription("stableDigest is the stable version's manifest digest (sha256:...).")
+  private String stableDigest;
+
+  @JsonPropertyDescription(
+      "datasetDigest is the sha256 of the evaluation set as the evaluation Job read it"
+          + " (sha256:...).")
+  private String datasetDigest;
+
+  @JsonPropertyDescription(
+      "samples is how many evaluation items both versions were asked (the same items, in the same"
+          + " window).")
+  private Integer samples;
+
+  @JsonPropertyDescription("job is the evaluation Job's name.")
+  private String job;
 
   public Integer getStep() {
     return step;
@@ -94,5 +119,53 @@ public class AnalysisRun {
 
   public void setCompletionTime(String completionTime) {
     this.completionTime = completionTime;
+  }
+
+  public String getReason() {
+    return reason;
+  }
+
+  public void setReason(String reason) {
+    this.reason = reason;
+  }
+
+  public String getCanaryDigest() {
+    return canaryDigest;
+  }
+
+  public void setCanaryDigest(String canaryDigest) {
+    this.canaryDigest = canaryDigest;
+  }
+
+  public String getStableDigest() {
+    return stableDigest;
+  }
+
+  public void setStableDigest(String stableDigest) {
+    this.stableDigest = stableDigest;
+  }
+
+  public String getDatasetDigest() {
+    return datasetDigest;
+  }
+
+  public void setDatasetDigest(String datasetDigest) {
+    this.datasetDigest = datasetDigest;
+  }
+
+  public Integer getSamples() {
+    return samples;
+  }
+
+  public void setSamples(Integer samples) {
+    this.samples = samples;
+  }
+
+  public String getJob() {
+    return job;
+  }
+
+  public void setJob(String job) {
+    this.job = job;
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import java.util.List;
@@ -14,8 +15,9 @@ public class EvaluationGate {
 
   @Required
   @JsonPropertyDescription(
-      "dataset is required: a JSONL evaluation set of {\"prompt\", \"expected\"} lines (or chat"
-          + " messages with an expected reply).")
+      "dataset is required: a JSONL evaluation set of {\"prompt\", \"completion\"} lines, or"
+          + " {\"messages\": [...]} lines whose last (assistant) message is the expected reply."
+          + " Its sha256 is recorded in the analysis run.")
   private StorageLocation dataset;
 
   @Min(1)
@@ -24,6 +26,29 @@ public class EvaluationGate {
       "maxSamples is optional: score at most this many examples, chosen in file order. Absent"
           + " means all.")
   private Integer maxSamples;
+
+  @Min(1)
+  @Max(100000)
+  @JsonPropertyDescription(
+      "minSamples is optional: a threshold with fewer samples than this is Inconclusive (and the"
+          + " rollout pauses), so a tiny set cannot pass or fail a canary. A threshold's own"
+          + " minSamples overrides it. Defaults to 20.")
+  private Integer minSamples;
+
+  @Size(max = 32)
+  @Pattern("^([0-9]+(ms|s|m|h))+$")
+  @JsonPropertyDescription(
+      "liveWindow is optional: the least time over which the serving pods' own metrics are"
+          + " compared (the live metrics); the evaluation Job waits until it has passed before"
+          + " its second scrape. Absent means the evaluation's own duration.")
+  private String liveWindow;
+
+  @Size(max = 32)
+  @Pattern("^([0-9]+(ms|s|m|h))+$")
+  @JsonPropertyDescription(
+      "timeout is optional: how long the evaluation Job may run before the gate is an Error."
+          + " Defaults to 30m.")
+  private String timeout;
 
   @Required
   @Size(min = 1, max = 16)
@@ -54,5 +79,29 @@ public class EvaluationGate {
 
   public void setThresholds(List<MetricThreshold> thresholds) {
     this.thresholds = thresholds;
+  }
+
+  public Integer getMinSamples() {
+    return minSamples;
+  }
+
+  public void setMinSamples(Integer minSamples) {
+    this.minSamples = minSamples;
+  }
+
+  public String getLiveWindow() {
+    return liveWindow;
+  }
+
+  public void setLiveWindow(String liveWindow) {
+    this.liveWindow = liveWindow;
+  }
+
+  public String getTimeout() {
+    return timeout;
+  }
+
+  public void setTimeout(String timeout) {
+    this.timeout = timeout;
   }
 }

@@ -82,7 +82,7 @@ public final class FineTuneJobConditions {
   public static final String ARTIFACT_INVALID = "ArtifactInvalid";
 
   /** Succeeded=False: output.modelVersion names a ModelVersion another owner holds (retried). */
-  public static final String OUTPUT_NAME_TAKEN = "OutputNameTaken";
+  public static final String OUTPUT_NAME_TAKEN = AcceptanceReasons.OUTPUT_NAME_TAKEN;
 
   /** Succeeded=False: the operator's signing key Secret is missing or unreadable (retried). */
   public static final String SIGNING_KEY_UNAVAILABLE = "SigningKeyUnavailable";

@@ -2,11 +2,14 @@ package dev.lathe.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.lathe.api.schema.ConditionsKeyedByType;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import java.util.ArrayList;
 import java.util.List;
 
 /** What the operator observed of a FineTuneJob. Written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = ConditionsKeyedByType.class, input = "")
 public class FineTuneJobStatus implements ConditionedStatus {
 
   /** Condition type: the spec passed the operator's semantic checks and its references resolve. */

@@ -2,6 +2,7 @@ package dev.lathe.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -19,21 +20,44 @@ public class MetricThreshold {
   @Required
   @JsonPropertyDescription(
       "metric is required: accuracy and exactMatch are fractions in [0, 1], higher is better;"
-          + " latencyP50Ms and latencyP95Ms are milliseconds and errorRate a fraction, lower is"
-          + " better.")
+          + " errorRate and liveErrorRate are fractions, lower is better; latencyP50Ms,"
+          + " latencyP95Ms, ttftP95Ms, liveLatencyP95Ms and liveTtftP95Ms are milliseconds,"
+          + " lower is better.")
   private EvaluationMetric metric;
 
-  @JsonPropertyDescription("min is optional: the canary's figure must be at least this.")
+  @JsonPropertyDescription(
+      "min is optional: the canary's figure must be at least this (its measured value, once it"
+          + " has minSamples samples).")
   private Double min;
 
-  @JsonPropertyDescription("max is optional: the canary's figure must be at most this.")
+  @JsonPropertyDescription(
+      "max is optional: the canary's figure must be at most this (its measured value, once it has"
+          + " minSamples samples).")
   private Double max;
 
   @Min(0)
   @JsonPropertyDescription(
-      "maxRegression is optional: how much worse than stable the canary may be, as a fraction of"
-          + " stable's figure (0.02 allows 2% worse; 0 allows no regression).")
+      "maxRegression is optional: how much worse than stable the canary may be. For the fractions"
+          + " (accuracy, exactMatch, errorRate, liveErrorRate) it is an absolute difference: 0.02"
+          + " allows the canary 2 percentage points less accuracy (or more errors) than stable,"
+          + " which stays meaningful when stable's figure is 0. For accuracy, exactMatch and"
+          + " errorRate, scored on the same items for both versions, the gate computes the 95%"
+          + " interval of candidate minus stable from the paired outcomes (Newcombe's hybrid"
+          + " score interval) and fails only when the whole interval is beyond the tolerance,"
+          + " passes only when the whole interval is within it, and is Inconclusive otherwise, so"
+          + " a small set neither passes nor fails on noise (0 can therefore never pass: use a"
+          + " small positive tolerance). For the latencies it is relative: the canary may be at"
+          + " most (1 + maxRegression) times stable's figure (0.2 allows 20% slower); a stable"
+          + " figure of 0 or less leaves it Inconclusive.")
   private Double maxRegression;
+
+  @Min(1)
+  @Max(100000)
+  @JsonPropertyDescription(
+      "minSamples is optional: fewer samples than this (evaluation items, or requests for the"
+          + " live metrics and latencies) make this threshold Inconclusive. Absent means the"
+          + " gate's minSamples.")
+  private Integer minSamples;
 
   public EvaluationMetric getMetric() {
     return metric;
@@ -65,5 +89,13 @@ public class MetricThreshold {
 
   public void setMaxRegression(Double maxRegression) {
     this.maxRegression = maxRegression;
+  }
+
+  public Integer getMinSamples() {
+    return minSamples;
+  }
+
+  public void setMinSamples(Integer minSamples) {
+    this.minSamples = minSamples;
   }
 }

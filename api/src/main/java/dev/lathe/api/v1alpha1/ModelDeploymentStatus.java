@@ -2,6 +2,8 @@ package dev.lathe.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.lathe.api.schema.ConditionsKeyedByType;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.List;
 
 /** What the operator observed of a ModelDeployment. Written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = ConditionsKeyedByType.class, input = "")
 public class ModelDeploymentStatus implements ConditionedStatus {
 
   /** Condition type: the spec passed the operator's semantic checks and its references resolve. */

@@ -50,6 +50,9 @@ public final class ModelVersionConditions {
   /** Verified=False: the signed provenance describes another model (final). */
   public static final String PROVENANCE_MISMATCH = "ProvenanceMismatch";
 
+  /** Verified=False: a path in the artifact's storage climbs out of it or is a link (final). */
+  public static final String UNSAFE_STORAGE_PATH = AcceptanceReasons.UNSAFE_STORAGE_PATH;
+
   /** Available=True: verified and stored. */
   public static final String READY = "Ready";
 

@@ -2,12 +2,15 @@ package dev.lathe.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.lathe.api.schema.ConditionsKeyedByType;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** What the operator verified of a ModelVersion. Written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = ConditionsKeyedByType.class, input = "")
 public class ModelVersionStatus implements ConditionedStatus {
 
   /** Condition type: the spec passed the operator's semantic checks and its references resolve. */

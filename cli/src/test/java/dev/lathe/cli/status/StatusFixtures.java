@@ -1,5 +1,6 @@
 package dev.lathe.cli.status;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.AnalysisRun;
 import dev.lathe.api.v1alpha1.AnalysisVerdict;
 import dev.lathe.api.v1alpha1.ArtifactStatus;
@@ -76,7 +77,7 @@ final class StatusFixtures {
     status.setConditions(
         new ArrayList<>(
             List.of(
-                condition("Accepted", "True", "Valid", "the spec is valid"),
+                condition("Accepted", "True", AcceptanceReasons.VALID, "the spec is valid"),
                 condition(
                     "Queued", "False", "Admitted", "created Job support-bot-v3-1 (attempt 1)"),
                 condition("Running", "True", "Training", "1 pod training"))));
@@ -89,7 +90,7 @@ final class StatusFixtures {
     status.setConditions(
         new ArrayList<>(
             List.of(
-                condition("Accepted", "True", "Valid", "the spec is valid"),
+                condition("Accepted", "True", AcceptanceReasons.VALID, "the spec is valid"),
                 condition(
                     "Queued",
                     "True",

@@ -52,7 +52,7 @@ final class PodWorker {
 
   private final Node node;
   private final Pod pod;
-  private final String podIp = LoopbackAddresses.next();
+  private final String podIp;
   private final PodRunState state;
   private final PodStatusWriter writer;
   private final PodSandbox sandbox;
@@ -68,9 +68,20 @@ final class PodWorker {
   PodWorker(Node node, Pod pod) {
     this.node = node;
     this.pod = pod;
+    this.podIp = LoopbackAddresses.next(declaredPorts(pod));
     this.state = new PodRunState(pod, podIp, node.hostIp());
     this.writer = new PodStatusWriter(node.client(), pod);
     this.sandbox = PodSandbox.create(node.root(), pod);
+  }
+
+  /** The container ports the pod says it listens on. */
+  private static List<Integer> declaredPorts(Pod pod) {
+    return pod.getSpec().getContainers().stream()
+        .filter(c -> c.getPorts() != null)
+        .flatMap(c -> c.getPorts().stream())
+        .map(io.fabric8.kubernetes.api.model.ContainerPort::getContainerPort)
+        .filter(java.util.Objects::nonNull)
+        .toList();
   }
 
   void start() {

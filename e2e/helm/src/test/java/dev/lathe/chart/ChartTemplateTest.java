@@ -87,14 +87,18 @@ class ChartTemplateTest {
     String digest = "sha256:" + "ab".repeat(32);
     Deployment operator =
         Manifests.parse(
-                helm.template("image.digest=" + digest, "trainerImage.digest=" + digest)
+                helm.template(
+                        "image.digest=" + digest,
+                        "trainerImage.digest=" + digest,
+                        "runtimeImage.digest=" + digest)
                     .ok()
                     .stdout())
             .only(Deployment.class, "Deployment");
     assertThat(container(operator).getImage())
         .isEqualTo("ghcr.io/lathe-dev/lathe-operator@" + digest);
     assertThat(env(operator))
-        .containsEntry("LATHE_TRAINER_IMAGE", "ghcr.io/lathe-dev/lathe-trainer@" + digest);
+        .containsEntry("LATHE_TRAINER_IMAGE", "ghcr.io/lathe-dev/lathe-trainer@" + digest)
+        .containsEntry("LATHE_RUNTIME_IMAGE", "ghcr.io/lathe-dev/lathe-runtime@" + digest);
   }
 
   @Test

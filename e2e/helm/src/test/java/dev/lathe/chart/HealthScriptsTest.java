@@ -36,6 +36,18 @@ class HealthScriptsTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"FineTuneJob", "ModelVersion", "ModelDeployment"})
+  void everyFixtureWasCapturedFromARealReconcileUnlessItsNameSaysHandWritten(String kind)
+      throws IOException {
+    for (Path fixture : fixtures(kind)) {
+      boolean handWritten = fixture.getFileName().toString().endsWith(".hand-written.yaml");
+      assertThat(Files.readString(fixture).startsWith("# Captured from a real reconcile by "))
+          .as(fixture + " (see LiveHealth)")
+          .isNotEqualTo(handWritten);
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"FineTuneJob", "ModelDeployment"})
   void everyKindThatCanPauseHasHealthyProgressingSuspendedAndDegradedFixtures(String kind) {
     assertThat(fixtures(kind).stream().map(HealthScriptsTest::expected))

@@ -170,6 +170,12 @@ class HelmChartIT {
           {"create", "events"},
           {"create", "persistentvolumeclaims"},
           {"create", "deployments.apps"},
+          // What OperatorPodIT's story used besides, each seen in its requests.
+          {"patch", "deployments.apps"},
+          {"create", "services"},
+          {"patch", "configmaps"},
+          {"watch", "resourcequotas"},
+          {"update", "modelversions.lathe.dev"},
         }) {
       assertThat(kubectl.canI(OPERATOR, allowed[0], allowed[1], "-n", SERVED))
           .as("%s %s in %s", allowed[0], allowed[1], SERVED)

@@ -1,5 +1,6 @@
 package dev.lathe.operator.checks;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.EnvVariable;
 import dev.lathe.api.v1alpha1.KeyReference;
 import dev.lathe.operator.references.ReferenceLookup;
@@ -16,8 +17,6 @@ import java.util.Set;
  * exists, so a pod does not sit in CreateContainerConfigError.
  */
 public final class EnvironmentCheck {
-
-  public static final String CONFIG_MAP_NOT_FOUND = "ConfigMapNotFound";
 
   private final ReferenceLookup lookup;
 
@@ -63,9 +62,9 @@ public final class EnvironmentCheck {
             s ->
                 StorageLocationCheck.hasKey(s, ref.getKey())
                     ? List.<Problem>of()
-                    : missingKey(field, "Secret", ref, StorageLocationCheck.SECRET_INCOMPLETE))
+                    : missingKey(field, "Secret", ref, AcceptanceReasons.SECRET_INCOMPLETE))
         .orElseGet(
-            () -> notFound(field, "Secret", ref, StorageLocationCheck.SECRET_NOT_FOUND, namespace));
+            () -> notFound(field, "Secret", ref, AcceptanceReasons.SECRET_NOT_FOUND, namespace));
   }
 
   private List<Problem> configMapKey(String namespace, String field, KeyReference ref) {
@@ -78,8 +77,11 @@ public final class EnvironmentCheck {
             c ->
                 has(c.getData(), ref.getKey()) || has(c.getBinaryData(), ref.getKey())
                     ? List.<Problem>of()
-                    : missingKey(field, "ConfigMap", ref, CONFIG_MAP_NOT_FOUND))
-        .orElseGet(() -> notFound(field, "ConfigMap", ref, CONFIG_MAP_NOT_FOUND, namespace));
+                    : missingKey(field, "ConfigMap", ref, AcceptanceReasons.CONFIG_MAP_NOT_FOUND))
+        .orElseGet(
+            () ->
+                notFound(
+                    field, "ConfigMap", ref, AcceptanceReasons.CONFIG_MAP_NOT_FOUND, namespace));
   }
 
   private static boolean has(Map<String, String> map, String key) {

@@ -1,5 +1,6 @@
 package dev.lathe.operator.checks;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.ModelFormat;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.operator.references.ReferenceLookup;
@@ -9,10 +10,6 @@ import java.util.Optional;
 
 /** Checks references to ModelVersions: that they exist and have the format the use needs. */
 public final class ModelVersionReferenceCheck {
-
-  public static final String MODEL_VERSION_NOT_FOUND = "ModelVersionNotFound";
-  public static final String WRONG_MODEL_FORMAT = "WrongModelFormat";
-  public static final String ADAPTER_BASE_MISMATCH = "AdapterBaseMismatch";
 
   private final ReferenceLookup lookup;
 
@@ -32,7 +29,7 @@ public final class ModelVersionReferenceCheck {
     if (formatOf(found.get()) != ModelFormat.HF_SAFETENSORS) {
       return List.of(
           new Problem(
-              WRONG_MODEL_FORMAT,
+              AcceptanceReasons.WRONG_MODEL_FORMAT,
               field
                   + ": ModelVersion "
                   + name
@@ -54,7 +51,7 @@ public final class ModelVersionReferenceCheck {
     if (formatOf(found.get()) != ModelFormat.PEFT_LORA) {
       return List.of(
           new Problem(
-              WRONG_MODEL_FORMAT,
+              AcceptanceReasons.WRONG_MODEL_FORMAT,
               field + ": ModelVersion " + name + " is a complete model, not a peft-lora adapter",
               false));
     }
@@ -62,7 +59,7 @@ public final class ModelVersionReferenceCheck {
     if (!adapterBase.equals(base)) {
       return List.of(
           new Problem(
-              ADAPTER_BASE_MISMATCH,
+              AcceptanceReasons.ADAPTER_BASE_MISMATCH,
               field + ": adapter " + name + " was trained on " + adapterBase + ", not on " + base,
               false));
     }
@@ -75,7 +72,7 @@ public final class ModelVersionReferenceCheck {
 
   private static Problem notFound(String namespace, String field, String name) {
     return Problem.missing(
-        MODEL_VERSION_NOT_FOUND,
+        AcceptanceReasons.MODEL_VERSION_NOT_FOUND,
         field + ": ModelVersion " + name + " not found in namespace " + namespace);
   }
 }

@@ -1,5 +1,6 @@
 package dev.lathe.operator.checks;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.artifact.storage.ClaimUri;
 import dev.lathe.artifact.storage.S3Location;
@@ -17,16 +18,6 @@ import java.util.Optional;
  * client reads, and its PersistentVolumeClaim exists.
  */
 public final class StorageLocationCheck {
-
-  public static final String SECRET_NOT_FOUND = "SecretNotFound";
-  public static final String SECRET_INCOMPLETE = "SecretIncomplete";
-  public static final String VOLUME_CLAIM_NOT_FOUND = "VolumeClaimNotFound";
-
-  /** The location's path has "..", ".", empty segments, backslashes or percent-encoding. */
-  public static final String UNSAFE_STORAGE_PATH = "UnsafeStoragePath";
-
-  /** No credentialsSecret, and the storage policy lets no ambient credentials serve it. */
-  public static final String AMBIENT_CREDENTIALS_NOT_ALLOWED = "AmbientCredentialsNotAllowed";
 
   static final List<String> REQUIRED_SECRET_KEYS =
       List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
@@ -46,20 +37,23 @@ public final class StorageLocationCheck {
     }
     Optional<String> unsafe = unsafePath(location.getUri());
     if (unsafe.isPresent()) {
-      return List.of(new Problem(UNSAFE_STORAGE_PATH, field + ".uri: " + unsafe.get(), false));
+      return List.of(
+          new Problem(
+              AcceptanceReasons.UNSAFE_STORAGE_PATH, field + ".uri: " + unsafe.get(), false));
     }
     Optional<String> ambient = lookup.storagePolicy().refusal(namespace, location);
     if (ambient.isPresent()) {
       return List.of(
           Problem.missing(
-              AMBIENT_CREDENTIALS_NOT_ALLOWED, field + ".credentialsSecret: " + ambient.get()));
+              AcceptanceReasons.AMBIENT_CREDENTIALS_NOT_ALLOWED,
+              field + ".credentialsSecret: " + ambient.get()));
     }
     if (location.getUri() != null && location.getUri().startsWith(PVC_SCHEME)) {
       String claim = ClaimUri.parse(location.getUri()).claim();
       if (!lookup.persistentVolumeClaimExists(namespace, claim)) {
         return List.of(
             Problem.missing(
-                VOLUME_CLAIM_NOT_FOUND,
+                AcceptanceReasons.VOLUME_CLAIM_NOT_FOUND,
                 field
                     + ".uri: PersistentVolumeClaim "
                     + claim
@@ -78,7 +72,7 @@ public final class StorageLocationCheck {
     if (secret.isEmpty()) {
       return List.of(
           Problem.missing(
-              SECRET_NOT_FOUND,
+              AcceptanceReasons.SECRET_NOT_FOUND,
               field + ": Secret " + name + " not found in namespace " + namespace));
     }
     List<String> missingKeys =
@@ -86,7 +80,7 @@ public final class StorageLocationCheck {
     if (!missingKeys.isEmpty()) {
       return List.of(
           Problem.missing(
-              SECRET_INCOMPLETE,
+              AcceptanceReasons.SECRET_INCOMPLETE,
               field + ": Secret " + name + " lacks the key(s) " + String.join(", ", missingKeys)));
     }
     return List.of();

@@ -1,5 +1,6 @@
 package dev.lathe.operator.finetunejob;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.FineTuneJobSpec;
 import dev.lathe.api.v1alpha1.FineTuneMethodType;
@@ -20,11 +21,6 @@ import java.util.Optional;
 
 /** Decides whether a FineTuneJob's spec can be trained: what its schema alone cannot tell. */
 public class FineTuneJobAcceptance {
-
-  public static final String OUTPUT_NAME_TAKEN = "OutputNameTaken";
-  public static final String BASE_MODEL_NOT_VERIFIED = "BaseModelNotVerified";
-  public static final String NO_OUTPUT_STORAGE = "NoOutputStorage";
-  public static final String OUTPUT_UNREACHABLE = "OutputUnreachable";
 
   /**
    * What the operator's own configuration offers a job.
@@ -117,7 +113,7 @@ public class FineTuneJobAcceptance {
         .map(
             v ->
                 Problem.missing(
-                    BASE_MODEL_NOT_VERIFIED,
+                    AcceptanceReasons.BASE_MODEL_NOT_VERIFIED,
                     "spec.baseModel.modelVersion: ModelVersion "
                         + name
                         + " is not verified yet"
@@ -137,7 +133,7 @@ public class FineTuneJobAcceptance {
     if (output == null && !capabilities.defaultStorage()) {
       return Optional.of(
           new Problem(
-              NO_OUTPUT_STORAGE,
+              AcceptanceReasons.NO_OUTPUT_STORAGE,
               "spec.output.storage: not set, and the operator has no default model store"
                   + " (LATHE_DEFAULT_STORAGE_URI): say where the model goes",
               false));
@@ -145,7 +141,7 @@ public class FineTuneJobAcceptance {
     if (output != null && output.getUri().startsWith("pvc://") && !capabilities.readsClaims()) {
       return Optional.of(
           new Problem(
-              OUTPUT_UNREACHABLE,
+              AcceptanceReasons.OUTPUT_UNREACHABLE,
               "spec.output.storage: the operator signs what the trainer wrote and cannot read"
                   + " claims here (no LATHE_VOLUME_ROOT); use S3-compatible storage",
               false));
@@ -197,7 +193,7 @@ public class FineTuneJobAcceptance {
     if (existing.isPresent() && !ours) {
       return Optional.of(
           new Problem(
-              OUTPUT_NAME_TAKEN,
+              AcceptanceReasons.OUTPUT_NAME_TAKEN,
               "spec.output.modelVersionName: ModelVersion "
                   + name
                   + " already exists and was not produced by this job; choose another name",

@@ -30,6 +30,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -140,21 +141,20 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   public List<EventSource<?, ModelDeployment>> prepareEventSources(
       EventSourceContext<ModelDeployment> context) {
     metrics.countFrom(() -> context.getPrimaryCache().list().collect(Collectors.toList()));
-    var referencing =
-        ModelVersionReferences.indexPrimaries(
-            context,
-            deployment ->
-                Stream.concat(
-                    // The stable version too: a rollout serves it while the spec names the next.
-                    Stream.of(
-                        deployment.getSpec().getModelVersion(),
-                        deployment.getStatus() == null
-                            ? null
-                            : deployment.getStatus().getStableVersion()),
-                    deployment.getSpec().getAdapters() == null
-                        ? Stream.empty()
-                        : deployment.getSpec().getAdapters().stream()
-                            .map(AdapterReference::getModelVersion)));
+    Function<ModelDeployment, Stream<String>> models =
+        deployment ->
+            Stream.concat(
+                // The stable version too: a rollout serves it while the spec names the next.
+                Stream.of(
+                    deployment.getSpec().getModelVersion(),
+                    deployment.getStatus() == null
+                        ? null
+                        : deployment.getStatus().getStableVersion()),
+                deployment.getSpec().getAdapters() == null
+                    ? Stream.empty()
+                    : deployment.getSpec().getAdapters().stream()
+                        .map(AdapterReference::getModelVersion));
+    var referencing = ModelVersionReferences.indexPrimaries(context, models);
     context
         .getPrimaryCache()
         .addIndexer(
@@ -184,6 +184,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ModelVersion.class, ModelDeployment.class)
                 .withSecondaryToPrimaryMapper(referencing)
+                .withPrimaryToSecondaryMapper(ModelVersionReferences.referencedBy(models))
                 .build(),
             context),
         owned(Deployment.class, context),

@@ -9,7 +9,6 @@ import dev.lathe.artifact.storage.ArtifactStore;
 import dev.lathe.artifact.storage.StoragePaths;
 import dev.lathe.artifact.verify.ArtifactVerifier;
 import dev.lathe.artifact.verify.VerificationException;
-import dev.lathe.operator.checks.StorageLocationCheck;
 import dev.lathe.operator.signing.OperatorKeys;
 import dev.lathe.operator.status.Failure;
 import dev.lathe.operator.storage.OperatorStorage;
@@ -41,7 +40,7 @@ public class SignatureReader {
       return new SignatureCheck.Unreadable(e.getMessage());
     } catch (StoragePaths.UnsafeStoragePath e) {
       return new SignatureCheck.Refused(
-          new Failure(StorageLocationCheck.UNSAFE_STORAGE_PATH, e.getMessage(), false));
+          new Failure(ModelVersionConditions.UNSAFE_STORAGE_PATH, e.getMessage(), false));
     }
     try {
       Optional<byte[]> bundle = store.read(ArtifactLayout.SIGNATURE);
@@ -76,7 +75,7 @@ public class SignatureReader {
     } catch (StoragePaths.UnsafeStoragePath e) {
       // A link planted where the artifact should be: nothing there is this version's to read.
       return new SignatureCheck.Refused(
-          new Failure(StorageLocationCheck.UNSAFE_STORAGE_PATH, e.getMessage(), false));
+          new Failure(ModelVersionConditions.UNSAFE_STORAGE_PATH, e.getMessage(), false));
     } catch (IOException
         | ArtifactException
         | software.amazon.awssdk.core.exception.SdkException e) {

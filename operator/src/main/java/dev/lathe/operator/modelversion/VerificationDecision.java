@@ -18,6 +18,7 @@ import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.ModelVersionConditions;
 import dev.lathe.api.v1alpha1.ModelVersionStatus;
 import dev.lathe.api.v1alpha1.SignatureStatus;
+import dev.lathe.artifact.contract.VerificationReport;
 import dev.lathe.artifact.lineage.Provenance;
 import dev.lathe.operator.status.ConditionWriter;
 import dev.lathe.operator.status.Failure;
@@ -27,7 +28,6 @@ import dev.lathe.operator.status.StatusConditions;
 import dev.lathe.operator.workloads.JobConditions;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -104,14 +104,18 @@ public final class VerificationDecision {
       return plan;
     }
     Job job = seen.verifyJob().get();
-    Optional<JsonNode> answer = report(seen.verifyPods());
+    Optional<VerificationReport> answer = report(seen.verifyPods());
     if (JobConditions.isTrue(job, "Complete") && seen.verifyPods().isEmpty()) {
       // The pods' informer has not delivered them yet; their report is on its way.
       unknown(plan, VERIFYING, checking);
       return plan;
     }
     if (JobConditions.isTrue(job, "Complete")) {
-      String digest = answer.map(a -> a.path("manifestDigest").asText()).orElse("");
+      Optional<VerificationReport.Verified> verified =
+          answer
+              .filter(VerificationReport.Verified.class::isInstance)
+              .map(VerificationReport.Verified.class::cast);
+      String digest = verified.map(VerificationReport.Verified::manifestDigest).orElse("");
       if (!digest.equals(trusted.manifestDigest())) {
         refuse(
             plan,
@@ -124,11 +128,8 @@ public final class VerificationDecision {
                 false));
         return plan;
       }
-      answer.ifPresent(
-          a -> {
-            status.getArtifact().setFiles(a.path("files").asInt());
-            status.getArtifact().setSizeBytes(a.path("sizeBytes").asLong());
-          });
+      status.getArtifact().setFiles(verified.get().files());
+      status.getArtifact().setSizeBytes(verified.get().sizeBytes());
       conditions.set(
           VERIFIED,
           Condition.TRUE,
@@ -149,10 +150,14 @@ public final class VerificationDecision {
       return plan;
     }
     if (JobConditions.isTrue(job, "Failed")) {
-      String failure = answer.map(a -> a.path("failure").asText("")).orElse("");
-      String message =
+      Optional<VerificationReport.Refused> refused =
           answer
-              .map(a -> a.path("subject").asText("") + ": " + a.path("message").asText(""))
+              .filter(VerificationReport.Refused.class::isInstance)
+              .map(VerificationReport.Refused.class::cast);
+      String failure = refused.map(VerificationReport.Refused::failure).orElse("");
+      String message =
+          refused
+              .map(r -> r.subject() + ": " + r.message())
               .orElse("the verification Job failed without saying why");
       Optional<Failure> named =
           VerificationFailures.named(failure).map(f -> VerificationFailures.of(f, message));
@@ -243,18 +248,11 @@ public final class VerificationDecision {
   }
 
   /** The verification Job's report: the JSON termination message of its last pod that wrote one. */
-  static Optional<JsonNode> report(List<Pod> pods) {
+  static Optional<VerificationReport> report(List<Pod> pods) {
     return pods.stream()
         .flatMap(VerificationDecision::messages)
         .reduce((first, second) -> second)
-        .flatMap(
-            m -> {
-              try {
-                return Optional.of(JSON.readTree(m));
-              } catch (IOException e) {
-                return Optional.empty();
-              }
-            });
+        .flatMap(VerificationReport::parse);
   }
 
   private static Stream<String> messages(Pod pod) {

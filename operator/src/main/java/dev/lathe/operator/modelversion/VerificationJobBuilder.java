@@ -1,9 +1,8 @@
 package dev.lathe.operator.modelversion;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.artifact.contract.TrainerEnvironment;
+import dev.lathe.artifact.contract.VerifyPlan;
 import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.operator.names.BoundedNames;
 import dev.lathe.operator.storage.PodStorage;
@@ -16,6 +15,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Job that checks every file of a ModelVersion against its signed manifest (DESIGN.md §1: the
@@ -25,7 +25,6 @@ import java.util.Map;
 public final class VerificationJobBuilder {
 
   public static final String CONTAINER = "verify";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private VerificationJobBuilder() {}
 
@@ -37,12 +36,9 @@ public final class VerificationJobBuilder {
       ModelVersion version, String image, String trustedKeys, String expectedDigest) {
     PodStorage storage = new PodStorage();
     StoreAddress address = storage.address(version.getSpec().getSource().getStorage(), false);
-    ObjectNode plan = JSON.createObjectNode();
-    plan.put("namespace", version.getMetadata().getNamespace());
-    plan.set("address", JSON.valueToTree(address));
-    if (expectedDigest != null) {
-      plan.put("expectedDigest", expectedDigest);
-    }
+    VerifyPlan plan =
+        new VerifyPlan(
+            version.getMetadata().getNamespace(), address, Optional.ofNullable(expectedDigest));
     List<VolumeMount> mounts = new ArrayList<>(storage.mounts());
     mounts.add(
         new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
@@ -92,7 +88,7 @@ public final class VerificationJobBuilder {
         .withArgs("verify")
         .addNewEnv()
         .withName(TrainerEnvironment.VERIFY_PLAN)
-        .withValue(plan.toString())
+        .withValue(plan.toJson())
         .endEnv()
         .addNewEnv()
         .withName(TrainerEnvironment.TRUSTED_KEYS)

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lathe.api.v1alpha1.FineTuneJob;
+import dev.lathe.artifact.contract.FetchedInputs;
 import dev.lathe.artifact.lineage.Provenance;
 import dev.lathe.operator.names.BoundedNames;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds the SLSA provenance of a trained artifact (DESIGN.md §1 step 4: what went in, what came
@@ -23,6 +25,9 @@ import java.util.List;
 public final class LineageBuilder {
 
   public static final String BUILDER_ID = "https://lathe.dev/operator/v1alpha1";
+
+  /** The dependency name of held-out data in the provenance. */
+  static final String EVALUATION_DATASET = "evaluation-dataset";
 
   private static final ObjectMapper CANONICAL =
       JsonMapper.builder()
@@ -34,21 +39,25 @@ public final class LineageBuilder {
 
   /**
    * @param modelDigest the artifact's manifest root digest, sha256:HEX
-   * @param inputs the fetch step's lathe/inputs.json
+   * @param inputs what the fetch step fetched, when the pod uploaded it
    * @param trainerImage the image that trained
    */
   public static Provenance build(
       FineTuneJob job,
       String modelName,
       String modelDigest,
-      JsonNode inputs,
+      Optional<FetchedInputs> inputs,
       String trainerImage,
       Instant startedOn,
       Instant finishedOn) {
     List<Provenance.Dependency> dependencies = new ArrayList<>();
-    dependency(inputs.path("baseModel"), Provenance.BASE_MODEL, dependencies);
-    dependency(inputs.path("dataset"), Provenance.DATASET, dependencies);
-    dependency(inputs.path("evalDataset"), "evaluation-dataset", dependencies);
+    inputs.ifPresent(
+        fetched -> {
+          FetchedInputs.BaseModel base = fetched.baseModel();
+          dependencies.add(dependency(Provenance.BASE_MODEL, base.uri(), base.digest()));
+          dependencies.add(dependency(Provenance.DATASET, fetched.dataset()));
+          fetched.evalDataset().ifPresent(e -> dependencies.add(dependency(EVALUATION_DATASET, e)));
+        });
     int at = trainerImage.indexOf("@sha256:");
     dependencies.add(
         new Provenance.Dependency(
@@ -102,13 +111,12 @@ public final class LineageBuilder {
     return node;
   }
 
-  private static void dependency(JsonNode input, String name, List<Provenance.Dependency> out) {
-    if (input.isMissingNode() || input.isNull()) {
-      return;
-    }
-    out.add(
-        new Provenance.Dependency(
-            name, input.path("uri").asText(), hex(input.path("digest").asText())));
+  private static Provenance.Dependency dependency(String name, FetchedInputs.Input input) {
+    return dependency(name, input.uri(), input.digest());
+  }
+
+  private static Provenance.Dependency dependency(String name, String uri, String digest) {
+    return new Provenance.Dependency(name, uri, hex(digest));
   }
 
   private static String hex(String digest) {

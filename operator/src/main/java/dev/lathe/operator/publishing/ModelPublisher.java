@@ -7,6 +7,9 @@ import dev.lathe.api.v1alpha1.FineTuneJobConditions;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.artifact.ArtifactException;
+import dev.lathe.artifact.contract.ContractViolation;
+import dev.lathe.artifact.contract.FetchedInputs;
+import dev.lathe.artifact.contract.TrainingResult;
 import dev.lathe.artifact.lineage.Provenance;
 import dev.lathe.artifact.signing.ModelSigningStatement;
 import dev.lathe.artifact.storage.ArtifactLayout;
@@ -19,9 +22,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Publishes a finished attempt (DESIGN.md §1 step 4): reads the trainer's unsigned statement and
@@ -33,7 +36,7 @@ import java.util.Optional;
  */
 public class ModelPublisher {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper STATEMENT_JSON = new ObjectMapper();
 
   /** Publishing cannot finish yet or ever; {@code permanent} says which. */
   public static final class PublishingFailed extends RuntimeException {
@@ -85,7 +88,7 @@ public class ModelPublisher {
     }
     try {
       JsonNode statement =
-          readJson(store, ArtifactLayout.UNSIGNED_STATEMENT)
+          readContract(store, ArtifactLayout.UNSIGNED_STATEMENT, ModelPublisher::statement)
               .orElseThrow(
                   () ->
                       new PublishingFailed(
@@ -97,8 +100,10 @@ public class ModelPublisher {
                               + ": its upload did not complete",
                           true));
       String digest = "sha256:" + ModelSigningStatement.read(statement).rootDigest();
-      JsonNode inputs = readJson(store, "lathe/inputs.json").orElse(JSON.createObjectNode());
-      Map<String, Double> metrics = metrics(readJson(store, "lathe/result.json"));
+      Optional<FetchedInputs> inputs =
+          readContract(store, FetchedInputs.KEY, FetchedInputs::fromJson);
+      Map<String, Double> metrics =
+          readContract(store, TrainingResult.KEY, TrainingResult::figures).orElse(Map.of());
       Provenance provenance =
           LineageBuilder.build(job, modelName, digest, inputs, trainerImage, startedOn, finishedOn);
       new ArtifactPublisher(store).sign("", keys.signingKey(), Optional.of(provenance));
@@ -152,33 +157,29 @@ public class ModelPublisher {
     return name;
   }
 
-  private static Optional<JsonNode> readJson(ArtifactStore store, String key) throws IOException {
+  /**
+   * A small file the pod left under the prefix, parsed as its contract says. A file that does not
+   * parse fails publishing for good: the pod that wrote it is gone and will not write it again.
+   */
+  private static <T> Optional<T> readContract(
+      ArtifactStore store, String key, Function<byte[], T> parse) throws IOException {
     Optional<byte[]> bytes = store.read(key);
-    if (bytes.isEmpty()) {
-      return Optional.empty();
-    }
     try {
-      return Optional.of(JSON.readTree(bytes.get()));
-    } catch (IOException e) {
+      return bytes.map(parse);
+    } catch (ContractViolation e) {
       throw new PublishingFailed(
           FineTuneJobConditions.ARTIFACT_INVALID,
-          store.uri(key) + " is not JSON: " + e.getMessage(),
+          "under " + store.uri("") + ": " + e.getMessage(),
           true);
     }
   }
 
-  /** The numeric figures of the trainer's result.json, for the ModelVersion's status. */
-  static Map<String, Double> metrics(Optional<JsonNode> result) {
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    result.ifPresent(
-        r ->
-            r.fields()
-                .forEachRemaining(
-                    e -> {
-                      if (e.getValue().isNumber()) {
-                        metrics.put(e.getKey(), e.getValue().asDouble());
-                      }
-                    }));
-    return metrics;
+  private static JsonNode statement(byte[] bytes) {
+    try {
+      return STATEMENT_JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new ContractViolation(
+          ArtifactLayout.UNSIGNED_STATEMENT + " is not JSON: " + e.getMessage());
+    }
   }
 }

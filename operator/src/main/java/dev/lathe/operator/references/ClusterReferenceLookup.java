@@ -7,27 +7,33 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
 
-/** Looks references up on the API server. */
+/**
+ * Looks references up on the API server, and the storage policy in its informer: a spec's
+ * references are read only when its acceptance is decided, the policy on every use of storage.
+ */
 public class ClusterReferenceLookup implements ReferenceLookup {
 
   private final KubernetesClient client;
-  private final String operatorNamespace;
+  private final OperatorConfigMaps operatorConfigMaps;
   private final String storagePolicyConfigMap;
 
   /**
-   * @param operatorNamespace where the storage policy ConfigMap lives: only the platform team
-   *     writes there, never a tenant
+   * @param operatorConfigMaps the operator namespace's ConfigMaps, the storage policy among them:
+   *     only the platform team writes there, never a tenant
    */
   public ClusterReferenceLookup(
-      KubernetesClient client, String operatorNamespace, String storagePolicyConfigMap) {
+      KubernetesClient client,
+      OperatorConfigMaps operatorConfigMaps,
+      String storagePolicyConfigMap) {
     this.client = client;
-    this.operatorNamespace = operatorNamespace;
+    this.operatorConfigMaps = operatorConfigMaps;
     this.storagePolicyConfigMap = storagePolicyConfigMap;
   }
 
   @Override
   public StoragePolicy storagePolicy() {
-    return configMap(operatorNamespace, storagePolicyConfigMap)
+    return operatorConfigMaps
+        .get(storagePolicyConfigMap)
         .map(c -> StoragePolicy.fromData(c.getData()))
         .orElse(StoragePolicy.NONE);
   }

@@ -4,6 +4,7 @@ import dev.lathe.api.v1alpha1.ModelVersion;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import java.util.Objects;
 import java.util.function.Function;
@@ -43,6 +44,22 @@ public final class ModelVersionReferences {
                 INDEX, key(version.getMetadata().getNamespace(), version.getMetadata().getName()))
             .stream()
             .map(ResourceID::fromResource)
+            .collect(Collectors.toSet());
+  }
+
+  /**
+   * The ModelVersions a primary names, for a reconciler that reads them as its secondary resources.
+   * Without it JOSDK answers from an index it fills only when a ModelVersion event arrives, so a
+   * primary created after its ModelVersions last changed would never see them (OperatorPodIT found
+   * it: a ModelDeployment of a long-verified version waited for it "not seen yet").
+   */
+  public static <P extends HasMetadata> PrimaryToSecondaryMapper<P> referencedBy(
+      Function<P, Stream<String>> referencedNames) {
+    return primary ->
+        referencedNames
+            .apply(primary)
+            .filter(Objects::nonNull)
+            .map(name -> new ResourceID(name, primary.getMetadata().getNamespace()))
             .collect(Collectors.toSet());
   }
 

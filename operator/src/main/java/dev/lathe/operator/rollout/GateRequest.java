@@ -3,6 +3,7 @@ package dev.lathe.operator.rollout;
 import dev.lathe.api.v1alpha1.EvaluationGate;
 import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.operator.serving.ServingInputs;
+import java.util.List;
 
 /**
  * One evaluation gate of one rollout step: which candidate is judged against which stable version,
@@ -20,6 +21,11 @@ import dev.lathe.operator.serving.ServingInputs;
  * @param stableDigest the stable version's verified manifest digest
  * @param stableService the name of the stable version's Service
  * @param inputs the runtime image and the namespace's trusted keys, as serving pods get them
+ * @param attempt which run of this step's gate this is, from 0 (a failureLimit or
+ *     consecutiveErrorLimit re-run is a new attempt, so a new Job); part of the Job name
+ * @param candidatePods the candidate's ready pods as {@code IP:PORT} of their HTTP port, whose
+ *     /metrics give the live figures; empty leaves the live metrics without data (Inconclusive)
+ * @param stablePods the stable version's ready pods, the same way
  */
 public record GateRequest(
     ModelDeployment deployment,
@@ -31,4 +37,41 @@ public record GateRequest(
     String stableVersion,
     String stableDigest,
     String stableService,
-    ServingInputs inputs) {}
+    ServingInputs inputs,
+    int attempt,
+    List<String> candidatePods,
+    List<String> stablePods) {
+
+  public GateRequest {
+    candidatePods = List.copyOf(candidatePods);
+    stablePods = List.copyOf(stablePods);
+  }
+
+  /** The first attempt, without pods to scrape: no live figures. */
+  public GateRequest(
+      ModelDeployment deployment,
+      int step,
+      EvaluationGate gate,
+      String candidateVersion,
+      String candidateDigest,
+      String candidateService,
+      String stableVersion,
+      String stableDigest,
+      String stableService,
+      ServingInputs inputs) {
+    this(
+        deployment,
+        step,
+        gate,
+        candidateVersion,
+        candidateDigest,
+        candidateService,
+        stableVersion,
+        stableDigest,
+        stableService,
+        inputs,
+        0,
+        List.of(),
+        List.of());
+  }
+}

@@ -4,6 +4,7 @@ import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.RuntimeSpec;
 import dev.lathe.api.v1alpha1.ServingResources;
+import dev.lathe.artifact.contract.RuntimeEnvironment;
 import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.operator.storage.PodStorage;
 import dev.lathe.operator.training.TrainingJobBuilder;
@@ -84,8 +85,8 @@ public final class RuntimeDeploymentBuilder {
     fetchMounts.add(mount("models", MODELS_DIR, false));
     fetchMounts.add(mount("tmp", "/tmp", false));
     List<EnvVar> fetchEnv = new ArrayList<>();
-    fetchEnv.add(env("LATHE_MODEL_URI", address.uri()));
-    fetchEnv.add(env("LATHE_MODELS_DIR", MODELS_DIR));
+    fetchEnv.add(env(RuntimeEnvironment.MODEL_URI, address.uri()));
+    fetchEnv.add(env(RuntimeEnvironment.MODELS_DIR, MODELS_DIR));
     fetchEnv.addAll(storeEnv);
     fetchEnv.addAll(trustEnvironment(namespace, inputs.trustedKeys()));
     Container fetch =
@@ -107,29 +108,29 @@ public final class RuntimeDeploymentBuilder {
       serveMounts.add(mount("dshm", "/dev/shm", false));
     }
     List<EnvVar> serveEnv = new ArrayList<>();
-    serveEnv.add(env("LATHE_MODELS_DIR", MODELS_DIR));
+    serveEnv.add(env(RuntimeEnvironment.MODELS_DIR, MODELS_DIR));
     // Clients name the ModelDeployment, not the version: promotion must not change the model field.
-    serveEnv.add(env("LATHE_MODEL_NAME", md.getMetadata().getName()));
+    serveEnv.add(env(RuntimeEnvironment.MODEL_NAME, md.getMetadata().getName()));
     // The pod's own address, not 0.0.0.0: on the local node every pod is a process on one host,
     // each with a loopback address of its own, and two replicas must not claim one port.
     serveEnv.add(
         new EnvVarBuilder()
-            .withName("LATHE_HOST")
+            .withName(RuntimeEnvironment.HOST)
             .withNewValueFrom()
             .withNewFieldRef()
             .withFieldPath("status.podIP")
             .endFieldRef()
             .endValueFrom()
             .build());
-    serveEnv.add(env("LATHE_PORT", String.valueOf(HTTP_PORT)));
-    serveEnv.add(env("LATHE_ADAPTER_LIST", ADAPTER_LIST_FILE));
-    serveEnv.add(env("LATHE_ADAPTER_STATUS_PORT", String.valueOf(ADAPTER_STATUS_PORT)));
-    serveEnv.add(env("LATHE_DRAIN_SECONDS", String.valueOf(DRAIN_SECONDS)));
+    serveEnv.add(env(RuntimeEnvironment.PORT, String.valueOf(HTTP_PORT)));
+    serveEnv.add(env(RuntimeEnvironment.ADAPTER_LIST, ADAPTER_LIST_FILE));
+    serveEnv.add(env(RuntimeEnvironment.ADAPTER_STATUS_PORT, String.valueOf(ADAPTER_STATUS_PORT)));
+    serveEnv.add(env(RuntimeEnvironment.DRAIN_SECONDS, String.valueOf(DRAIN_SECONDS)));
     if (runtime.getMaxBatchSize() != null) {
-      serveEnv.add(env("LATHE_MAX_BATCH", String.valueOf(runtime.getMaxBatchSize())));
+      serveEnv.add(env(RuntimeEnvironment.MAX_BATCH, String.valueOf(runtime.getMaxBatchSize())));
     }
     if (runtime.getMaxQueueLength() != null) {
-      serveEnv.add(env("LATHE_MAX_QUEUE", String.valueOf(runtime.getMaxQueueLength())));
+      serveEnv.add(env(RuntimeEnvironment.MAX_QUEUE, String.valueOf(runtime.getMaxQueueLength())));
     }
     serveEnv.addAll(storeEnv);
     serveEnv.addAll(trustEnvironment(namespace, inputs.trustedKeys()));
@@ -231,29 +232,30 @@ public final class RuntimeDeploymentBuilder {
     return deployment;
   }
 
-  static List<EnvVar> storeEnvironment(StoreAddress address) {
+  /** The runtime's storage flags (its StoreOptions) for a location, as environment variables. */
+  public static List<EnvVar> storeEnvironment(StoreAddress address) {
     List<EnvVar> env = new ArrayList<>();
     if (address.endpoint() != null) {
-      env.add(env("LATHE_S3_ENDPOINT", address.endpoint()));
+      env.add(env(RuntimeEnvironment.S3_ENDPOINT, address.endpoint()));
     }
     if (address.region() != null) {
-      env.add(env("LATHE_S3_REGION", address.region()));
+      env.add(env(RuntimeEnvironment.S3_REGION, address.region()));
     }
     if (address.pathStyle() != null) {
-      env.add(env("LATHE_S3_PATH_STYLE", String.valueOf(address.pathStyle())));
+      env.add(env(RuntimeEnvironment.S3_PATH_STYLE, String.valueOf(address.pathStyle())));
     }
     if (address.credentialsDirectory() != null) {
-      env.add(env("LATHE_S3_CREDENTIALS_DIR", address.credentialsDirectory()));
+      env.add(env(RuntimeEnvironment.S3_CREDENTIALS_DIR, address.credentialsDirectory()));
     }
-    env.add(env("LATHE_CLAIMS_ROOT", PodStorage.VOLUMES_ROOT));
+    env.add(env(RuntimeEnvironment.CLAIMS_ROOT, PodStorage.VOLUMES_ROOT));
     return env;
   }
 
   private static List<EnvVar> trustEnvironment(String namespace, String trustedKeys) {
     return List.of(
-        env("LATHE_TRUSTED_KEYS", trustedKeys),
-        env("LATHE_NAMESPACE", namespace),
-        env("LATHE_TERMINATION_LOG", TERMINATION_LOG),
+        env(RuntimeEnvironment.TRUSTED_KEYS, trustedKeys),
+        env(RuntimeEnvironment.NAMESPACE, namespace),
+        env(RuntimeEnvironment.TERMINATION_LOG, TERMINATION_LOG),
         env("HOME", "/tmp"));
   }
 

@@ -17,13 +17,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * The operator's keys (DESIGN.md §4: signing keys never enter a workload pod): the signing key from
  * a Secret in the operator's namespace, and the trust policy — the signing key's public half,
  * trusted everywhere, plus the public keys of a ConfigMap (KEY.pem, optionally scoped by
- * KEY.namespaces = "a,b"). Read on use, so a rotated key takes effect without a restart.
+ * KEY.namespaces = "a,b"). Read on use — the Secret by name, the ConfigMap from its informer — so a
+ * rotated key takes effect without a restart.
  */
 public class OperatorKeys {
 
@@ -36,10 +38,18 @@ public class OperatorKeys {
 
   private final KubernetesClient client;
   private final WorkloadSettings settings;
+  private final Supplier<Optional<ConfigMap>> trustPolicy;
 
-  public OperatorKeys(KubernetesClient client, WorkloadSettings settings) {
+  /**
+   * @param trustPolicy the trust policy ConfigMap as last seen, empty when there is none
+   */
+  public OperatorKeys(
+      KubernetesClient client,
+      WorkloadSettings settings,
+      Supplier<Optional<ConfigMap>> trustPolicy) {
     this.client = client;
     this.settings = settings;
+    this.trustPolicy = trustPolicy;
   }
 
   public KeyPair signingKey() {
@@ -106,13 +116,7 @@ public class OperatorKeys {
     } catch (SigningKeyUnavailable e) {
       // Verifying needs no signing key: imported artifacts may be signed by others.
     }
-    ConfigMap map =
-        client
-            .configMaps()
-            .inNamespace(settings.operatorNamespace())
-            .withName(settings.trustConfigMap())
-            .get();
-    Map<String, String> data = map == null || map.getData() == null ? Map.of() : map.getData();
+    Map<String, String> data = trustPolicy.get().map(ConfigMap::getData).orElse(Map.of());
     for (Map.Entry<String, String> entry : data.entrySet()) {
       if (!entry.getKey().endsWith(".pem")) {
         continue;

@@ -1,5 +1,6 @@
 package dev.lathe.operator.status;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.ConditionedStatus;
 import java.util.List;
@@ -10,12 +11,6 @@ import java.util.stream.Collectors;
  * about what the CRD schema cannot see: references that do not resolve and values it cannot parse.
  */
 public record Acceptance(List<Problem> problems) {
-
-  /** The reason an accepted spec's condition carries. */
-  public static final String ACCEPTED_REASON = "Valid";
-
-  /** The condition type every Lathe kind reports its verdict in. */
-  public static final String ACCEPTED = "Accepted";
 
   public Acceptance {
     problems = List.copyOf(problems);
@@ -32,7 +27,7 @@ public record Acceptance(List<Problem> problems) {
             ? new Condition(
                 type,
                 Condition.TRUE,
-                ACCEPTED_REASON,
+                AcceptanceReasons.VALID,
                 "the spec is valid and its references resolve")
             : new Condition(
                 type,
@@ -48,9 +43,9 @@ public record Acceptance(List<Problem> problems) {
    * appears or its status or reason changes.
    */
   public void report(ConditionWriter writer) {
-    Condition wanted = toCondition(ACCEPTED, 0);
+    Condition wanted = toCondition(AcceptanceReasons.ACCEPTED, 0);
     writer.set(
-        ACCEPTED,
+        AcceptanceReasons.ACCEPTED,
         wanted.getStatus(),
         wanted.getReason(),
         wanted.getMessage(),
@@ -63,7 +58,7 @@ public record Acceptance(List<Problem> problems) {
    */
   public static boolean acceptedAt(ConditionedStatus status, long generation) {
     return status != null
-        && StatusConditions.find(status.getConditions(), ACCEPTED)
+        && StatusConditions.find(status.getConditions(), AcceptanceReasons.ACCEPTED)
             .filter(c -> Condition.TRUE.equals(c.getStatus()))
             .filter(
                 c -> c.getObservedGeneration() != null && c.getObservedGeneration() == generation)

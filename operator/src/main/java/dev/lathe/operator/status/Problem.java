@@ -1,5 +1,7 @@
 package dev.lathe.operator.status;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
+
 /**
  * One reason a spec cannot be acted on.
  *
@@ -10,11 +12,8 @@ package dev.lathe.operator.status;
  */
 public record Problem(String reason, String message, boolean waitsOnOtherObjects) {
 
-  /** A reason for a value in the spec itself that is wrong. */
-  public static final String INVALID_SPEC = "InvalidSpec";
-
   public static Problem inSpec(String message) {
-    return new Problem(INVALID_SPEC, message, false);
+    return new Problem(AcceptanceReasons.INVALID_SPEC, message, false);
   }
 
   public static Problem missing(String reason, String message) {

@@ -1,9 +1,8 @@
 package dev.lathe.operator.training;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.api.v1alpha1.TrainingProgress;
+import dev.lathe.artifact.contract.ProgressReport;
 import dev.lathe.artifact.storage.ArtifactStore;
 import dev.lathe.operator.storage.OperatorStorage;
 import java.time.Clock;
@@ -27,7 +26,6 @@ import org.slf4j.LoggerFactory;
 public class ProgressReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReader.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   private final OperatorStorage storage;
@@ -65,7 +63,7 @@ public class ProgressReader {
             () -> {
               ArtifactStore store = storage.open(namespace, attempt);
               try {
-                return store.read("lathe/progress.json");
+                return store.read(ProgressReport.KEY);
               } finally {
                 OperatorStorage.close(store);
               }
@@ -83,37 +81,24 @@ public class ProgressReader {
     lastRead.remove(uid);
   }
 
+  /**
+   * @throws dev.lathe.artifact.contract.ContractViolation when the bytes are not progress JSON
+   */
   static TrainingProgress parse(byte[] bytes) {
-    try {
-      JsonNode node = JSON.readTree(bytes);
-      TrainingProgress progress = new TrainingProgress();
-      long step = node.path("step").asLong();
-      long total = node.path("totalSteps").asLong();
-      progress.setStep(step);
-      progress.setTotalSteps(total);
-      progress.setPercentComplete(total <= 0 ? 0 : (int) Math.min(100, step * 100 / total));
-      if (node.hasNonNull("epoch")) {
-        progress.setEpoch(round(node.path("epoch").asDouble()));
-      }
-      if (node.hasNonNull("loss")) {
-        progress.setLoss(round(node.path("loss").asDouble()));
-      }
-      if (node.hasNonNull("evalLoss")) {
-        progress.setEvalLoss(round(node.path("evalLoss").asDouble()));
-      }
-      if (node.hasNonNull("tokensPerSecond")) {
-        progress.setTokensPerSecond(round(node.path("tokensPerSecond").asDouble()));
-      }
-      if (node.hasNonNull("estimatedCompletionTime")) {
-        progress.setEstimatedCompletionTime(node.path("estimatedCompletionTime").asText());
-      }
-      if (node.hasNonNull("updateTime")) {
-        progress.setUpdateTime(node.path("updateTime").asText());
-      }
-      return progress;
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("progress.json is not JSON: " + e.getMessage(), e);
-    }
+    ProgressReport report = ProgressReport.fromJson(bytes);
+    TrainingProgress progress = new TrainingProgress();
+    long step = report.step();
+    long total = report.totalSteps();
+    progress.setStep(step);
+    progress.setTotalSteps(total);
+    progress.setPercentComplete(total <= 0 ? 0 : (int) Math.min(100, step * 100 / total));
+    report.epoch().map(ProgressReader::round).ifPresent(progress::setEpoch);
+    report.loss().map(ProgressReader::round).ifPresent(progress::setLoss);
+    report.evalLoss().map(ProgressReader::round).ifPresent(progress::setEvalLoss);
+    report.tokensPerSecond().map(ProgressReader::round).ifPresent(progress::setTokensPerSecond);
+    report.estimatedCompletionTime().ifPresent(progress::setEstimatedCompletionTime);
+    report.updateTime().ifPresent(progress::setUpdateTime);
+    return progress;
   }
 
   /** Four significant decimals: status is for people, and churn in the last digits is noise. */

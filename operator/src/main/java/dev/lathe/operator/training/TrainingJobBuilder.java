@@ -6,6 +6,7 @@ import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.FineTuneJobSpec;
 import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.api.v1alpha1.TrainingResources;
+import dev.lathe.artifact.contract.FetchPlan;
 import dev.lathe.artifact.contract.TrainerEnvironment;
 import dev.lathe.artifact.contract.TrainingPodPaths;
 import dev.lathe.artifact.storage.StoreAddress;
@@ -269,45 +270,40 @@ public final class TrainingJobBuilder {
    * it is a ModelVersion), the dataset and the evaluation set, into /work.
    */
   static String fetchPlan(FineTuneJob ftj, TrainingInputs inputs, PodStorage storage) {
-    ObjectNode plan = JSON.createObjectNode();
-    plan.put("namespace", ftj.getMetadata().getNamespace());
-    ObjectNode base = plan.putObject("baseModel");
-    base.set("address", JSON.valueToTree(storage.address(inputs.baseModel(), false)));
-    base.put("verify", inputs.baseModelSigned());
-    inputs.baseModelDigest().ifPresent(d -> base.put("expectedDigest", d));
-    base.put("target", TrainingPodPaths.BASE_MODEL);
-    plan.set(
-        "dataset",
-        dataset(ftj.getSpec().getDataset().getStorage(), TrainingPodPaths.TRAIN_DATASET, storage));
     var evaluation = ftj.getSpec().getDataset().getEvaluation();
-    if (evaluation != null && evaluation.getStorage() != null) {
-      plan.set(
-          "evalDataset", dataset(evaluation.getStorage(), TrainingPodPaths.EVAL_DATASET, storage));
-    }
-    plan.put("inputs", TrainingPodPaths.INPUTS_FILE);
-    return plan.toString();
+    return new FetchPlan(
+            ftj.getMetadata().getNamespace(),
+            new FetchPlan.BaseModel(
+                storage.address(inputs.baseModel(), false),
+                inputs.baseModelSigned(),
+                inputs.baseModelDigest(),
+                TrainingPodPaths.BASE_MODEL),
+            dataset(
+                ftj.getSpec().getDataset().getStorage(), TrainingPodPaths.TRAIN_DATASET, storage),
+            evaluation != null && evaluation.getStorage() != null
+                ? Optional.of(
+                    dataset(evaluation.getStorage(), TrainingPodPaths.EVAL_DATASET, storage))
+                : Optional.empty(),
+            TrainingPodPaths.INPUTS_FILE)
+        .toJson();
   }
 
   /**
    * A dataset is one object when its URI names a .jsonl file, else every .jsonl object under the
    * prefix: the fetch step takes the parent address and the object's name.
    */
-  private static ObjectNode dataset(StorageLocation location, String target, PodStorage storage) {
-    ObjectNode node = JSON.createObjectNode();
+  private static FetchPlan.Dataset dataset(
+      StorageLocation location, String target, PodStorage storage) {
     String uri = location.getUri().replaceAll("/+$", "");
     int slash = uri.lastIndexOf('/');
     boolean single = uri.endsWith(".jsonl") || uri.endsWith(".json");
     StorageLocation parent = copy(location);
     if (single && slash > uri.indexOf("://") + 2) {
       parent.setUri(uri.substring(0, slash));
-      node.set("address", JSON.valueToTree(storage.address(parent, false)));
-      node.put("key", uri.substring(slash + 1));
-    } else {
-      node.set("address", JSON.valueToTree(storage.address(parent, false)));
-      node.put("key", "");
+      return new FetchPlan.Dataset(
+          storage.address(parent, false), uri.substring(slash + 1), target);
     }
-    node.put("target", target);
-    return node;
+    return new FetchPlan.Dataset(storage.address(parent, false), "", target);
   }
 
   public static StorageLocation copy(StorageLocation location) {

@@ -2,6 +2,7 @@ package dev.lathe.operator.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.operator.Fixtures;
 import dev.lathe.operator.references.TestingReferenceLookup;
@@ -41,7 +42,7 @@ class StorageLocationCheckTest {
         .singleElement()
         .satisfies(
             p -> {
-              assertThat(p.reason()).isEqualTo(StorageLocationCheck.UNSAFE_STORAGE_PATH);
+              assertThat(p.reason()).isEqualTo(AcceptanceReasons.UNSAFE_STORAGE_PATH);
               assertThat(p.message()).startsWith("spec.source.storage.uri: ");
               assertThat(p.waitsOnOtherObjects()).isFalse();
             });
@@ -52,7 +53,7 @@ class StorageLocationCheckTest {
     assertThat(check(Fixtures.NAMESPACE, "s3://models/a/../b", "minio-credentials"))
         .singleElement()
         .extracting(Problem::reason)
-        .isEqualTo(StorageLocationCheck.UNSAFE_STORAGE_PATH);
+        .isEqualTo(AcceptanceReasons.UNSAFE_STORAGE_PATH);
   }
 
   @Test
@@ -61,8 +62,7 @@ class StorageLocationCheckTest {
         .singleElement()
         .satisfies(
             p -> {
-              assertThat(p.reason())
-                  .isEqualTo(StorageLocationCheck.AMBIENT_CREDENTIALS_NOT_ALLOWED);
+              assertThat(p.reason()).isEqualTo(AcceptanceReasons.AMBIENT_CREDENTIALS_NOT_ALLOWED);
               assertThat(p.message()).startsWith("spec.source.storage.credentialsSecret: ");
               assertThat(p.waitsOnOtherObjects()).as("a policy change can lift it").isTrue();
             });

@@ -3,6 +3,7 @@ package dev.lathe.operator.finetunejob;
 import static dev.lathe.operator.Fixtures.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.EnvVariable;
 import dev.lathe.api.v1alpha1.EnvVariableSource;
 import dev.lathe.api.v1alpha1.FineTuneJob;
@@ -52,7 +53,8 @@ class FineTuneJobAcceptanceTest {
 
     assertThat(acceptance.accepted()).isFalse();
     assertThat(acceptance.waitsOnOtherObjects()).isTrue();
-    assertThat(acceptance.problems().get(0).reason()).isEqualTo("ModelVersionNotFound");
+    assertThat(acceptance.problems().get(0).reason())
+        .isEqualTo(AcceptanceReasons.MODEL_VERSION_NOT_FOUND);
     assertThat(acceptance.problems().get(0).message())
         .isEqualTo(
             "spec.baseModel.modelVersion: ModelVersion mistral-7b not found in namespace "
@@ -71,7 +73,7 @@ class FineTuneJobAcceptanceTest {
         .singleElement()
         .satisfies(
             p -> {
-              assertThat(p.reason()).isEqualTo("WrongModelFormat");
+              assertThat(p.reason()).isEqualTo(AcceptanceReasons.WRONG_MODEL_FORMAT);
               assertThat(p.message()).contains("use its base llama-3-1-8b-instruct");
               assertThat(p.waitsOnOtherObjects()).isFalse();
             });
@@ -90,7 +92,8 @@ class FineTuneJobAcceptanceTest {
         .containsExactly(
             "spec.dataset.storage.credentialsSecret: Secret minio-credentials not found in namespace ml-platform",
             "spec.output.storage.credentialsSecret: Secret minio-credentials not found in namespace ml-platform");
-    assertThat(acceptance.toCondition("Accepted", 1).getReason()).isEqualTo("SecretNotFound");
+    assertThat(acceptance.toCondition("Accepted", 1).getReason())
+        .isEqualTo(AcceptanceReasons.SECRET_NOT_FOUND);
     assertThat(acceptance.toCondition("Accepted", 1).getMessage()).contains("; ");
   }
 
@@ -111,7 +114,7 @@ class FineTuneJobAcceptanceTest {
         .first()
         .satisfies(
             p -> {
-              assertThat(p.reason()).isEqualTo("SecretIncomplete");
+              assertThat(p.reason()).isEqualTo(AcceptanceReasons.SECRET_INCOMPLETE);
               assertThat(p.message()).endsWith("lacks the key(s) AWS_SECRET_ACCESS_KEY");
             });
   }
@@ -127,7 +130,7 @@ class FineTuneJobAcceptanceTest {
         .extracting(Problem::reason, Problem::message)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(
-                "VolumeClaimNotFound",
+                AcceptanceReasons.VOLUME_CLAIM_NOT_FOUND,
                 "spec.dataset.storage.uri: PersistentVolumeClaim training-data not found in namespace ml-platform"));
 
     cluster.withClaim(NAMESPACE, "training-data");
@@ -145,7 +148,7 @@ class FineTuneJobAcceptanceTest {
         .singleElement()
         .satisfies(
             p -> {
-              assertThat(p.reason()).isEqualTo("InvalidSpec");
+              assertThat(p.reason()).isEqualTo(AcceptanceReasons.INVALID_SPEC);
               assertThat(p.message())
                   .startsWith("spec.resources.memory: \"lots\" is not a Kubernetes quantity");
               assertThat(p.waitsOnOtherObjects()).isFalse();
@@ -195,7 +198,7 @@ class FineTuneJobAcceptanceTest {
 
     assertThat(decide(job).problems())
         .extracting(Problem::reason)
-        .containsExactly(FineTuneJobAcceptance.OUTPUT_NAME_TAKEN);
+        .containsExactly(AcceptanceReasons.OUTPUT_NAME_TAKEN);
 
     FineTuneJobReference producer = new FineTuneJobReference();
     producer.setName(job.getMetadata().getName());
@@ -227,7 +230,7 @@ class FineTuneJobAcceptanceTest {
         .singleElement()
         .satisfies(
             p -> {
-              assertThat(p.reason()).isEqualTo(FineTuneJobAcceptance.BASE_MODEL_NOT_VERIFIED);
+              assertThat(p.reason()).isEqualTo(AcceptanceReasons.BASE_MODEL_NOT_VERIFIED);
               assertThat(p.message()).contains("(Unsigned: no signature)");
               assertThat(p.waitsOnOtherObjects()).isTrue();
             });
@@ -244,7 +247,7 @@ class FineTuneJobAcceptanceTest {
 
     assertThat(decide(job).problems())
         .extracting(Problem::reason)
-        .containsExactly(Problem.INVALID_SPEC);
+        .containsExactly(AcceptanceReasons.INVALID_SPEC);
     assertThat(decide(job).problems().get(0).message())
         .contains("import it (a ModelVersion with spec.source.storage)");
   }
@@ -260,7 +263,7 @@ class FineTuneJobAcceptanceTest {
 
     assertThat(acceptance.problems())
         .extracting(Problem::reason)
-        .containsExactly(FineTuneJobAcceptance.NO_OUTPUT_STORAGE);
+        .containsExactly(AcceptanceReasons.NO_OUTPUT_STORAGE);
     assertThat(decide(job).accepted()).isTrue();
   }
 
@@ -278,7 +281,7 @@ class FineTuneJobAcceptanceTest {
 
     assertThat(acceptance.problems())
         .extracting(Problem::reason)
-        .containsExactly(FineTuneJobAcceptance.OUTPUT_UNREACHABLE);
+        .containsExactly(AcceptanceReasons.OUTPUT_UNREACHABLE);
   }
 
   @Test

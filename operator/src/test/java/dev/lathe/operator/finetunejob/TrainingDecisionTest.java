@@ -10,6 +10,7 @@ import static dev.lathe.api.v1alpha1.FineTuneJobConditions.SUCCEEDED;
 import static dev.lathe.api.v1alpha1.FineTuneJobConditions.WAITING_FOR_KUEUE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.FineTuneJobConditions;
@@ -59,12 +60,14 @@ class TrainingDecisionTest {
     var plan = decide();
 
     assertThat(plan.steps()).isEmpty();
-    assertThat(condition(plan, "Accepted").getReason()).isEqualTo("SecretNotFound");
+    assertThat(condition(plan, "Accepted").getReason())
+        .isEqualTo(AcceptanceReasons.SECRET_NOT_FOUND);
     assertThat(condition(plan, READY).getReason()).isEqualTo(FineTuneJobConditions.NOT_ACCEPTED);
     assertThat(plan.next()).contains(RECHECK);
     assertThat(plan.conditions().events())
         .extracting(PlannedEvent::type, PlannedEvent::reason)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("Warning", "SecretNotFound"));
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("Warning", AcceptanceReasons.SECRET_NOT_FOUND));
   }
 
   @Test
@@ -81,7 +84,7 @@ class TrainingDecisionTest {
 
     var plan = decide();
 
-    assertThat(eventReasons(plan)).doesNotContain("Valid");
+    assertThat(eventReasons(plan)).doesNotContain(AcceptanceReasons.VALID);
     assertThat(plan.status().getObservedGeneration()).isEqualTo(1L);
   }
 
@@ -135,7 +138,7 @@ class TrainingDecisionTest {
     assertThat(plan.status().getJobName()).isEqualTo("support-bot-v3-train-1");
     assertThat(condition(plan, QUEUED).getReason()).isEqualTo(ADMITTED);
     assertThat(condition(plan, RUNNING).getReason()).isEqualTo("Starting");
-    assertThat(eventReasons(plan)).containsExactly("Valid", ADMITTED);
+    assertThat(eventReasons(plan)).containsExactly(AcceptanceReasons.VALID, ADMITTED);
   }
 
   @Test

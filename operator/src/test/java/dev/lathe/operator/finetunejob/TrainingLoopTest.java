@@ -2,6 +2,7 @@ package dev.lathe.operator.finetunejob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.FineTuneJobConditions;
 import dev.lathe.api.v1alpha1.FineTuneJobStatus;
@@ -107,7 +108,12 @@ class TrainingLoopTest {
     // One Event per change, however many passes saw the same state.
     assertThat(told())
         .containsExactly(
-            "Valid", "QuotaExceeded", "Admitted", "Training", "StorageUnavailable", "Published");
+            AcceptanceReasons.VALID,
+            "QuotaExceeded",
+            "Admitted",
+            "Training",
+            "StorageUnavailable",
+            "Published");
   }
 
   @Test
@@ -123,7 +129,7 @@ class TrainingLoopTest {
     assertThat(reason(FineTuneJobConditions.QUEUED)).isEqualTo("Admitted");
     assertThat(world.job.getStatus().getQuotaReservation().getGpus()).isEqualTo(1L);
     assertThat(actions.count(TrainingStep.CreateWorkload.class)).isEqualTo(2);
-    assertThat(told()).containsExactly("Valid", "WorkloadRejected", "Admitted");
+    assertThat(told()).containsExactly(AcceptanceReasons.VALID, "WorkloadRejected", "Admitted");
   }
 
   @Test
@@ -138,7 +144,7 @@ class TrainingLoopTest {
     assertThat(reason(FineTuneJobConditions.FAILED)).isEqualTo("TrainingFailed");
     assertThat(reason(FineTuneJobConditions.READY)).isEqualTo("TrainingFailed");
     assertThat(actions.count(TrainingStep.Publish.class)).isZero();
-    assertThat(told()).containsExactly("Valid", "Admitted", "TrainingFailed");
+    assertThat(told()).containsExactly(AcceptanceReasons.VALID, "Admitted", "TrainingFailed");
   }
 
   @Test

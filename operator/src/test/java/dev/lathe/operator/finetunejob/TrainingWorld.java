@@ -1,5 +1,6 @@
 package dev.lathe.operator.finetunejob;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.FineTuneJobStatus;
@@ -55,7 +56,7 @@ final class TrainingWorld {
   static FineTuneJob accepted(FineTuneJob job) {
     FineTuneJobStatus status =
         Optional.ofNullable(job.getStatus()).orElseGet(FineTuneJobStatus::new);
-    Condition accepted = new Condition("Accepted", "True", "Valid", "ok");
+    Condition accepted = new Condition("Accepted", "True", AcceptanceReasons.VALID, "ok");
     accepted.setObservedGeneration(1L);
     accepted.setLastTransitionTime("2026-12-01T10:00:00Z");
     status.getConditions().removeIf(c -> c.getType().equals("Accepted"));
@@ -69,7 +70,9 @@ final class TrainingWorld {
         new Acceptance(
             List.of(
                 new Problem(
-                    "SecretNotFound", "Secret minio-credentials not found", waitsOnOtherObjects)));
+                    AcceptanceReasons.SECRET_NOT_FOUND,
+                    "Secret minio-credentials not found",
+                    waitsOnOtherObjects)));
     return this;
   }
 

@@ -2,6 +2,7 @@ package dev.lathe.operator.modelversion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.ArtifactStatus;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.ModelVersion;
@@ -20,7 +21,7 @@ class ArtifactDeletionTest {
     version.getMetadata().setUid("uid-" + name);
     version.getMetadata().setGeneration(1L);
     version.getMetadata().setAnnotations(Map.of(ArtifactDeletion.POLICY_ANNOTATION, "Delete"));
-    Condition accepted = new Condition("Accepted", "True", "Valid", "ok");
+    Condition accepted = new Condition("Accepted", "True", AcceptanceReasons.VALID, "ok");
     accepted.setObservedGeneration(1L);
     version.getStatus().getConditions().add(accepted);
     ArtifactStatus artifact = new ArtifactStatus();
@@ -47,7 +48,8 @@ class ArtifactDeletionTest {
   void aVersionWhoseAcceptanceFailedNeverDeletes() {
     ModelVersion version = deletable("m");
     version.getStatus().getConditions().removeIf(c -> c.getType().equals("Accepted"));
-    Condition refused = new Condition("Accepted", "False", "UnsafeStoragePath", "climbs");
+    Condition refused =
+        new Condition("Accepted", "False", AcceptanceReasons.UNSAFE_STORAGE_PATH, "climbs");
     refused.setObservedGeneration(1L);
     version.getStatus().getConditions().add(refused);
 

@@ -4,10 +4,12 @@ import static dev.lathe.api.v1alpha1.ModelVersionConditions.AVAILABLE;
 import static dev.lathe.api.v1alpha1.ModelVersionConditions.VERIFIED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.ModelVersionConditions;
 import dev.lathe.api.v1alpha1.ModelVersionStatus;
+import dev.lathe.artifact.contract.VerificationReport;
 import dev.lathe.artifact.verify.VerificationException;
 import dev.lathe.operator.Fixtures;
 import dev.lathe.operator.status.Acceptance;
@@ -110,7 +112,9 @@ class VerificationDecisionTest {
 
   @Test
   void rejectedSpecIsNotVerifiedAndIsLookedAtAgainWhenItWaitsOnAnotherObject() {
-    acceptance = new Acceptance(List.of(Problem.missing("ModelVersionNotFound", "no base")));
+    acceptance =
+        new Acceptance(
+            List.of(Problem.missing(AcceptanceReasons.MODEL_VERSION_NOT_FOUND, "no base")));
 
     var plan = decide();
 
@@ -132,7 +136,7 @@ class VerificationDecisionTest {
     assertThat(plan.next()).isEmpty();
     assertThat(plan.conditions().events())
         .extracting(PlannedEvent::reason)
-        .containsExactly("Valid");
+        .containsExactly(AcceptanceReasons.VALID);
   }
 
   @Test
@@ -148,7 +152,7 @@ class VerificationDecisionTest {
   @Test
   void everyFileMatchingMakesTheVersionVerifiedAndAvailable() {
     job = finished("Complete");
-    jobReported("{\"manifestDigest\":\"" + DIGEST + "\",\"files\":4,\"sizeBytes\":1234}");
+    jobReported(new VerificationReport.Verified(DIGEST, "k1", "ecdsa", 4, 1234L).toJson());
 
     var plan = decide();
 
@@ -158,13 +162,13 @@ class VerificationDecisionTest {
     assertThat(plan.status().getArtifact().getSizeBytes()).isEqualTo(1234L);
     assertThat(plan.conditions().events())
         .extracting(PlannedEvent::reason)
-        .containsExactly("Valid", "Verified");
+        .containsExactly(AcceptanceReasons.VALID, "Verified");
   }
 
   @Test
   void jobThatHashedAnotherDigestIsAFinalDigestMismatch() {
     job = finished("Complete");
-    jobReported("{\"manifestDigest\":\"sha256:other\"}");
+    jobReported(new VerificationReport.Verified("sha256:other", "k1", "ecdsa", 4, 1L).toJson());
 
     var plan = decide();
 
@@ -186,7 +190,7 @@ class VerificationDecisionTest {
   void jobThatFoundAMissingFileRefusesTheVersionWithThatReason() {
     job = finished("Failed");
     jobReported(
-        "{\"failure\":\"MISSING_FILE\",\"subject\":\"model.safetensors\",\"message\":\"absent\"}");
+        new VerificationReport.Refused("MISSING_FILE", "model.safetensors", "absent").toJson());
 
     var plan = decide();
 
@@ -198,7 +202,8 @@ class VerificationDecisionTest {
   @Test
   void jobThatCouldNotReadTheStorageIsDeletedAndTriedAgain() {
     job = finished("Failed");
-    jobReported("{\"failure\":\"STORAGE\",\"subject\":\"s3\",\"message\":\"timeout\"}");
+    jobReported(
+        new VerificationReport.Refused(VerificationReport.STORAGE, "s3", "timeout").toJson());
 
     var plan = decide();
 

@@ -3,6 +3,7 @@ package dev.lathe.operator.publishing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.StorageLocation;
@@ -97,7 +98,7 @@ class ModelPublisherTest {
         new ModelPublisher(
             client,
             new OperatorStorage(client, settings.volumeRoot()),
-            new OperatorKeys(client, settings));
+            new OperatorKeys(client, settings, () -> java.util.Optional.empty()));
   }
 
   private ModelPublisher.Published publish() {
@@ -164,7 +165,7 @@ class ModelPublisherTest {
         .isInstanceOfSatisfying(
             ModelPublisher.PublishingFailed.class,
             e -> {
-              assertThat(e.reason()).isEqualTo("OutputNameTaken");
+              assertThat(e.reason()).isEqualTo(AcceptanceReasons.OUTPUT_NAME_TAKEN);
               assertThat(e.permanent()).isTrue();
               assertThat(e.getMessage())
                   .contains("the signed artifact stays at " + artifact.getUri());

@@ -13,6 +13,7 @@ import dev.lathe.api.v1alpha1.ModelVersionSpec;
 import dev.lathe.api.v1alpha1.RuntimeSpec;
 import dev.lathe.api.v1alpha1.ServingResources;
 import dev.lathe.api.v1alpha1.StorageLocation;
+import dev.lathe.artifact.contract.RuntimeEnvironment;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -97,6 +98,28 @@ class ServingBuildersTest {
             .findFirst()
             .orElseThrow();
     assertThat(models.getEmptyDir()).isNotNull();
+  }
+
+  @Test
+  void everyVariableSetOnTheRuntimesContainersIsANameOfTheRuntimeContract() throws Exception {
+    PodSpec pod =
+        RuntimeDeploymentBuilder.build(md("bot"), version("minio-creds"), 2, INPUTS)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    java.util.Set<String> contract = new java.util.HashSet<>();
+    for (java.lang.reflect.Field field : RuntimeEnvironment.class.getFields()) {
+      contract.add((String) field.get(null));
+    }
+
+    assertThat(
+            java.util.stream.Stream.concat(
+                    pod.getInitContainers().stream(), pod.getContainers().stream())
+                .flatMap(c -> c.getEnv().stream())
+                .map(EnvVar::getName)
+                .filter(name -> name.startsWith("LATHE_")))
+        .isNotEmpty()
+        .allSatisfy(name -> assertThat(contract).as("RuntimeEnvironment").contains(name));
   }
 
   @Test

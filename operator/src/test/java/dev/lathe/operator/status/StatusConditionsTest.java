@@ -2,6 +2,7 @@ package dev.lathe.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lathe.api.v1alpha1.AcceptanceReasons;
 import dev.lathe.api.v1alpha1.Condition;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,24 +22,24 @@ class StatusConditionsTest {
     List<Condition> conditions = new ArrayList<>();
     StatusConditions.set(
         conditions,
-        new Condition("Accepted", "False", "SecretNotFound", "a"),
+        new Condition("Accepted", "False", AcceptanceReasons.SECRET_NOT_FOUND, "a"),
         at("2026-11-25T10:00:00Z"));
     StatusConditions.set(
         conditions,
-        new Condition("Accepted", "False", "ModelVersionNotFound", "b"),
+        new Condition("Accepted", "False", AcceptanceReasons.MODEL_VERSION_NOT_FOUND, "b"),
         at("2026-11-25T10:05:00Z"));
 
     assertThat(conditions)
         .singleElement()
         .satisfies(
             c -> {
-              assertThat(c.getReason()).isEqualTo("ModelVersionNotFound");
+              assertThat(c.getReason()).isEqualTo(AcceptanceReasons.MODEL_VERSION_NOT_FOUND);
               assertThat(c.getLastTransitionTime()).isEqualTo("2026-11-25T10:00:00Z");
             });
 
     StatusConditions.set(
         conditions,
-        new Condition("Accepted", "True", "Valid", "ok"),
+        new Condition("Accepted", "True", AcceptanceReasons.VALID, "ok"),
         at("2026-11-25T10:07:30.250Z"));
 
     assertThat(conditions)
@@ -56,7 +57,9 @@ class StatusConditionsTest {
     StatusConditions.set(
         conditions, new Condition("Queued", "True", "QuotaExceeded", "q"), Clock.systemUTC());
     StatusConditions.set(
-        conditions, new Condition("Accepted", "True", "Valid", "ok"), Clock.systemUTC());
+        conditions,
+        new Condition("Accepted", "True", AcceptanceReasons.VALID, "ok"),
+        Clock.systemUTC());
 
     assertThat(conditions).extracting(Condition::getType).containsExactly("Queued", "Accepted");
   }

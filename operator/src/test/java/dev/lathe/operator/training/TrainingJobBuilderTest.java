@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.StorageLocation;
 import dev.lathe.api.v1alpha1.TrainerSpec;
+import dev.lathe.artifact.contract.FetchPlan;
+import dev.lathe.artifact.contract.TrainerEnvironment;
+import dev.lathe.artifact.contract.TrainingPodPaths;
 import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.operator.Fixtures;
 import io.fabric8.kubernetes.api.model.Container;
@@ -169,6 +172,25 @@ class TrainingJobBuilderTest {
     assertThat(plan.path("dataset").path("key").asText()).isEqualTo("train.jsonl");
     assertThat(env.get("LATHE_TRUSTED_KEYS").getValue()).contains("BEGIN PUBLIC KEY");
     assertThat(fetch.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
+  }
+
+  @Test
+  void theFetchPlanReadsBackThroughTheFetchStepsReaderWithEachItemWhereTheTrainerLooks() {
+    FineTuneJob ftj = job();
+    PodSpec pod =
+        TrainingJobBuilder.build(ftj, inputs(ftj, false)).getSpec().getTemplate().getSpec();
+    Map<String, EnvVar> fetchEnv = env(pod.getInitContainers().get(0));
+    Map<String, EnvVar> trainerEnv = env(pod.getContainers().get(0));
+
+    FetchPlan plan = FetchPlan.fromJson(fetchEnv.get(TrainerEnvironment.FETCH_PLAN).getValue());
+
+    assertThat(plan.baseModel().target())
+        .isEqualTo(trainerEnv.get(TrainerEnvironment.BASE_MODEL_DIR).getValue())
+        .isEqualTo(TrainingPodPaths.BASE_MODEL);
+    assertThat(plan.dataset().target())
+        .isEqualTo(trainerEnv.get(TrainerEnvironment.DATASET).getValue());
+    assertThat(plan.inputs()).isEqualTo(trainerEnv.get(TrainerEnvironment.INPUTS_FILE).getValue());
+    assertThat(plan.dataset().uri()).isEqualTo("s3://datasets/support/2026-11/train.jsonl");
   }
 
   @Test

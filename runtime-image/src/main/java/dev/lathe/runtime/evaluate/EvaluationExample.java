@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,9 +21,10 @@ record EvaluationExample(ObjectNode request, boolean chat, String expected) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static List<EvaluationExample> read(Path file) throws IOException {
+  /** Parses a JSONL set; {@code name} says where it came from in messages. */
+  static List<EvaluationExample> parseAll(String content, String name) {
     List<EvaluationExample> examples = new ArrayList<>();
-    List<String> lines = Files.readAllLines(file);
+    List<String> lines = content.lines().toList();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty()) {
@@ -34,11 +33,11 @@ record EvaluationExample(ObjectNode request, boolean chat, String expected) {
       try {
         examples.add(parse(JSON.readTree(line)));
       } catch (IOException | IllegalArgumentException e) {
-        throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(name + " line " + (i + 1) + ": " + e.getMessage(), e);
       }
     }
     if (examples.isEmpty()) {
-      throw new IllegalArgumentException(file + " holds no example");
+      throw new IllegalArgumentException(name + " holds no example");
     }
     return examples;
   }

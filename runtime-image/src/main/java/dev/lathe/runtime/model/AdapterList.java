@@ -26,7 +26,19 @@ import java.util.regex.Pattern;
  * ]}
  * }</pre>
  *
- * A name is what requests select in "model" and becomes a directory name, so it is 1 to 63
+ * An entry may carry a {@code canary}: another version of the same adapter and the share of the
+ * name's requests it answers (an adapter-only rollout on the same pods):
+ *
+ * <pre>{@code
+ * {"name": "support-bot", "uri": "s3://.../support-bot-v1", "manifestDigest": "sha256:...",
+ *  "canary": {"uri": "s3://.../support-bot-v2", "manifestDigest": "sha256:...", "weight": 20}}
+ * }</pre>
+ *
+ * The canary is fetched and verified like any adapter and installed as {@code NAME@canary} (a name
+ * no entry can take, as '@' is not allowed in names); until it is installed, and once the entry
+ * loses its canary, every request for NAME goes to the stable entry.
+ *
+ * <p>A name is what requests select in "model" and becomes a directory name, so it is 1 to 63
  * characters of letters, digits, '.', '_' and '-', starting with a letter or digit. The digest is
  * the ModelVersion's verified manifest digest: the runtime serves the adapter only when the signed
  * artifact at the URI has exactly that digest.
@@ -42,7 +54,29 @@ public record AdapterList(List<Entry> adapters) {
    * @param uri where its signed artifact is (s3://, file:// or a directory)
    * @param manifestDigest "sha256:" + 64 hex digits: what the artifact must verify as
    */
-  public record Entry(String name, String uri, String manifestDigest) {}
+  public record Entry(String name, String uri, String manifestDigest, Canary canary) {
+
+    public Entry(String name, String uri, String manifestDigest) {
+      this(name, uri, manifestDigest, null);
+    }
+  }
+
+  /**
+   * A candidate version of an entry's adapter.
+   *
+   * @param uri where its signed artifact is
+   * @param manifestDigest what it must verify as
+   * @param weight the percentage of the name's requests it answers, 0 to 100
+   */
+  public record Canary(String uri, String manifestDigest, int weight) {}
+
+  /** What separates an adapter's name from its version in a pinned model field or a canary. */
+  public static final char VERSION_SEPARATOR = '@';
+
+  /** The name a canary is installed and loaded under: never one a request can select by name. */
+  public static String canaryName(String name) {
+    return name + VERSION_SEPARATOR + "canary";
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -105,9 +139,33 @@ public record AdapterList(List<Entry> adapters) {
       if (!names.add(name)) {
         throw new IllegalArgumentException(where + ": name \"" + name + "\" is listed twice");
       }
-      entries.add(new Entry(name, uri, digest));
+      entries.add(new Entry(name, uri, digest, canary(node.get("canary"), digest, where)));
     }
     return new AdapterList(entries);
+  }
+
+  private static Canary canary(JsonNode node, String stableDigest, String where) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    String at = where + ".canary";
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(at + " must be an object");
+    }
+    String uri = text(node, "uri", at);
+    String digest = text(node, "manifestDigest", at);
+    if (!DIGEST.matcher(digest).matches()) {
+      throw new IllegalArgumentException(
+          at + ": manifestDigest \"" + digest + "\" is not sha256: and 64 lowercase hex digits");
+    }
+    if (digest.equals(stableDigest)) {
+      throw new IllegalArgumentException(at + ": the canary is the stable version (same digest)");
+    }
+    JsonNode weight = node.get("weight");
+    if (weight == null || !weight.isInt() || weight.asInt() < 0 || weight.asInt() > 100) {
+      throw new IllegalArgumentException(at + ": \"weight\" must be an integer from 0 to 100");
+    }
+    return new Canary(uri, digest, weight.asInt());
   }
 
   private static String text(JsonNode node, String field, String where) {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -110,6 +111,7 @@ public final class AdapterListSync {
   private final Map<String, AdapterState> states = new HashMap<>();
   private volatile Snapshot snapshot;
   private String lastListError;
+  private Consumer<Map<String, Integer>> splits = weights -> {};
 
   /**
    * @param listFile the desired-adapter list, e.g. /etc/lathe/adapters/adapters.json
@@ -170,8 +172,17 @@ public final class AdapterListSync {
     if (installed == null) {
       installed = adoptDirectory();
     }
+    // A canary is one more adapter to install, under a name no entry can take.
     Map<String, AdapterList.Entry> wanted = new LinkedHashMap<>();
-    list.adapters().forEach(entry -> wanted.put(entry.name(), entry));
+    for (AdapterList.Entry entry : list.adapters()) {
+      wanted.put(entry.name(), entry);
+      if (entry.canary() != null) {
+        String canary = AdapterList.canaryName(entry.name());
+        wanted.put(
+            canary,
+            new AdapterList.Entry(canary, entry.canary().uri(), entry.canary().manifestDigest()));
+      }
+    }
     for (String name : List.copyOf(installed.keySet())) {
       if (!wanted.containsKey(name)) {
         retire(adaptersDirectory.resolve(name));
@@ -187,7 +198,28 @@ public final class AdapterListSync {
       result.add(state);
     }
     snapshot = new Snapshot(now, null, List.copyOf(result));
+    splits.accept(splits(list));
     return snapshot;
+  }
+
+  /**
+   * Who else needs the canaries' weights (the server's router): told after every sync that read the
+   * list, with the weight of each entry whose canary is installed.
+   */
+  public void onSplits(Consumer<Map<String, Integer>> listener) {
+    this.splits = listener;
+  }
+
+  private Map<String, Integer> splits(AdapterList list) {
+    Map<String, Integer> weights = new HashMap<>();
+    for (AdapterList.Entry entry : list.adapters()) {
+      AdapterState canary =
+          entry.canary() == null ? null : states.get(AdapterList.canaryName(entry.name()));
+      if (canary != null && canary.state() == State.INSTALLED) {
+        weights.put(entry.name(), entry.canary().weight());
+      }
+    }
+    return weights;
   }
 
   private AdapterState reconcile(AdapterList.Entry entry, Instant now) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lathe.runtime.generation.BatchScheduler;
 import dev.lathe.runtime.model.AdapterDirectory;
+import dev.lathe.runtime.model.AdapterList;
 import dev.lathe.runtime.model.AdapterRegistry;
 import dev.lathe.runtime.model.ServedAdapter;
 import dev.lathe.runtime.model.ServedBase;
@@ -298,7 +299,7 @@ public final class InferenceServer implements AutoCloseable {
           ObjectNode body = JSON.createObjectNode().put("object", "list");
           ArrayNode data = body.putArray("data");
           data.add(modelCard(base.name(), null));
-          for (ServedAdapter adapter : adapters.list()) {
+          for (ServedAdapter adapter : adapters.selectable()) {
             data.add(modelCard(adapter.name(), base.name()));
           }
           json(ctx, 200, body);
@@ -388,7 +389,11 @@ public final class InferenceServer implements AutoCloseable {
     if (name.equals(base.name())) {
       return Future.succeededFuture(Optional.empty());
     }
-    Optional<ServedAdapter> adapter = adapters.find(name);
+    int separator = name.lastIndexOf(AdapterList.VERSION_SEPARATOR);
+    if (separator >= 0) {
+      return pinned(name, name.substring(0, separator), name.substring(separator + 1));
+    }
+    Optional<ServedAdapter> adapter = adapters.route(name);
     if (adapter.isPresent()) {
       return Future.succeededFuture(adapter);
     }
@@ -403,6 +408,20 @@ public final class InferenceServer implements AutoCloseable {
                     .find(name)
                     .map(a -> Future.succeededFuture(Optional.of(a)))
                     .orElseGet(() -> Future.failedFuture(ApiError.unknownModel(name))));
+  }
+
+  /**
+   * {@code NAME@sha256:…}: exactly the version of NAME (the base, the stable adapter or its canary)
+   * with that manifest digest, bypassing any split; anything else after '@' names no model.
+   */
+  private Future<Optional<ServedAdapter>> pinned(String asked, String name, String digest) {
+    if (name.equals(base.name()) && digest.equals(base.verified().manifestDigest())) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return adapters
+        .pinned(name, digest)
+        .map(a -> Future.succeededFuture(Optional.of(a)))
+        .orElseGet(() -> Future.failedFuture(ApiError.unknownModel(asked)));
   }
 
   private static ApiError asApiError(Throwable e) {

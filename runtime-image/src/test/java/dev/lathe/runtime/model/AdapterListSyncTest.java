@@ -47,6 +47,7 @@ class AdapterListSyncTest {
   private Path listFile;
   private Path modelsDir;
   private final List<String> refusals = new ArrayList<>();
+  private final List<java.util.Map<String, Integer>> published = new ArrayList<>();
   private final java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
 
   @BeforeEach
@@ -76,6 +77,58 @@ class AdapterListSyncTest {
     assertThat(verifier.verify(adapters().resolve("support")).manifestDigest())
         .isEqualTo(support.digest);
     assertThat(staged()).isEmpty();
+  }
+
+  @Test
+  void aCanaryIsInstalledBesideItsStableAndItsWeightIsPublishedOnceInstalled() throws IOException {
+    Published v1 = publishAdapter("support-v1", BASE_DIGEST, "one");
+    Published v2 = publishAdapter("support-v2", BASE_DIGEST, "two");
+    AdapterListSync sync = sync();
+    sync.onSplits(published::add);
+    writeList(withCanary("support", v1, v2, 20));
+
+    AdapterListSync.Snapshot snapshot = sync.sync();
+
+    assertThat(snapshot.adapters())
+        .extracting(AdapterListSync.AdapterState::name, AdapterListSync.AdapterState::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("support", AdapterListSync.State.INSTALLED),
+            org.assertj.core.groups.Tuple.tuple("support@canary", AdapterListSync.State.INSTALLED));
+    assertThat(verifier.verify(adapters().resolve("support@canary")).manifestDigest())
+        .isEqualTo(v2.digest);
+    assertThat(published).last().isEqualTo(java.util.Map.of("support", 20));
+  }
+
+  @Test
+  void aRefusedCanaryPublishesNoSplitSoEveryRequestStaysOnStable() throws IOException {
+    Published v1 = publishAdapter("support-v1", BASE_DIGEST, "one");
+    Published v2 = publishAdapter("support-v2", BASE_DIGEST, "two");
+    flipAByte(work.resolve("store/models/support-v2/adapter_model.safetensors"));
+    AdapterListSync sync = sync();
+    sync.onSplits(published::add);
+    writeList(withCanary("support", v1, v2, 50));
+
+    AdapterListSync.Snapshot snapshot = sync.sync();
+
+    assertThat(snapshot.adapters().get(1).state()).isEqualTo(AdapterListSync.State.REFUSED);
+    assertThat(published).last().isEqualTo(java.util.Map.of());
+    assertThat(adapters().resolve("support@canary")).doesNotExist();
+  }
+
+  @Test
+  void droppingTheCanaryFromTheEntryRemovesItAndItsSplit() throws IOException {
+    Published v1 = publishAdapter("support-v1", BASE_DIGEST, "one");
+    Published v2 = publishAdapter("support-v2", BASE_DIGEST, "two");
+    AdapterListSync sync = sync();
+    sync.onSplits(published::add);
+    writeList(withCanary("support", v1, v2, 20));
+    sync.sync();
+
+    writeList(entry("support", v1));
+    sync.sync();
+
+    assertThat(listing(adapters())).containsExactly("support");
+    assertThat(published).last().isEqualTo(java.util.Map.of());
   }
 
   @Test
@@ -364,6 +417,18 @@ class AdapterListSyncTest {
         + "\",\"manifestDigest\":\""
         + published.digest
         + "\"}";
+  }
+
+  private static String withCanary(String name, Published stable, Published canary, int weight) {
+    String entry = entry(name, stable);
+    return entry.substring(0, entry.length() - 1)
+        + ",\"canary\":{\"uri\":\""
+        + canary.uri
+        + "\",\"manifestDigest\":\""
+        + canary.digest
+        + "\",\"weight\":"
+        + weight
+        + "}}";
   }
 
   private void writeList(String... entries) throws IOException {

@@ -29,6 +29,52 @@ class AdapterListTest {
   }
 
   @Test
+  void anEntryMayCarryACanaryWithAWeight() {
+    String other = "sha256:" + "cd".repeat(32);
+    AdapterList list =
+        AdapterList.parse(
+            "{\"adapters\":[{\"name\":\"b\",\"uri\":\"s3://m/b1\",\"manifestDigest\":\""
+                + DIGEST
+                + "\",\"canary\":{\"uri\":\"s3://m/b2\",\"manifestDigest\":\""
+                + other
+                + "\",\"weight\":25}}]}",
+            "test");
+
+    assertThat(list.adapters())
+        .containsExactly(
+            new AdapterList.Entry(
+                "b", "s3://m/b1", DIGEST, new AdapterList.Canary("s3://m/b2", other, 25)));
+    assertThat(AdapterList.canaryName("b")).isEqualTo("b@canary");
+  }
+
+  @Test
+  void aCanaryWeightOutsideZeroToAHundredIsRejected() {
+    String other = "sha256:" + "cd".repeat(32);
+    String list =
+        "{\"adapters\":[{\"name\":\"b\",\"uri\":\"s3://m/b1\",\"manifestDigest\":\""
+            + DIGEST
+            + "\",\"canary\":{\"uri\":\"s3://m/b2\",\"manifestDigest\":\""
+            + other
+            + "\",\"weight\":101}}]}";
+
+    assertThatThrownBy(() -> AdapterList.parse(list, "test"))
+        .hasMessageContaining("adapters[0].canary: \"weight\" must be an integer from 0 to 100");
+  }
+
+  @Test
+  void aCanaryThatIsTheStableVersionIsRejected() {
+    String list =
+        "{\"adapters\":[{\"name\":\"b\",\"uri\":\"s3://m/b1\",\"manifestDigest\":\""
+            + DIGEST
+            + "\",\"canary\":{\"uri\":\"s3://m/b2\",\"manifestDigest\":\""
+            + DIGEST
+            + "\",\"weight\":10}}]}";
+
+    assertThatThrownBy(() -> AdapterList.parse(list, "test"))
+        .hasMessageContaining("the canary is the stable version");
+  }
+
+  @Test
   void anEmptyListIsAList() {
     assertThat(AdapterList.parse("{\"adapters\":[]}", "test").adapters()).isEmpty();
   }

@@ -21,13 +21,13 @@ import java.util.Optional;
  * The real server in this JVM, on the tiny base model over loopback, with its log captured: what
  * hostile and careless clients are tried against.
  */
-final class LocalServer implements AutoCloseable {
+public final class LocalServer implements AutoCloseable {
 
-  static final String MODEL = "tiny";
+  public static final String MODEL = "tiny";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final InferenceServer server;
-  final int port;
+  public final int port;
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
   private final HttpClient client =
       HttpClient.newBuilder()
@@ -61,12 +61,12 @@ final class LocalServer implements AutoCloseable {
   }
 
   /** Serving the tiny base, decoding {@code maxBatch} sequences with {@code queue} waiting. */
-  static LocalServer start(int maxBatch, int queue) {
+  public static LocalServer start(int maxBatch, int queue) {
     return new LocalServer(maxBatch, queue, true);
   }
 
   /** Listening, but its model never loads: every generation request gets 503. */
-  static LocalServer loading() {
+  public static LocalServer loading() {
     return new LocalServer(1, 1, false);
   }
 
@@ -94,11 +94,12 @@ final class LocalServer implements AutoCloseable {
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+  public HttpResponse<String> post(String path, String body)
+      throws IOException, InterruptedException {
     return send("POST", path, "application/json", body);
   }
 
-  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return send("GET", path, null, null);
   }
 
@@ -111,7 +112,7 @@ final class LocalServer implements AutoCloseable {
             + "\",\"prompt\":\"Question:\",\"max_tokens\":4,\"temperature\":0}");
   }
 
-  static JsonNode json(HttpResponse<String> response) {
+  public static JsonNode json(HttpResponse<String> response) {
     try {
       return JSON.readTree(response.body());
     } catch (IOException e) {

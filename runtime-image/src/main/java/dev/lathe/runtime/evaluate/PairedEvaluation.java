@@ -1,0 +1,102 @@
+package dev.lathe.runtime.evaluate;
+
+import dev.lathe.artifact.contract.GateReport;
+import dev.lathe.runtime.verify.StoreLocations;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The evaluation gate's run: reads the evaluation set from storage (recording its sha256), asks
+ * every item of the candidate's and the stable version's endpoints in one window ({@link
+ * PairedRun}), scrapes each version's pods' own /metrics when the window opens and closes ({@link
+ * LiveWindow}), and sums it up as a {@link GateReport}.
+ */
+public final class PairedEvaluation {
+
+  /**
+   * What to evaluate, as the {@code evaluate} command's flags give it.
+   *
+   * @param candidateEndpoint the candidate's base URL, e.g. http://md-v2:8000/v1
+   * @param stableEndpoint the stable version's base URL
+   * @param candidateModel the candidate requests' model field
+   * @param stableModel the stable requests' model field
+   * @param dataset s3://BUCKET/KEY, pvc://CLAIM/PATH, file:///PATH or a path
+   * @param maxSamples ask at most this many items, or null for all
+   * @param maxTokens each answer's token budget
+   * @param concurrency items in flight at once (each asks both versions)
+   * @param requestTimeout per request
+   * @param candidatePods HOST:PORT of each candidate pod, for the live figures
+   * @param stablePods HOST:PORT of each stable pod
+   * @param liveWindow the least time between the live scrapes
+   */
+  public record Settings(
+      String candidateEndpoint,
+      String stableEndpoint,
+      String candidateModel,
+      String stableModel,
+      String dataset,
+      Integer maxSamples,
+      int maxTokens,
+      int concurrency,
+      Duration requestTimeout,
+      List<String> candidatePods,
+      List<String> stablePods,
+      Duration liveWindow) {}
+
+  private PairedEvaluation() {}
+
+  /**
+   * @throws IllegalArgumentException when the set is missing, too large or has a malformed line
+   */
+  public static GateReport run(Settings settings, StoreLocations stores)
+      throws IOException, InterruptedException {
+    EvaluationSet set = EvaluationSet.read(settings.dataset(), stores, settings.maxSamples());
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    StreamingAsk candidate =
+        new StreamingAsk(
+            client,
+            settings.candidateEndpoint(),
+            settings.candidateModel(),
+            settings.maxTokens(),
+            settings.requestTimeout());
+    StreamingAsk stable =
+        new StreamingAsk(
+            client,
+            settings.stableEndpoint(),
+            settings.stableModel(),
+            settings.maxTokens(),
+            settings.requestTimeout());
+    LiveWindow candidateLive = new LiveWindow(client, settings.candidatePods());
+    LiveWindow stableLive = new LiveWindow(client, settings.stablePods());
+    candidateLive.open();
+    stableLive.open();
+    PairedRun.Result result =
+        PairedRun.run(set.examples(), candidate, stable, settings.concurrency());
+    long wait = settings.liveWindow().toMillis() - (long) (candidateLive.secondsOpen() * 1000);
+    if (wait > 0) {
+      Thread.sleep(wait);
+    }
+    List<String> note = new ArrayList<>(result.firstErrors());
+    candidateLive.unscraped().forEach(p -> note.add("candidate pod " + p + " not scraped"));
+    stableLive.unscraped().forEach(p -> note.add("stable pod " + p + " not scraped"));
+    return new GateReport(
+        GateReport.SCHEMA,
+        set.digest(),
+        set.examples().size(),
+        result.accuracy(),
+        result.exactMatch(),
+        result.errors(),
+        result.candidate(),
+        result.stable(),
+        candidateLive.close(),
+        stableLive.close(),
+        note.isEmpty() ? null : String.join("; ", note));
+  }
+}
