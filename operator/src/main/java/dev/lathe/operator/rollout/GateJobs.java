@@ -20,7 +20,7 @@ import java.util.Objects;
  * labelled so that the operator's caches hold it and its pods.
  *
  * <p>Attempt 0 keeps the gate's deterministic name; a run after a tolerated failure or error
- * (RolloutSpec.failureLimit, consecutiveErrorLimit) appends {@code -r<attempt>}, so every run has
+ * (RolloutSpec.failureLimit, consecutiveErrorLimit) appends {@code -<attempt>}, so every run has
  * its own Job and none is run twice. Its pods carry {@link #EVALUATES_LABEL} (the ModelDeployment
  * they judge) and never the ModelDeployment's own label, so neither the endpoint Service nor the
  * scale selector counts them.
@@ -46,7 +46,7 @@ public final class GateJobs {
     ModelDeployment md = request.deployment();
     String name = job.getMetadata().getName();
     if (attempt > 0) {
-      name = BoundedNames.shorten(name + "-r" + attempt);
+      name = BoundedNames.shorten(name + "-" + attempt);
     }
     job.getMetadata().setName(name);
     job.getMetadata().setNamespace(md.getMetadata().getNamespace());

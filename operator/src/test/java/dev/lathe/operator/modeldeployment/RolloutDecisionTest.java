@@ -346,9 +346,9 @@ class RolloutDecisionTest {
 
     ServingPlan again = h.reconcile();
     assertThat(reason(again, "Progressing")).isEqualTo(ModelDeploymentConditions.GATE_RUNNING);
-    assertThat(h.jobs()).containsExactly(GATE_0, GATE_0 + "-r1");
+    assertThat(h.jobs()).containsExactly(GATE_0, GATE_0 + "-1");
 
-    h.gateSays(GATE_0 + "-r1", AnalysisVerdict.Failed, "worse again");
+    h.gateSays(GATE_0 + "-1", AnalysisVerdict.Failed, "worse again");
     ServingPlan plan = h.reconcile();
     assertThat(reason(plan, "Degraded")).isEqualTo(ModelDeploymentConditions.GATE_FAILED);
     assertThat(plan.status().getAnalysisRuns()).hasSize(2);
@@ -361,9 +361,9 @@ class RolloutDecisionTest {
     h.until(ModelDeploymentConditions.GATE_RUNNING);
     h.gateSays(GATE_0, AnalysisVerdict.Error, "the dataset was unreadable");
     h.reconcile();
-    assertThat(h.jobs()).containsExactly(GATE_0, GATE_0 + "-r1");
+    assertThat(h.jobs()).containsExactly(GATE_0, GATE_0 + "-1");
 
-    h.gateSays(GATE_0 + "-r1", AnalysisVerdict.Error, "the dataset was unreadable");
+    h.gateSays(GATE_0 + "-1", AnalysisVerdict.Error, "the dataset was unreadable");
     ServingPlan plan = h.reconcile();
 
     assertThat(reason(plan, "Degraded")).isEqualTo(ModelDeploymentConditions.GATE_ERRORED);
