@@ -13,6 +13,7 @@ class RolloutDurationsTest {
     assertThat(RolloutDurations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
     assertThat(RolloutDurations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(RolloutDurations.parse("2m10s")).isEqualTo(Duration.ofSeconds(130));
+    assertThat(RolloutDurations.parse("1m500ms")).isEqualTo(Duration.ofMillis(60_500));
   }
 
   @Test
