@@ -3,7 +3,7 @@
 -- A rollout that waits for a person (paused, or a step awaiting approval) is Suspended; one rolled
 -- back or aborted (RolledBack=True, or Degraded=True with GateFailed or RolloutAborted) is Degraded.
 local hs = {}
-local waitsForAPerson = {RolloutPaused = true, AwaitingApproval = true}
+local waitsForAPerson = {RolloutPaused = true, AwaitingApproval = true, GateInconclusive = true, GateUnavailable = true, ApprovalRefused = true}
 local function condition(kind)
   if obj.status ~= nil and obj.status.conditions ~= nil then
     for _, c in ipairs(obj.status.conditions) do

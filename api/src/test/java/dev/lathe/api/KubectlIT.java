@@ -65,7 +65,9 @@ class KubectlIT {
     Result deployments = kubectl(plane, "get", "md", "-n", "ml-platform");
     assertThat(deployments.output().lines().findFirst())
         .hasValueSatisfying(
-            header -> assertThat(header).contains("MODEL", "READY", "ENDPOINT", "STATUS"));
+            header ->
+                assertThat(header)
+                    .contains("STABLE", "CANARY", "WEIGHT", "STEP", "READY", "ENDPOINT", "STATUS"));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.lathe.cli;
 
+import dev.lathe.cli.rollout.AbortCommand;
+import dev.lathe.cli.rollout.PromoteCommand;
 import dev.lathe.cli.sandbox.SandboxCommand;
 import dev.lathe.cli.status.StatusCommand;
 import picocli.CommandLine;
@@ -21,6 +23,8 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       LineageCommand.class,
       StatusCommand.class,
+      PromoteCommand.class,
+      AbortCommand.class,
       SandboxCommand.class,
       BenchCommand.class
     },

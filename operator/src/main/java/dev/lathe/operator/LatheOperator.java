@@ -26,6 +26,7 @@ import dev.lathe.operator.publishing.ModelPublisher;
 import dev.lathe.operator.references.ClusterReferenceLookup;
 import dev.lathe.operator.references.OperatorConfigMaps;
 import dev.lathe.operator.references.ReferenceLookup;
+import dev.lathe.operator.rollout.gate.PairedEvaluationGate;
 import dev.lathe.operator.signing.InformedKeySources;
 import dev.lathe.operator.signing.OperatorKeys;
 import dev.lathe.operator.status.EventRecorder;
@@ -188,7 +189,8 @@ public final class LatheOperator {
                 routing,
                 report.writes()),
             new ServingLoop(
-                new ServingDecision(settings.recheckInterval()),
+                new ServingDecision(
+                    settings.recheckInterval(), Optional.of(new PairedEvaluationGate())),
                 new ClusterServingActions(
                     client,
                     () -> operator.getConfigurationService().useSSAToPatchPrimaryResource())),

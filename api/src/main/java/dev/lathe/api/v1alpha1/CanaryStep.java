@@ -4,9 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
-import io.fabric8.generator.annotation.Size;
 
 /** One step of a canary rollout. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -19,12 +17,11 @@ public class CanaryStep {
       "weight is required: the canary's percentage of traffic during this step, 1 to 100.")
   private Integer weight;
 
-  @Size(max = 32)
-  @Pattern("^([0-9]+(ms|s|m|h))+$")
   @JsonPropertyDescription(
-      "pause is optional: how long the step holds before it is evaluated or the next starts, as a"
-          + " duration such as 30s, 10m or 1h30m. Absent means no wait.")
-  private String pause;
+      "pause is optional: once the step's weight is reached, hold before it is evaluated or the"
+          + " next step starts: {duration: 15m} holds that long, {} holds until `kubectl lathe"
+          + " promote md/NAME` approves. Absent means no hold.")
+  private CanaryPause pause;
 
   @JsonPropertyDescription(
       "evaluate is optional: when true, the evaluation gate scores canary and stable at the end of"
@@ -39,11 +36,11 @@ public class CanaryStep {
     this.weight = weight;
   }
 
-  public String getPause() {
+  public CanaryPause getPause() {
     return pause;
   }
 
-  public void setPause(String pause) {
+  public void setPause(CanaryPause pause) {
     this.pause = pause;
   }
 

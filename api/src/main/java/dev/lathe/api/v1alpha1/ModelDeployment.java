@@ -20,7 +20,24 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(
     name = "Model",
     jsonPath = ".spec.modelVersion",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Stable",
+    jsonPath = ".status.stableVersion",
     type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Canary",
+    jsonPath = ".status.canaryVersion",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Weight",
+    jsonPath = ".status.canaryWeight",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Step",
+    jsonPath = ".status.currentStep",
+    type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.ready",
@@ -47,16 +64,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Degraded",
     jsonPath = ".status.conditions[?(@.type==\"Degraded\")].status",
     type = AdditionalPrinterColumn.Type.STRING,
-    priority = 1)
-@AdditionalPrinterColumn(
-    name = "Canary",
-    jsonPath = ".status.canaryVersion",
-    type = AdditionalPrinterColumn.Type.STRING,
-    priority = 1)
-@AdditionalPrinterColumn(
-    name = "Weight",
-    jsonPath = ".status.canaryWeight",
-    type = AdditionalPrinterColumn.Type.INTEGER,
     priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",

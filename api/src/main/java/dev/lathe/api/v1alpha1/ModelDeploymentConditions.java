@@ -96,6 +96,65 @@ public final class ModelDeploymentConditions {
   /** Degraded=True: the API server refused a workload object (admission, RBAC, quota). */
   public static final String WORKLOAD_REJECTED = "WorkloadRejected";
 
+  /** Type: the last rollout ended without promotion and traffic went back to stable. */
+  public static final String ROLLED_BACK = ModelDeploymentStatus.ROLLED_BACK;
+
+  /**
+   * Progressing=True: a canary rollout moves to or holds at a step (step and weight in message).
+   */
+  public static final String ROLLOUT_IN_PROGRESS = "RolloutInProgress";
+
+  /** Progressing=True: the step's weight is reached and its pause duration runs. */
+  public static final String STEP_PAUSED = "StepPaused";
+
+  /** Progressing=True: the step holds until `kubectl lathe promote` approves this candidate. */
+  public static final String AWAITING_APPROVAL = "AwaitingApproval";
+
+  /** Progressing=True: spec.paused holds the rollout at its current step. */
+  public static final String ROLLOUT_PAUSED = "RolloutPaused";
+
+  /** Progressing=True: the step's evaluation Job scores candidate and stable. */
+  public static final String GATE_RUNNING = "GateRunning";
+
+  /**
+   * Progressing=True: the gate could not decide (too few samples, no data); the rollout holds for a
+   * person: `kubectl lathe promote` goes on, `kubectl lathe abort` rolls back.
+   */
+  public static final String GATE_INCONCLUSIVE = "GateInconclusive";
+
+  /** Progressing=True: a step evaluates, but this operator has no evaluation gate installed. */
+  public static final String GATE_UNAVAILABLE = "GateUnavailable";
+
+  /** Progressing=True: every step passed; the candidate grows to spec.replicas to become stable. */
+  public static final String PROMOTING = "Promoting";
+
+  /** Event, RolledBack=False: the candidate became stable (a Service label moved, no pod). */
+  public static final String PROMOTED = "Promoted";
+
+  /** Event: an approval or abort annotation names another candidate digest and was refused. */
+  public static final String APPROVAL_REFUSED = "ApprovalRefused";
+
+  /** Event: a person approved the step with `kubectl lathe promote`. */
+  public static final String APPROVED = "Approved";
+
+  /** Event: a gate run ended (verdict and figures in the message). */
+  public static final String GATE_VERDICT = "GateVerdict";
+
+  /** Degraded=True, RolledBack=True: a gate failed; the message has metric, figures, threshold. */
+  public static final String GATE_FAILED = "GateFailed";
+
+  /** Degraded=True, RolledBack=True: gate runs ended in Error more often than allowed. */
+  public static final String GATE_ERRORED = "GateErrored";
+
+  /**
+   * Degraded=True, RolledBack=True: the candidate's pods refused it or were not ready within the
+   * progress deadline (the scheduler's reason in the message when a pod could not be placed).
+   */
+  public static final String CANDIDATE_UNHEALTHY = "CandidateUnhealthy";
+
+  /** Degraded=True, RolledBack=True, Progressing=False: `kubectl lathe abort` ended the rollout. */
+  public static final String ROLLOUT_ABORTED = "RolloutAborted";
+
   /** Ready=True: accepted, available and not degraded. */
   public static final String READY_REASON = "Ready";
 }

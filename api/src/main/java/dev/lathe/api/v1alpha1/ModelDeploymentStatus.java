@@ -44,11 +44,38 @@ public class ModelDeploymentStatus implements ConditionedStatus {
   @JsonPropertyDescription("canaryVersion is the ModelVersion being rolled out, if any.")
   private String canaryVersion;
 
-  @JsonPropertyDescription("currentStep is the index of the rollout step in progress, from 0.")
+  @JsonPropertyDescription(
+      "currentStep is the index of the rollout step in progress, from 0; equal to the number of"
+          + " steps while the candidate is being promoted.")
   private Integer currentStep;
 
-  @JsonPropertyDescription("canaryWeight is the canary's current percentage of traffic.")
+  @JsonPropertyDescription(
+      "canaryWeight is the canary's current percentage of traffic: with ServiceRatio routing, its"
+          + " share of the ready pods behind the endpoint Service.")
   private Integer canaryWeight;
+
+  @JsonPropertyDescription("canaryDigest is the verified manifest digest of canaryVersion.")
+  private String canaryDigest;
+
+  @JsonPropertyDescription(
+      "stepStartTime is when the current rollout step began (RFC 3339): its progress deadline"
+          + " counts from here.")
+  private String stepStartTime;
+
+  @JsonPropertyDescription(
+      "pauseStartTime is when the current step's weight was reached (RFC 3339): its pause counts"
+          + " from here, so a restarted operator keeps the clock.")
+  private String pauseStartTime;
+
+  @JsonPropertyDescription(
+      "abort is the last rollout that ended without promotion (gate failed, candidate unhealthy,"
+          + " aborted by a person), with its evidence. While spec.modelVersion names that candidate"
+          + " (same digest) the deployment stays Degraded and RolledBack; once the spec names"
+          + " another version it is only the record of the last one.")
+  private RolloutAbort abort;
+
+  @JsonPropertyDescription("history lists the promotions, oldest first (at most 10).")
+  private List<RolloutRecord> history;
 
   @JsonPropertyDescription(
       "stableDigest is the verified manifest digest of stableVersion: what every response names"
@@ -134,6 +161,46 @@ public class ModelDeploymentStatus implements ConditionedStatus {
 
   public void setCanaryWeight(Integer canaryWeight) {
     this.canaryWeight = canaryWeight;
+  }
+
+  public String getCanaryDigest() {
+    return canaryDigest;
+  }
+
+  public void setCanaryDigest(String canaryDigest) {
+    this.canaryDigest = canaryDigest;
+  }
+
+  public String getStepStartTime() {
+    return stepStartTime;
+  }
+
+  public void setStepStartTime(String stepStartTime) {
+    this.stepStartTime = stepStartTime;
+  }
+
+  public String getPauseStartTime() {
+    return pauseStartTime;
+  }
+
+  public void setPauseStartTime(String pauseStartTime) {
+    this.pauseStartTime = pauseStartTime;
+  }
+
+  public RolloutAbort getAbort() {
+    return abort;
+  }
+
+  public void setAbort(RolloutAbort abort) {
+    this.abort = abort;
+  }
+
+  public List<RolloutRecord> getHistory() {
+    return history;
+  }
+
+  public void setHistory(List<RolloutRecord> history) {
+    this.history = history;
   }
 
   public String getStableDigest() {

@@ -2,6 +2,9 @@ package dev.lathe.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -35,6 +38,70 @@ public class RolloutSpec {
       "trafficRouting is optional: how traffic is split between stable and canary. Absent means"
           + " by replica ratio behind one Service.")
   private TrafficRouting trafficRouting;
+
+  @Size(max = 32)
+  @Pattern("^([0-9]+(ms|s|m|h))+$")
+  @JsonPropertyDescription(
+      "progressDeadline is optional: how long the candidate's pods may take to become ready at a"
+          + " step before the rollout is aborted with reason CandidateUnhealthy. Defaults to 10m.")
+  private String progressDeadline;
+
+  @Size(max = 32)
+  @Pattern("^([0-9]+(ms|s|m|h))+$")
+  @JsonPropertyDescription(
+      "scaleDownDelay is optional: how long the old stable version's pod keeps running after a"
+          + " promotion, and the candidate's pods after a rollback or abort (they get no traffic"
+          + " meanwhile), so requests in flight finish. Defaults to 30s.")
+  private String scaleDownDelay;
+
+  @Min(0)
+  @Max(10)
+  @JsonPropertyDescription(
+      "failureLimit is optional: how many Failed gate runs a step tolerates, as Argo Rollouts'"
+          + " failureLimit: each tolerated failure runs the gate again (a new evaluation Job), and"
+          + " one more rolls the candidate back. Defaults to 0: the first failure rolls back.")
+  private Integer failureLimit;
+
+  @Min(0)
+  @Max(10)
+  @JsonPropertyDescription(
+      "consecutiveErrorLimit is optional: how many gate runs in a row a step tolerates ending in"
+          + " Error (the evaluation itself could not run), as Argo Rollouts' consecutiveErrorLimit:"
+          + " each is run again, and one more rolls the candidate back with reason GateErrored."
+          + " Defaults to 4.")
+  private Integer consecutiveErrorLimit;
+
+  public String getProgressDeadline() {
+    return progressDeadline;
+  }
+
+  public void setProgressDeadline(String progressDeadline) {
+    this.progressDeadline = progressDeadline;
+  }
+
+  public String getScaleDownDelay() {
+    return scaleDownDelay;
+  }
+
+  public void setScaleDownDelay(String scaleDownDelay) {
+    this.scaleDownDelay = scaleDownDelay;
+  }
+
+  public Integer getFailureLimit() {
+    return failureLimit;
+  }
+
+  public void setFailureLimit(Integer failureLimit) {
+    this.failureLimit = failureLimit;
+  }
+
+  public Integer getConsecutiveErrorLimit() {
+    return consecutiveErrorLimit;
+  }
+
+  public void setConsecutiveErrorLimit(Integer consecutiveErrorLimit) {
+    this.consecutiveErrorLimit = consecutiveErrorLimit;
+  }
 
   public List<CanaryStep> getSteps() {
     return steps;

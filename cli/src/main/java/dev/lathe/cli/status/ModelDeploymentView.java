@@ -6,6 +6,7 @@ import dev.lathe.api.v1alpha1.CanaryStep;
 import dev.lathe.api.v1alpha1.MetricResult;
 import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.ModelDeploymentStatus;
+import dev.lathe.api.v1alpha1.RolloutRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -48,8 +49,16 @@ final class ModelDeploymentView {
           .append(Optional.ofNullable(status.getCanaryWeight()).orElse(0))
           .append("% of traffic\n");
     }
+    if (status.getAbort() != null) {
+      out.append("Rolled back: ")
+          .append(status.getAbort().getReason())
+          .append(": ")
+          .append(status.getAbort().getMessage())
+          .append('\n');
+    }
     steps(deployment, status, out);
     analysis(status.getAnalysisRuns(), out);
+    history(status.getHistory(), out);
     ConditionTable.render(status.getConditions(), now, out);
     return out.toString();
   }
@@ -84,11 +93,33 @@ final class ModelDeploymentView {
           .append("  weight ")
           .append(step.getWeight())
           .append('%');
-      Optional.ofNullable(step.getPause()).ifPresent(p -> out.append("  pause ").append(p));
+      Optional.ofNullable(step.getPause())
+          .ifPresent(
+              p ->
+                  out.append("  pause ")
+                      .append(p.getDuration() == null ? "until approved" : p.getDuration()));
       if (Boolean.TRUE.equals(step.getEvaluate())) {
         out.append("  evaluate");
       }
       out.append('\n');
+    }
+  }
+
+  private static void history(List<RolloutRecord> history, StringBuilder out) {
+    if (history == null || history.isEmpty()) {
+      return;
+    }
+    out.append("Promotions:\n");
+    for (RolloutRecord record : history) {
+      out.append("  ")
+          .append(record.getPromotedAt())
+          .append("  ")
+          .append(record.getVersion())
+          .append(" replaced ")
+          .append(record.getPreviousVersion())
+          .append(": ")
+          .append(record.getGate())
+          .append('\n');
     }
   }
 

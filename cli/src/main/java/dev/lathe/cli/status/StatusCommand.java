@@ -1,15 +1,12 @@
 package dev.lathe.cli.status;
 
-import io.fabric8.kubernetes.client.Config;
+import dev.lathe.cli.ClusterTarget;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,15 +30,7 @@ public final class StatusCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ftj|mv|md/NAME", description = "The resource, kubectl's way.")
   String resource;
 
-  @Option(
-      names = {"-n", "--namespace"},
-      description = "Its namespace (default: the kubeconfig context's, else default).")
-  String namespace;
-
-  @Option(
-      names = "--kubeconfig",
-      description = "The kubeconfig (default: $KUBECONFIG or ~/.kube/config).")
-  Path kubeconfig;
+  @Mixin ClusterTarget target = new ClusterTarget();
 
   @Option(
       names = {"-w", "--watch"},
@@ -57,15 +46,8 @@ public final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ResourceRef ref = ResourceRef.parse(resource);
-    Config config =
-        kubeconfig == null
-            ? Config.autoConfigure(null)
-            : Config.fromKubeconfig(Files.readString(kubeconfig));
-    String ns =
-        namespace != null
-            ? namespace
-            : Optional.ofNullable(config.getNamespace()).orElse("default");
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+    try (KubernetesClient client = target.connect()) {
+      String ns = target.namespace(client);
       Class<? extends CustomResource<?, ?>> type = StatusViews.typeOf(ref.kind());
       if (!watch) {
         CustomResource<?, ?> found =

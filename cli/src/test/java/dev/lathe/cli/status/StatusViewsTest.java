@@ -8,8 +8,11 @@ import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.FineTuneJobStatus;
 import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.api.v1alpha1.RolloutAbort;
+import dev.lathe.api.v1alpha1.RolloutRecord;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatusViewsTest {
@@ -144,6 +147,30 @@ class StatusViewsTest {
         .contains("    0  weight 10%")
         .doesNotContain("▶")
         .doesNotContain("Canary:");
+  }
+
+  @Test
+  void aRolledBackDeploymentShowsWhyAndAPromotedOneItsHistory() {
+    ModelDeployment deployment = StatusFixtures.deployment();
+    var status = StatusFixtures.canaryAtSecondStep();
+    RolloutAbort abort = new RolloutAbort();
+    abort.setReason("GateFailed");
+    abort.setMessage("accuracy: candidate 0.61, stable 0.88, threshold min 0.8");
+    status.setAbort(abort);
+    RolloutRecord record = new RolloutRecord();
+    record.setVersion("support-bot-v2");
+    record.setPreviousVersion("support-bot-v1");
+    record.setPromotedAt("2026-11-20T10:00:00Z");
+    record.setGate("the evaluation gate passed at steps 0, 1");
+    status.setHistory(List.of(record));
+    deployment.setStatus(status);
+
+    assertThat(StatusViews.render(deployment, NOW))
+        .contains(
+            "Rolled back: GateFailed: accuracy: candidate 0.61, stable 0.88, threshold min 0.8")
+        .contains(
+            "  2026-11-20T10:00:00Z  support-bot-v2 replaced support-bot-v1: the evaluation gate"
+                + " passed at steps 0, 1");
   }
 
   @Test

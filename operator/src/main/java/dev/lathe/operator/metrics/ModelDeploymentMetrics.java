@@ -25,10 +25,12 @@ public class ModelDeploymentMetrics {
 
   private final MeterRegistry registry;
   private final Set<String> counted = ConcurrentHashMap.newKeySet();
+  private final RolloutMetrics rollouts;
   private volatile Supplier<Collection<ModelDeployment>> deployments = List::of;
 
   public ModelDeploymentMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.rollouts = new RolloutMetrics(registry);
     Gauge.builder(READY_PODS, () -> sum(false))
         .description("Verified, ready runtime pods of all ModelDeployments")
         .register(registry);
@@ -40,6 +42,12 @@ public class ModelDeploymentMetrics {
   /** Where the gauges sum from: the reconciler's cache of ModelDeployments. */
   public void countFrom(Supplier<Collection<ModelDeployment>> deployments) {
     this.deployments = deployments;
+    rollouts.countFrom(deployments);
+  }
+
+  /** The canary rollout figures, read from the same cache. */
+  public RolloutMetrics rollouts() {
+    return rollouts;
   }
 
   /**

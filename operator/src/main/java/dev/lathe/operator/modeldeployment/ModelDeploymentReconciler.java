@@ -2,9 +2,11 @@ package dev.lathe.operator.modeldeployment;
 
 import dev.lathe.api.v1alpha1.AdapterReference;
 import dev.lathe.api.v1alpha1.ModelDeployment;
+import dev.lathe.api.v1alpha1.ModelDeploymentConditions;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.operator.metrics.ModelDeploymentMetrics;
 import dev.lathe.operator.references.ModelVersionReferences;
+import dev.lathe.operator.rollout.GateJobs;
 import dev.lathe.operator.serving.GatewayTarget;
 import dev.lathe.operator.serving.ServingNames;
 import dev.lathe.operator.status.PlannedEvent;
@@ -15,6 +17,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
@@ -48,14 +51,17 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   public static final String NAME = "modeldeployment";
 
   /** Only the serving objects this operator made are cached, not every Pod and ConfigMap. */
-  static final String SERVING_OBJECTS =
-      TrainingNames.MANAGED_BY
-          + "="
-          + TrainingNames.OPERATOR
-          + ","
-          + ServingNames.COMPONENT_LABEL
-          + "="
-          + ServingNames.COMPONENT;
+  static final String SERVING_OBJECTS = made("=" + ServingNames.COMPONENT);
+
+  /**
+   * Serving pods and the pods of rollout evaluation Jobs (mapped back through the ModelDeployment's
+   * label, or for evaluation pods {@link GateJobs#EVALUATES_LABEL}).
+   */
+  static final String SERVING_AND_EVALUATION_PODS =
+      made(" in (" + ServingNames.COMPONENT + "," + GateJobs.COMPONENT + ")");
+
+  /** Rollout evaluation Jobs, owned by their ModelDeployment. */
+  static final String EVALUATION_JOBS = made("=" + GateJobs.COMPONENT);
 
   private static final String POD_INDEX = "lathe-serving-pods";
 
@@ -95,6 +101,13 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
           refusal.podUid() + "/" + refusal.container() + "/" + refusal.restarts(),
           refusal.reason());
     }
+    metrics
+        .rollouts()
+        .weighs(
+            seen.deployment().getMetadata().getNamespace(),
+            seen.deployment().getMetadata().getName());
+    plan.rolloutEnded()
+        .ifPresent(outcome -> metrics.rollouts().ended(rolloutKey(seen, plan, outcome), outcome));
     // Status first, by forced server-side apply, then the Events it tells (StatusReport).
     report.report(
         seen.deployment(),
@@ -105,6 +118,30 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     UpdateControl<ModelDeployment> control = UpdateControl.noUpdate();
     plan.next().ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /** Objects this operator made, of the components {@code components} selects. */
+  private static String made(String components) {
+    return TrainingNames.MANAGED_BY
+        + "="
+        + TrainingNames.OPERATOR
+        + ","
+        + ServingNames.COMPONENT_LABEL
+        + components;
+  }
+
+  /** One rollout's end: the deployment, the candidate, and when it ended (from the status). */
+  private static String rolloutKey(ServingSnapshot seen, ServingPlan plan, String outcome) {
+    var status = plan.status();
+    String when =
+        ModelDeploymentConditions.PROMOTED.equals(outcome)
+            ? status.getHistory().get(status.getHistory().size() - 1).getPromotedAt()
+            : status.getAbort().getTime();
+    return seen.deployment().getMetadata().getUid()
+        + "/"
+        + seen.deployment().getSpec().getModelVersion()
+        + "/"
+        + when;
   }
 
   /**
@@ -128,10 +165,12 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                     md.getMetadata().getNamespace() + "/" + ServingNames.deploymentLabelValue(md)));
     SecondaryToPrimaryMapper<Pod> podToDeployment =
         pod -> {
+          var labels = pod.getMetadata().getLabels();
           String label =
-              pod.getMetadata().getLabels() == null
+              labels == null
                   ? null
-                  : pod.getMetadata().getLabels().get(ServingNames.DEPLOYMENT_LABEL);
+                  : labels.getOrDefault(
+                      ServingNames.DEPLOYMENT_LABEL, labels.get(GateJobs.EVALUATES_LABEL));
           if (label == null) {
             return Set.of();
           }
@@ -159,8 +198,15 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     sources.add(owned(ConfigMap.class, context));
     sources.add(
         new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Job.class, ModelDeployment.class)
+                .withLabelSelector(EVALUATION_JOBS)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelDeployment.class))
+                .build(),
+            context));
+    sources.add(
+        new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, ModelDeployment.class)
-                .withLabelSelector(SERVING_OBJECTS)
+                .withLabelSelector(SERVING_AND_EVALUATION_PODS)
                 .withSecondaryToPrimaryMapper(podToDeployment)
                 .build(),
             context));
@@ -201,7 +247,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   /** spec.modelVersion and every adapter's ModelVersion. */
   static Stream<String> referencedModelVersions(ModelDeployment deployment) {
     return Stream.concat(
-        Stream.of(deployment.getSpec().getModelVersion()),
+        // The stable version too: a rollout serves it while the spec names the next.
+        Stream.of(
+                deployment.getSpec().getModelVersion(),
+                deployment.getStatus() == null ? null : deployment.getStatus().getStableVersion())
+            .filter(java.util.Objects::nonNull),
         deployment.getSpec().getAdapters() == null
             ? Stream.empty()
             : deployment.getSpec().getAdapters().stream().map(AdapterReference::getModelVersion));

@@ -15,6 +15,7 @@ import dev.lathe.api.v1alpha1.ModelDeploymentConditions;
 import dev.lathe.api.v1alpha1.ModelDeploymentStatus;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.ModelVersionStatus;
+import dev.lathe.operator.rollout.RolloutGate;
 import dev.lathe.operator.serving.AdapterListBuilder;
 import dev.lathe.operator.serving.RuntimeDeploymentBuilder;
 import dev.lathe.operator.serving.ServingNames;
@@ -50,6 +51,9 @@ import java.util.stream.Collectors;
  *       Degraded with the runtime's failure kind as reason and the file in the message.
  *   <li>Objects of a version the spec no longer names are retired once the current version has
  *       every asked-for replica ready.
+ *   <li>With spec.rollout, a new spec.modelVersion is instead rolled out as a canary beside the
+ *       stable version: {@link RolloutDecision} says which versions serve with how many pods, and
+ *       reports the rollout's Progressing, Degraded and RolledBack.
  * </ol>
  */
 public final class ServingDecision {
@@ -57,12 +61,15 @@ public final class ServingDecision {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Duration recheck;
+  private final RolloutDecision rollouts;
 
   /**
    * @param recheck how soon a spec rejected for a missing referenced object is looked at again
+   * @param gate the rollout's evaluation gate, or empty in a build that has none
    */
-  public ServingDecision(Duration recheck) {
+  public ServingDecision(Duration recheck, Optional<RolloutGate> gate) {
     this.recheck = recheck;
+    this.rollouts = new RolloutDecision(gate);
   }
 
   public ServingPlan decide(ServingSnapshot seen, Instant now) {
@@ -146,53 +153,89 @@ public final class ServingDecision {
           .filter(ServingDecision::verified)
           .ifPresent(v -> entries.add(AdapterListBuilder.entry(adapter.getName(), v, model)));
     }
-    ConfigMap list = AdapterListBuilder.build(md, versionName, entries);
-    Service versionService = ServingServiceBuilder.version(md, versionName, ServingNames.STABLE);
-    Service endpoint = ServingServiceBuilder.endpoint(md);
-    Deployment deployment =
-        RuntimeDeploymentBuilder.build(md, model, entries, desired, seen.inputs());
+    Optional<ServingTargets> rollout = rollouts.decide(seen, plan, model, now);
+    ServingTargets targets =
+        rollout.orElseGet(
+            () ->
+                new ServingTargets(
+                    List.of(
+                        new ServingTargets.Served(
+                            versionName, Optional.of(model), desired, ServingNames.STABLE)),
+                    Optional.empty()));
+    // While a rollout runs or stays rolled back, it says what Progressing and Degraded are.
+    boolean rolloutReports = rollout.isPresent() && status.getCanaryVersion() != null;
+    boolean rolledBack = rollout.isPresent() && RolloutDecision.rolledBack(status);
 
+    // The adapter list first (pods mount it), then the Services, then the Deployments.
     List<String> applied = new ArrayList<>();
-    reconcileChild(
-        plan, applied, list, find(seen.adapterLists(), name(list)), ServingDecision::sameData);
-    reconcileChild(
-        plan,
-        applied,
-        versionService,
-        find(seen.services(), name(versionService)),
-        ServingDecision::sameService);
+    List<Deployment> served = new ArrayList<>();
+    List<String> servedLabels = new ArrayList<>();
+    List<Runnable> workloads = new ArrayList<>();
+    for (ServingTargets.Served version : targets.versions()) {
+      servedLabels.add(ServingNames.versionLabelValue(version.name()));
+      if (version.model().isPresent()) {
+        ConfigMap list = AdapterListBuilder.build(md, version.name(), entries);
+        reconcileChild(
+            plan, applied, list, find(seen.adapterLists(), name(list)), ServingDecision::sameData);
+        Optional<Deployment> observed =
+            find(seen.workloads(), ServingNames.deployment(md, version.name()));
+        observed.ifPresent(served::add);
+        Deployment deployment =
+            RuntimeDeploymentBuilder.build(
+                md, version.model().get(), entries, version.replicas(), seen.inputs());
+        workloads.add(
+            () ->
+                reconcileChild(
+                    plan, applied, deployment, observed, ServingDecision::sameDeployment));
+      }
+      Service versionService = ServingServiceBuilder.version(md, version.name(), version.track());
+      reconcileChild(
+          plan,
+          applied,
+          versionService,
+          find(seen.services(), name(versionService)),
+          ServingDecision::sameService);
+    }
+    Service endpoint =
+        targets
+            .endpointOnly()
+            .map(v -> ServingServiceBuilder.endpoint(md, v))
+            .orElseGet(() -> ServingServiceBuilder.endpoint(md));
     reconcileChild(
         plan,
         applied,
         endpoint,
         find(seen.services(), name(endpoint)),
         ServingDecision::sameService);
-    reconcileChild(plan, applied, deployment, workload, ServingDecision::sameDeployment);
+    workloads.forEach(Runnable::run);
 
-    status.setStableVersion(versionName);
-    status.setStableDigest(model.getStatus().getArtifact().getManifestDigest());
+    if (rollout.isEmpty()) {
+      status.setStableVersion(versionName);
+      status.setStableDigest(model.getStatus().getArtifact().getManifestDigest());
+    }
     RouteDecision.decide(plan, applied, seen);
 
     int replicas =
-        workload
-            .map(d -> count(d.getStatus() == null ? null : d.getStatus().getReplicas()))
-            .orElse(0);
+        served.stream()
+            .mapToInt(d -> count(d.getStatus() == null ? null : d.getStatus().getReplicas()))
+            .sum();
     int ready =
-        workload
-            .map(d -> count(d.getStatus() == null ? null : d.getStatus().getReadyReplicas()))
-            .orElse(0);
+        served.stream()
+            .mapToInt(d -> count(d.getStatus() == null ? null : d.getStatus().getReadyReplicas()))
+            .sum();
     int updated =
-        workload
-            .map(d -> count(d.getStatus() == null ? null : d.getStatus().getUpdatedReplicas()))
-            .orElse(0);
+        served.stream()
+            .mapToInt(d -> count(d.getStatus() == null ? null : d.getStatus().getUpdatedReplicas()))
+            .sum();
     boolean controllerCaughtUp =
-        workload
-            .map(
-                d ->
-                    d.getStatus() != null
-                        && Objects.equals(
-                            d.getStatus().getObservedGeneration(), d.getMetadata().getGeneration()))
-            .orElse(false);
+        served.size() == targets.versions().stream().filter(v -> v.model().isPresent()).count()
+            && served.stream()
+                .allMatch(
+                    d ->
+                        d.getStatus() != null
+                            && Objects.equals(
+                                d.getStatus().getObservedGeneration(),
+                                d.getMetadata().getGeneration()));
     status.setReplicas(replicas);
     status.setReadyReplicas(ready);
     status.setReady(ready + "/" + desired);
@@ -202,14 +245,16 @@ public final class ServingDecision {
     String versionLabel = ServingNames.versionLabelValue(versionName);
     List<PodRefusal> refusals = new ArrayList<>();
     for (Pod pod : seen.pods()) {
-      if (versionLabel.equals(label(pod, ServingNames.VERSION_LABEL))) {
+      if (servedLabels.contains(label(pod, ServingNames.VERSION_LABEL))) {
         refusals.addAll(PodRefusal.of(pod));
       }
     }
     refusals.forEach(plan::refusal);
     Optional<PodRefusal> verdict = refusals.stream().filter(PodRefusal::isVerdict).findFirst();
     Optional<PodRefusal> shown = verdict.or(() -> refusals.stream().findFirst());
-    if (shown.isPresent()) {
+    if (rolledBack) {
+      // The rollout's abort is the Degraded reason until the spec names another version.
+    } else if (shown.isPresent()) {
       PodRefusal r = shown.get();
       conditions.set(
           DEGRADED,
@@ -247,7 +292,13 @@ public final class ServingDecision {
           AVAILABLE,
           Condition.TRUE,
           ModelDeploymentConditions.SERVING,
-          ready + "/" + desired + " verified pods serve ModelVersion " + versionName,
+          ready
+              + "/"
+              + desired
+              + " verified pods serve ModelVersion "
+              + (status.getCanaryVersion() == null
+                  ? status.getStableVersion()
+                  : status.getStableVersion() + " and candidate " + status.getCanaryVersion()),
           ServingConditionWriter.NORMAL);
     } else if (desired == 0) {
       conditions.set(
@@ -265,7 +316,9 @@ public final class ServingDecision {
           null);
     }
 
-    if (!applied.isEmpty()) {
+    if (rolloutReports) {
+      // The rollout decision set Progressing: its step, pause or gate says more than pod counts.
+    } else if (!applied.isEmpty()) {
       conditions.set(
           PROGRESSING,
           Condition.TRUE,
@@ -295,9 +348,12 @@ public final class ServingDecision {
           ServingConditionWriter.NORMAL);
     }
 
-    // Another version's objects go once this one serves in full (no rollout: replace at once).
-    if (applied.isEmpty() && ready >= desired && controllerCaughtUp) {
-      retireOthers(plan, seen, md, versionLabel);
+    // Another version's objects go once this one serves in full (no rollout: replace at once);
+    // a rollout names every version it still needs, so any other goes at once.
+    if (rollout.isPresent()) {
+      retireOthers(plan, seen, servedLabels);
+    } else if (applied.isEmpty() && ready >= desired && controllerCaughtUp) {
+      retireOthers(plan, seen, List.of(versionLabel));
     }
     rollUp(conditions);
     return plan;
@@ -531,7 +587,7 @@ public final class ServingDecision {
   }
 
   private static void retireOthers(
-      ServingPlan plan, ServingSnapshot seen, ModelDeployment md, String currentLabel) {
+      ServingPlan plan, ServingSnapshot seen, List<String> keptLabels) {
     Map<String, List<HasMetadata>> byVersion = new LinkedHashMap<>();
     List<HasMetadata> children = new ArrayList<>();
     children.addAll(seen.workloads());
@@ -539,7 +595,7 @@ public final class ServingDecision {
     children.addAll(seen.adapterLists());
     for (HasMetadata child : children) {
       String version = label(child, ServingNames.VERSION_LABEL);
-      if (version != null && !version.equals(currentLabel)) {
+      if (version != null && !keptLabels.contains(version)) {
         byVersion.computeIfAbsent(version, v -> new ArrayList<>()).add(child);
       }
     }
@@ -564,15 +620,15 @@ public final class ServingDecision {
     conditions.set(type, Condition.FALSE, reason, message, null);
   }
 
-  private static <T extends HasMetadata> Optional<T> find(List<T> objects, String name) {
+  static <T extends HasMetadata> Optional<T> find(List<T> objects, String name) {
     return objects.stream().filter(o -> name.equals(name(o))).findFirst();
   }
 
-  private static String name(HasMetadata object) {
+  static String name(HasMetadata object) {
     return object.getMetadata().getName();
   }
 
-  private static String label(HasMetadata object, String key) {
+  static String label(HasMetadata object, String key) {
     return object.getMetadata().getLabels() == null
         ? null
         : object.getMetadata().getLabels().get(key);

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -54,7 +55,9 @@ public final class ServingObserver {
     Map<String, ModelVersion> versions = new HashMap<>();
     List<String> names =
         Stream.concat(
-                Stream.of(md.getSpec().getModelVersion()),
+                Stream.of(
+                    md.getSpec().getModelVersion(),
+                    md.getStatus() == null ? null : md.getStatus().getStableVersion()),
                 Optional.ofNullable(md.getSpec().getAdapters()).orElse(List.of()).stream()
                     .map(AdapterReference::getModelVersion))
             .toList();
@@ -71,6 +74,7 @@ public final class ServingObserver {
         context.getSecondaryResourcesAsStream(Service.class).toList(),
         context.getSecondaryResourcesAsStream(ConfigMap.class).toList(),
         context.getSecondaryResourcesAsStream(Pod.class).toList(),
+        context.getSecondaryResourcesAsStream(Job.class).toList(),
         new ServingInputs(defaultImage, trustedKeys.apply(md.getMetadata().getNamespace())),
         route(context));
   }

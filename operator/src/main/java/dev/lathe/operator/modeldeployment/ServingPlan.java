@@ -19,6 +19,7 @@ public final class ServingPlan {
   private final List<ServingStep> steps = new ArrayList<>();
   private final List<PodRefusal> refusals = new ArrayList<>();
   private Optional<Duration> next = Optional.empty();
+  private Optional<String> rolloutEnded = Optional.empty();
 
   ServingPlan(ModelDeploymentStatus status, ServingConditionWriter conditions) {
     this.status = status;
@@ -46,6 +47,18 @@ public final class ServingPlan {
     return next;
   }
 
+  /**
+   * How a rollout ended in this decision, for the outcome counter: {@code Promoted}, or the reason
+   * of the rollback (GateFailed, GateErrored, CandidateUnhealthy, RolloutAborted).
+   */
+  public Optional<String> rolloutEnded() {
+    return rolloutEnded;
+  }
+
+  void rolloutEnded(String outcome) {
+    rolloutEnded = Optional.of(outcome);
+  }
+
   void step(ServingStep step) {
     steps.add(step);
   }
@@ -56,5 +69,11 @@ public final class ServingPlan {
 
   void next(Duration after) {
     next = Optional.of(after);
+  }
+
+  /** Looks again no later than {@code after}, keeping an earlier time already asked for. */
+  void nextAtLatest(Duration after) {
+    Duration at = after.isNegative() ? Duration.ZERO : after;
+    next = Optional.of(next.filter(n -> n.compareTo(at) < 0).orElse(at));
   }
 }

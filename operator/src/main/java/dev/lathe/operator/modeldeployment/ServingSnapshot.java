@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +25,8 @@ import java.util.Optional;
  * @param workloads every runtime Deployment of this ModelDeployment, of any version
  * @param services every Service of this ModelDeployment (endpoint and version Services)
  * @param adapterLists every adapter ConfigMap of this ModelDeployment
- * @param pods every runtime pod of this ModelDeployment
+ * @param pods every runtime pod and evaluation pod of this ModelDeployment
+ * @param jobs every evaluation Job of this ModelDeployment's rollouts
  * @param inputs the default runtime image and the namespace's trusted keys
  * @param route the Gateway routing is configured for and the HTTPRoutes made for this deployment
  */
@@ -36,6 +38,7 @@ public record ServingSnapshot(
     List<Service> services,
     List<ConfigMap> adapterLists,
     List<Pod> pods,
+    List<Job> jobs,
     ServingInputs inputs,
     RouteSnapshot route) {
 
@@ -45,6 +48,7 @@ public record ServingSnapshot(
     services = List.copyOf(services);
     adapterLists = List.copyOf(adapterLists);
     pods = List.copyOf(pods);
+    jobs = List.copyOf(jobs);
   }
 
   public Optional<ModelVersion> version(String name) {

@@ -17,6 +17,10 @@ public final class ServingNames {
 
   public static final String STABLE = "stable";
   public static final String CANARY = "canary";
+
+  /** The track of a version on its way out (the stable one just replaced), with no traffic. */
+  public static final String RETIRING = "retiring";
+
   public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
   public static final String COMPONENT = "serving";
   public static final String NAME_LABEL = "app.kubernetes.io/name";

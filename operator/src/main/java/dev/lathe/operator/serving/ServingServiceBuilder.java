@@ -27,6 +27,19 @@ public final class ServingServiceBuilder {
   }
 
   /**
+   * The endpoint Service selecting the pods of one version only: how a rollback takes a candidate's
+   * traffic away at once while its pods still run, and how a promotion stops sending traffic to the
+   * replaced version before its last pod goes.
+   */
+  public static Service endpoint(ModelDeployment md, String onlyVersion) {
+    return service(
+        md,
+        ServingNames.endpointService(md),
+        ServingNames.deploymentLabels(md),
+        ServingNames.versionSelector(md, onlyVersion));
+  }
+
+  /**
    * @param track {@link ServingNames#STABLE} or {@link ServingNames#CANARY}: a label on this
    *     Service only, so moving it moves no pod
    */

@@ -20,7 +20,10 @@
  *
  * <ul>
  *   <li>The endpoint Service selects {@code model-deployment} only: every serving pod of every
- *       version, so with replica-ratio routing the traffic split is the ratio of ready pods.
+ *       version, so with replica-ratio routing the traffic split is the ratio of ready pods; while
+ *       a rolled-back candidate's pods or a replaced stable version's last pod wait out the
+ *       rollout's scaleDownDelay, it selects the stable version's pods only (traffic leaves them at
+ *       once, the pods go later).
  *   <li>A version Service selects {@code model-deployment} and {@code model-version}: the backend
  *       an HTTPRoute weights and an evaluation gate addresses.
  * </ul>

@@ -32,7 +32,8 @@ class RouteDecisionTest {
   static final String ROUTED_URL = "http://127.0.0.1:24567/" + NAMESPACE + "/" + MD + "/v1";
 
   final ServingWorld world = new ServingWorld();
-  final ServingDecision decision = new ServingDecision(ServingDecisionTest.RECHECK);
+  final ServingDecision decision =
+      new ServingDecision(ServingDecisionTest.RECHECK, java.util.Optional.empty());
 
   ServingPlan run() {
     ServingPlan plan =

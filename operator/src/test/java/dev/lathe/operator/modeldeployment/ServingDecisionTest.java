@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Every branch of the serving decision, on snapshots, with no cluster. */
@@ -25,7 +26,7 @@ class ServingDecisionTest {
   static final Duration RECHECK = Duration.ofSeconds(30);
 
   final ServingWorld world = new ServingWorld();
-  final ServingDecision decision = new ServingDecision(RECHECK);
+  final ServingDecision decision = new ServingDecision(RECHECK, Optional.empty());
 
   ServingPlan decide() {
     return decision.decide(world.snapshot(), NOW);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +20,8 @@ class ServingLoopTest {
 
   final ServingWorld world = new ServingWorld();
   final TestingServingActions actions = new TestingServingActions(world);
-  final ServingLoop loop = new ServingLoop(new ServingDecision(Duration.ofSeconds(30)), actions);
+  final ServingLoop loop =
+      new ServingLoop(new ServingDecision(Duration.ofSeconds(30), Optional.empty()), actions);
   final List<String> readyReasons = new ArrayList<>();
   final List<String> events = new ArrayList<>();
   Instant now = Instant.parse("2026-12-01T12:00:00Z");

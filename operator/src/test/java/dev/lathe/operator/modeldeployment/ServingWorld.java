@@ -25,6 +25,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -153,16 +155,72 @@ final class ServingWorld {
     return this;
   }
 
+  /**
+   * The Deployment controller catching up with every Deployment: as many pods as asked, all ready
+   * but those of the {@code stuck} versions, which never become ready.
+   */
+  ServingWorld settle(String... stuck) {
+    List<String> unready = List.of(stuck);
+    for (Deployment d : all(Deployment.class)) {
+      int asked = Optional.ofNullable(d.getSpec().getReplicas()).orElse(1);
+      String version = d.getMetadata().getLabels().get(ServingNames.VERSION_LABEL);
+      d.setStatus(
+          new DeploymentStatusBuilder()
+              .withReplicas(asked)
+              .withReadyReplicas(unready.contains(version) ? 0 : asked)
+              .withUpdatedReplicas(asked)
+              .withObservedGeneration(d.getMetadata().getGeneration())
+              .build());
+    }
+    return this;
+  }
+
+  /** A verified full model the spec now names: the candidate of a rollout. */
+  ServingWorld names(String version) {
+    versions.putIfAbsent(version, model(version, ModelFormat.HF_SAFETENSORS, null));
+    deployment.getSpec().setModelVersion(version);
+    deployment.getMetadata().setGeneration(deployment.getMetadata().getGeneration() + 1);
+    return this;
+  }
+
+  /** The Job controller's report that the Job's pod ended. */
+  ServingWorld jobEnds(String name) {
+    Job job = get(Job.class, name);
+    job.setStatus(new JobStatusBuilder().withSucceeded(1).build());
+    return this;
+  }
+
+  /** An annotation as `kubectl lathe promote` or `abort` writes it (metadata, not spec). */
+  ServingWorld annotate(String key, String value) {
+    Map<String, String> annotations =
+        new LinkedHashMap<>(
+            Optional.ofNullable(deployment.getMetadata().getAnnotations()).orElse(Map.of()));
+    annotations.put(key, value);
+    deployment.getMetadata().setAnnotations(annotations);
+    return this;
+  }
+
+  /** A pending pod of {@code version} the scheduler could not place. */
+  ServingWorld unschedulablePod(String version, String podName, String message) {
+    pods.add(
+        podOf(version, podName)
+            .withNewStatus()
+            .withPhase("Pending")
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("False")
+            .withReason("Unschedulable")
+            .withMessage(message)
+            .endCondition()
+            .endStatus()
+            .build());
+    return this;
+  }
+
   /** A pod of {@code version} whose init container exited with {@code message}. */
   ServingWorld refusingPod(String version, String podName, int exitCode, String message) {
     pods.add(
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(podName)
-            .withNamespace(NAMESPACE)
-            .withUid(podName + "-uid")
-            .withLabels(ServingNames.versionLabels(deployment, version))
-            .endMetadata()
+        podOf(version, podName)
             .withNewStatus()
             .withInitContainerStatuses(
                 new ContainerStatusBuilder()
@@ -183,6 +241,16 @@ final class ServingWorld {
             .endStatus()
             .build());
     return this;
+  }
+
+  private PodBuilder podOf(String version, String podName) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(podName)
+        .withNamespace(NAMESPACE)
+        .withUid(podName + "-uid")
+        .withLabels(ServingNames.versionLabels(deployment, version))
+        .endMetadata();
   }
 
   /** A status the operator wrote, as the next reconcile sees it on the cached resource. */
@@ -231,6 +299,7 @@ final class ServingWorld {
         all(Service.class),
         all(ConfigMap.class),
         pods,
+        all(Job.class),
         new ServingInputs(IMAGE, KEYS),
         routeMode == RouteSnapshot.Mode.OFF
             ? RouteSnapshot.OFF

@@ -6,6 +6,7 @@ import dev.lathe.api.v1alpha1.RuntimeSpec;
 import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.operator.names.BoundedNames;
 import dev.lathe.operator.rollout.GateRequest;
+import dev.lathe.operator.rollout.RolloutDurations;
 import dev.lathe.operator.serving.RuntimeDeploymentBuilder;
 import dev.lathe.operator.serving.ServingNames;
 import dev.lathe.operator.serving.ServingServiceBuilder;
@@ -70,8 +71,8 @@ public final class EvaluationJobBuilder {
     RuntimeSpec runtime =
         Optional.ofNullable(md.getSpec().getRuntime()).orElseGet(RuntimeSpec::new);
     String image = Optional.ofNullable(runtime.getImage()).orElse(request.inputs().defaultImage());
-    Duration timeout = GateDurations.parse(gate.getTimeout(), DEFAULT_TIMEOUT);
-    Duration liveWindow = GateDurations.parse(gate.getLiveWindow(), Duration.ZERO);
+    Duration timeout = RolloutDurations.orDefault(gate.getTimeout(), DEFAULT_TIMEOUT);
+    Duration liveWindow = RolloutDurations.orDefault(gate.getLiveWindow(), Duration.ZERO);
 
     PodStorage storage = new PodStorage();
     StoreAddress dataset = storage.address(gate.getDataset(), false);

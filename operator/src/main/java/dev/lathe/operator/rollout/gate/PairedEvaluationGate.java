@@ -37,7 +37,9 @@ public final class PairedEvaluationGate implements RolloutGate {
     run.setCanaryDigest(request.candidateDigest());
     run.setStableVersion(request.stableVersion());
     run.setStableDigest(request.stableDigest());
-    run.setJob(EvaluationJobBuilder.name(request));
+    // A run after a tolerated failure or error has a Job of its own name (GateJobs), so the pods
+    // are looked up by the Job's name as created, not by the first run's.
+    run.setJob(job == null ? EvaluationJobBuilder.name(request) : job.getMetadata().getName());
     if (job == null) {
       return running(run, "the evaluation Job " + run.getJob() + " is not created yet");
     }
