@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything one container process starts with: its command line, environment and working
@@ -103,9 +104,46 @@ record ContainerLaunch(
         paths.put(mount.getMountPath(), dir);
       }
     }
+    paths.putAll(mountRoots(paths));
     paths.put(
         terminationMessagePath(container), sandbox.terminationMessageFile(container.getName()));
     return paths;
+  }
+
+  /**
+   * The directories whose children are all mounts backed by side-by-side local directories of the
+   * same names (a namespace's claims at /mnt/lathe/volumes/CLAIM, which the node keeps as
+   * volumes/NAMESPACE/CLAIM) → that local parent. In a container such a directory lists its mounts;
+   * a program told only the parent (the runtime's LATHE_CLAIMS_ROOT) then finds each claim below it
+   * here too. A directory that is itself mounted, or whose mounts live apart, maps to nothing; the
+   * longest mount path still wins, so each mount keeps its own directory.
+   */
+  static Map<String, Path> mountRoots(Map<String, Path> mounts) {
+    Map<String, Path> roots = new LinkedHashMap<>();
+    Set<String> inconsistent = new java.util.HashSet<>();
+    for (Map.Entry<String, Path> mount : mounts.entrySet()) {
+      String mountPath = mount.getKey();
+      while (mountPath.length() > 1 && mountPath.endsWith("/")) {
+        mountPath = mountPath.substring(0, mountPath.length() - 1);
+      }
+      int slash = mountPath.lastIndexOf('/');
+      Path local = mount.getValue();
+      if (slash <= 0
+          || local.getParent() == null
+          || local.getFileName() == null
+          || !local.getFileName().toString().equals(mountPath.substring(slash + 1))) {
+        continue;
+      }
+      String parent = mountPath.substring(0, slash);
+      Path localParent = local.getParent();
+      Path earlier = roots.putIfAbsent(parent, localParent);
+      if (earlier != null && !earlier.equals(localParent)) {
+        inconsistent.add(parent);
+      }
+    }
+    inconsistent.forEach(roots::remove);
+    mounts.keySet().forEach(roots::remove);
+    return roots;
   }
 
   static String terminationMessagePath(Container container) {
