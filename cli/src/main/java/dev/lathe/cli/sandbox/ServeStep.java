@@ -133,7 +133,13 @@ final class ServeStep implements StoryStep {
     body.put("prompt", prompt);
     body.put("max_tokens", 8);
     body.put("temperature", 0);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the JDK's default asks for an h2c upgrade, which Traefik answers 400 and the
+    // connection then hangs; an OpenAI client speaks HTTP/1.1 too.
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(URI.create(endpoint + "/completions"))
