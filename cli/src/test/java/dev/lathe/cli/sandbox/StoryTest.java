@@ -17,14 +17,16 @@ class StoryTest {
   @TempDir Path claims;
 
   @Test
-  void theStoryGoesFromTrustToABaseToAFineTuneToItsLineageInThatOrder() {
+  void theStoryGoesFromTrustToABaseToAFineTuneToServingItToItsLineageInThatOrder() {
     List<String> titles = Story.today().stream().map(StoryStep::title).toList();
 
-    assertThat(titles).hasSize(4);
+    assertThat(titles).hasSize(5);
     assertThat(titles.get(0)).contains("signing key").contains("trust policy");
     assertThat(titles.get(1)).contains("ModelVersion tiny-base");
     assertThat(titles.get(2)).contains("FineTuneJob v1").contains("publishes ModelVersion v1");
-    assertThat(titles.get(3)).contains("lineage of ModelVersion v1");
+    assertThat(titles.get(3))
+        .contains("ModelDeployment tiny-chat serves tiny-base with adapter tiny-copy (v1)");
+    assertThat(titles.get(4)).contains("lineage of ModelVersion v1");
   }
 
   @Test
@@ -56,7 +58,9 @@ class StoryTest {
     for (StoryStep step : Story.today()) {
       assertThat(step.watch(story)).as(step.title()).isNotEmpty();
     }
-    assertThat(Story.today().get(3).watch(story).get(0))
+    assertThat(Story.today().get(3).watch(story))
+        .contains("kubectl lathe status md/tiny-chat -n demo --watch");
+    assertThat(Story.today().get(4).watch(story).get(0))
         .startsWith("cli/bin/lathe lineage mv/v1 --namespace demo --kubeconfig /state/kubeconfig");
   }
 }
