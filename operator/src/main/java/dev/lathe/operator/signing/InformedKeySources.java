@@ -31,8 +31,9 @@ public final class InformedKeySources implements KeySources, AutoCloseable {
     this.trust = trust;
   }
 
-  /** Not started: {@link #start} lists and watches. */
   /**
+   * Not started: {@link #start} lists and watches.
+   *
    * @param trustPolicy the trust policy ConfigMap as its informer last saw it
    */
   public static InformedKeySources of(
