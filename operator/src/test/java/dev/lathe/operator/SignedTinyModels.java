@@ -1,5 +1,6 @@
 package dev.lathe.operator;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.lathe.artifact.lineage.Provenance;
 import dev.lathe.artifact.manifest.Manifest;
@@ -53,6 +54,21 @@ final class SignedTinyModels {
    */
   String publishAdapter(
       ArtifactStore store, String name, long seed, String baseUri, String baseDigest) {
+    return publishAdapter(store, name, seed, baseUri, baseDigest, 0);
+  }
+
+  /**
+   * As {@link #publishAdapter(ArtifactStore, String, long, String, String)}, with Gaussian noise of
+   * standard deviation {@code noise} added to every LoRA weight: a fresh adapter (B = 0) answers as
+   * the base does; a noisy one answers otherwise, a worse version for a gate to catch.
+   */
+  String publishAdapter(
+      ArtifactStore store,
+      String name,
+      long seed,
+      String baseUri,
+      String baseDigest,
+      double noise) {
     try {
       Path directory = Files.createTempDirectory("lathe-adapter-" + name);
       ModelConfig config = ModelConfig.read(base.resolve("config.json"));
@@ -63,6 +79,12 @@ final class SignedTinyModels {
                   config,
                   seed,
                   manager)) {
+        if (noise > 0) {
+          manager.getEngine().setRandomSeed((int) seed);
+          for (NDArray weight : adapter.parameters()) {
+            weight.addi(manager.randomNormal(weight.getShape()).mul(noise));
+          }
+        }
         adapter.save(directory);
       }
       ArtifactPublisher publisher = new ArtifactPublisher(store);

@@ -87,6 +87,21 @@ final class EvaluateCommand implements Callable<Integer> {
   List<String> stablePods = new ArrayList<>();
 
   @Option(
+      names = "--await-pods",
+      split = ",",
+      description =
+          "HOST:PORT of each pod that must serve both model fields before scoring starts (an"
+              + " adapter rollout: a new adapter list reaches every pod within seconds, not at"
+              + " once).")
+  List<String> awaitPods = new ArrayList<>();
+
+  @Option(
+      names = "--await-seconds",
+      defaultValue = "120",
+      description = "How long to wait for --await-pods to serve both model fields.")
+  long awaitSeconds;
+
+  @Option(
       names = "--live-window-seconds",
       defaultValue = "0",
       description = "Keep the live window open at least this long (the step's window).")
@@ -127,7 +142,9 @@ final class EvaluateCommand implements Callable<Integer> {
             Duration.ofSeconds(timeoutSeconds),
             candidatePods == null ? List.of() : candidatePods,
             stablePods == null ? List.of() : stablePods,
-            Duration.ofSeconds(liveWindowSeconds)),
+            Duration.ofSeconds(liveWindowSeconds),
+            awaitPods == null ? List.of() : awaitPods,
+            Duration.ofSeconds(awaitSeconds)),
         store.locations());
   }
 }

@@ -10,7 +10,10 @@ public class AdapterServingStatus {
   @JsonPropertyDescription("name is the adapter's name in the OpenAI model field.")
   private String name;
 
-  @JsonPropertyDescription("modelVersion is the adapter's ModelVersion.")
+  @JsonPropertyDescription(
+      "modelVersion is the adapter's ModelVersion that answers requests for its name: the one"
+          + " spec.adapters names, or during an adapter rollout (status.canaryAdapter) the stable"
+          + " one, which it stays after a rollback.")
   private String modelVersion;
 
   @JsonPropertyDescription(

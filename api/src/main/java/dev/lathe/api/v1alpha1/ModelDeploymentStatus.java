@@ -45,6 +45,12 @@ public class ModelDeploymentStatus implements ConditionedStatus {
   private String canaryVersion;
 
   @JsonPropertyDescription(
+      "canaryAdapter names the adapter (spec.adapters[].name) whose ModelVersion is being rolled"
+          + " out on the serving pods, with canaryVersion its candidate ModelVersion; absent while"
+          + " spec.modelVersion itself rolls out or no rollout runs.")
+  private String canaryAdapter;
+
+  @JsonPropertyDescription(
       "currentStep is the index of the rollout step in progress, from 0; equal to the number of"
           + " steps while the candidate is being promoted.")
   private Integer currentStep;
@@ -265,5 +271,13 @@ public class ModelDeploymentStatus implements ConditionedStatus {
 
   public void setEndpoint(String endpoint) {
     this.endpoint = endpoint;
+  }
+
+  public String getCanaryAdapter() {
+    return canaryAdapter;
+  }
+
+  public void setCanaryAdapter(String canaryAdapter) {
+    this.canaryAdapter = canaryAdapter;
   }
 }

@@ -14,6 +14,11 @@ public class RolloutAbort {
   @JsonPropertyDescription("version is the ModelVersion whose rollout ended.")
   private String version;
 
+  @JsonPropertyDescription(
+      "adapter is the adapter whose rollout ended, when an adapter's ModelVersion was rolled out"
+          + " on the serving pods; absent for a rollout of spec.modelVersion.")
+  private String adapter;
+
   @JsonPropertyDescription("digest is that candidate's verified manifest digest.")
   private String digest;
 
@@ -79,5 +84,13 @@ public class RolloutAbort {
 
   public void setTime(String time) {
     this.time = time;
+  }
+
+  public String getAdapter() {
+    return adapter;
+  }
+
+  public void setAdapter(String adapter) {
+    this.adapter = adapter;
   }
 }

@@ -10,6 +10,11 @@ public class RolloutRecord {
   @JsonPropertyDescription("version is the ModelVersion promoted to stable.")
   private String version;
 
+  @JsonPropertyDescription(
+      "adapter is the adapter promoted, when an adapter's ModelVersion was rolled out on the"
+          + " serving pods; absent for a promotion of spec.modelVersion.")
+  private String adapter;
+
   @JsonPropertyDescription("digest is its verified manifest digest.")
   private String digest;
 
@@ -62,5 +67,13 @@ public class RolloutRecord {
 
   public void setGate(String gate) {
     this.gate = gate;
+  }
+
+  public String getAdapter() {
+    return adapter;
+  }
+
+  public void setAdapter(String adapter) {
+    this.adapter = adapter;
   }
 }

@@ -42,12 +42,26 @@ final class ModelDeploymentView {
     out.append("Endpoint:   ")
         .append(Optional.ofNullable(status.getEndpoint()).orElse("(none yet)"))
         .append('\n');
+    for (var adapter : Optional.ofNullable(status.getAdapters()).orElse(List.of())) {
+      out.append("Adapter:    ")
+          .append(adapter.getName())
+          .append(" = ")
+          .append(adapter.getModelVersion())
+          .append(", ")
+          .append(Optional.ofNullable(adapter.getReady()).orElse("0/?"))
+          .append(" ready\n");
+    }
     if (status.getCanaryVersion() != null) {
       out.append("Canary:     ")
           .append(status.getCanaryVersion())
           .append(" at ")
           .append(Optional.ofNullable(status.getCanaryWeight()).orElse(0))
-          .append("% of traffic\n");
+          .append(
+              status.getCanaryAdapter() == null
+                  ? "% of traffic\n"
+                  : "% of adapter "
+                      + status.getCanaryAdapter()
+                      + "'s requests, on the same pods\n");
     }
     if (status.getAbort() != null) {
       out.append("Rolled back: ")

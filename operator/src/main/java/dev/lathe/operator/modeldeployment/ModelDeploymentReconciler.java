@@ -1,6 +1,7 @@
 package dev.lathe.operator.modeldeployment;
 
 import dev.lathe.api.v1alpha1.AdapterReference;
+import dev.lathe.api.v1alpha1.AdapterServingStatus;
 import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.ModelDeploymentConditions;
 import dev.lathe.api.v1alpha1.ModelVersion;
@@ -35,6 +36,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -251,10 +253,18 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         Stream.of(
                 deployment.getSpec().getModelVersion(),
                 deployment.getStatus() == null ? null : deployment.getStatus().getStableVersion())
-            .filter(java.util.Objects::nonNull),
-        deployment.getSpec().getAdapters() == null
-            ? Stream.empty()
-            : deployment.getSpec().getAdapters().stream().map(AdapterReference::getModelVersion));
+            .filter(Objects::nonNull),
+        Stream.concat(
+            deployment.getSpec().getAdapters() == null
+                ? Stream.empty()
+                : deployment.getSpec().getAdapters().stream()
+                    .map(AdapterReference::getModelVersion),
+            // An adapter's stable version, which answers its name while the next rolls out.
+            deployment.getStatus() == null || deployment.getStatus().getAdapters() == null
+                ? Stream.empty()
+                : deployment.getStatus().getAdapters().stream()
+                    .map(AdapterServingStatus::getModelVersion)
+                    .filter(Objects::nonNull)));
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, ModelDeployment> owned(

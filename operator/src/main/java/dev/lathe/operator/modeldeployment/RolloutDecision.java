@@ -8,6 +8,8 @@ import static dev.lathe.operator.modeldeployment.ServingDecision.label;
 import static dev.lathe.operator.modeldeployment.ServingDecision.name;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lathe.api.v1alpha1.AdapterReference;
+import dev.lathe.api.v1alpha1.AdapterServingStatus;
 import dev.lathe.api.v1alpha1.AnalysisRun;
 import dev.lathe.api.v1alpha1.AnalysisVerdict;
 import dev.lathe.api.v1alpha1.CanaryPause;
@@ -25,12 +27,15 @@ import dev.lathe.api.v1alpha1.RolloutAnnotations.Approval;
 import dev.lathe.api.v1alpha1.RolloutAnnotations.Hold;
 import dev.lathe.api.v1alpha1.RolloutRecord;
 import dev.lathe.api.v1alpha1.RolloutSpec;
+import dev.lathe.operator.modeldeployment.ServingTargets.AdapterChoice;
 import dev.lathe.operator.modeldeployment.ServingTargets.Served;
 import dev.lathe.operator.rollout.CanaryReplicas;
 import dev.lathe.operator.rollout.GateJobs;
 import dev.lathe.operator.rollout.GateRequest;
 import dev.lathe.operator.rollout.RolloutDurations;
 import dev.lathe.operator.rollout.RolloutGate;
+import dev.lathe.operator.serving.AdapterListBuilder;
+import dev.lathe.operator.serving.RuntimeDeploymentBuilder;
 import dev.lathe.operator.serving.ServingNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -39,7 +44,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -91,8 +98,16 @@ final class RolloutDecision {
     String candidateName = md.getSpec().getModelVersion();
     String stableName = status.getStableVersion();
     if (stableName == null || stableName.equals(candidateName)) {
+      Optional<ServingTargets> after = afterPromotion(seen, plan, candidate, now);
+      // The replaced version's pods go first: an adapter rollout then runs on the promoted pods.
+      if (stableName != null && (after.isEmpty() || after.get().versions().size() == 1)) {
+        Optional<ServingTargets> adapter = adapterRollout(seen, plan, candidate, now);
+        if (adapter.isPresent()) {
+          return adapter;
+        }
+      }
       clearCanary(status);
-      return afterPromotion(seen, plan, candidate, now);
+      return after;
     }
     Optional<ModelVersion> stable = seen.version(stableName).filter(ServingDecision::verified);
     RolloutSpec rollout = md.getSpec().getRollout();
@@ -102,14 +117,113 @@ final class RolloutDecision {
       clearCanary(status);
       return Optional.empty();
     }
-    return Optional.of(new Rollout(seen, plan, md, rollout, candidate, stable.get(), now).decide());
+    return Optional.of(
+        new Rollout(seen, plan, md, rollout, candidate, stable.get(), now, Optional.empty())
+            .decide());
   }
+
+  /**
+   * An adapter-only rollout on the serving pods of {@code served}: an adapter whose spec names
+   * another ModelVersion than the one that answers its name (status.adapters) is rolled out beside
+   * it by weight, through the same steps, pauses and gates as a new spec.modelVersion. One adapter
+   * rolls out at a time, the one in status.canaryAdapter first, then in spec order; empty when none
+   * differs (or spec.rollout is absent, and a changed adapter simply replaces the old one).
+   */
+  private Optional<ServingTargets> adapterRollout(
+      ServingSnapshot seen, ServingPlan plan, ModelVersion served, Instant now) {
+    ModelDeployment md = seen.deployment();
+    RolloutSpec rollout = md.getSpec().getRollout();
+    List<AdapterReference> adapters =
+        Optional.ofNullable(md.getSpec().getAdapters()).orElse(List.of());
+    if (rollout == null || adapters.isEmpty() || md.getStatus() == null) {
+      return Optional.empty();
+    }
+    Map<String, ModelVersion> answering = new LinkedHashMap<>();
+    for (AdapterServingStatus s :
+        Optional.ofNullable(md.getStatus().getAdapters()).orElse(List.of())) {
+      if (s.getModelVersion() != null && s.getManifestDigest() != null) {
+        seen.version(s.getModelVersion())
+            .filter(ServingDecision::verified)
+            .filter(v -> digest(v).equals(s.getManifestDigest()))
+            .ifPresent(v -> answering.put(s.getName(), v));
+      }
+    }
+    List<AdapterReference> changed =
+        adapters.stream()
+            .filter(a -> answering.containsKey(a.getName()))
+            .filter(
+                a ->
+                    !answering.get(a.getName()).getMetadata().getName().equals(a.getModelVersion()))
+            .toList();
+    if (changed.isEmpty()) {
+      return Optional.empty();
+    }
+    String current = plan.status().getCanaryAdapter();
+    AdapterReference adapter =
+        changed.stream()
+            .filter(a -> a.getName().equals(current))
+            .findFirst()
+            .orElse(changed.get(0));
+    // Every other changed adapter keeps its stable version until its own turn.
+    List<AdapterChoice> waiting = new ArrayList<>();
+    for (AdapterReference other : changed) {
+      if (other != adapter) {
+        waiting.add(
+            new AdapterChoice(
+                other.getName(), answering.get(other.getName()), Optional.empty(), 0));
+      }
+    }
+    ModelVersion stable = answering.get(adapter.getName());
+    Optional<ModelVersion> candidate =
+        seen.version(adapter.getModelVersion()).filter(ServingDecision::verified);
+    if (candidate.isEmpty()) {
+      // A candidate that is not verified never starts: the stable version keeps answering.
+      if (adapter.getName().equals(current)) {
+        clearCanary(plan.status());
+      }
+      List<AdapterChoice> all = new ArrayList<>(waiting);
+      all.add(new AdapterChoice(adapter.getName(), stable, Optional.empty(), 0));
+      return Optional.of(
+          new ServingTargets(
+              List.of(
+                  new Served(
+                      served.getMetadata().getName(),
+                      Optional.of(served),
+                      replicas(md),
+                      ServingNames.STABLE)),
+              Optional.empty(),
+              all));
+    }
+    ServingTargets decided =
+        new Rollout(
+                seen,
+                plan,
+                md,
+                rollout,
+                candidate.get(),
+                stable,
+                now,
+                Optional.of(new AdapterSubject(adapter.getName(), served)))
+            .decide();
+    List<AdapterChoice> all = new ArrayList<>(waiting);
+    all.addAll(decided.adapters());
+    return Optional.of(new ServingTargets(decided.versions(), decided.endpointOnly(), all));
+  }
+
+  /**
+   * What an adapter rollout rolls out on: the adapter's name and the served model whose pods serve
+   * both of its versions.
+   */
+  private record AdapterSubject(String name, ModelVersion served) {}
 
   /** The replaced version's objects after a promotion: no traffic, gone after scaleDownDelay. */
   private Optional<ServingTargets> afterPromotion(
       ServingSnapshot seen, ServingPlan plan, ModelVersion current, Instant now) {
     ModelDeployment md = seen.deployment();
-    List<RolloutRecord> history = Optional.ofNullable(plan.status().getHistory()).orElse(List.of());
+    List<RolloutRecord> history =
+        Optional.ofNullable(plan.status().getHistory()).orElse(List.of()).stream()
+            .filter(r -> r.getAdapter() == null)
+            .toList();
     if (history.isEmpty() || md.getSpec().getRollout() == null) {
       return Optional.empty();
     }
@@ -154,6 +268,7 @@ final class RolloutDecision {
     private final Instant now;
     private final Optional<Deployment> candidateWorkload;
     private final Deployment stableWorkload;
+    private final Optional<AdapterSubject> adapter;
     private Optional<String> refusal = Optional.empty();
 
     Rollout(
@@ -163,8 +278,10 @@ final class RolloutDecision {
         RolloutSpec spec,
         ModelVersion candidate,
         ModelVersion stable,
-        Instant now) {
+        Instant now,
+        Optional<AdapterSubject> adapter) {
       this.seen = seen;
+      this.adapter = adapter;
       this.plan = plan;
       this.status = plan.status();
       this.conditions = plan.conditions();
@@ -177,20 +294,26 @@ final class RolloutDecision {
       this.stableName = stable.getMetadata().getName();
       this.replicas = replicas(md);
       this.now = now;
-      this.candidateWorkload = find(seen.workloads(), ServingNames.deployment(md, candidateName));
+      // An adapter's two versions share the served model's pods.
+      String candidatePods =
+          adapter.map(a -> a.served().getMetadata().getName()).orElse(candidateName);
+      String stablePods = adapter.map(a -> a.served().getMetadata().getName()).orElse(stableName);
+      this.candidateWorkload = find(seen.workloads(), ServingNames.deployment(md, candidatePods));
       this.stableWorkload =
-          find(seen.workloads(), ServingNames.deployment(md, stableName)).orElseThrow();
+          find(seen.workloads(), ServingNames.deployment(md, stablePods)).orElseThrow();
     }
 
     ServingTargets decide() {
       RolloutAbort abort = status.getAbort();
       if (abort != null
           && candidateName.equals(abort.getVersion())
-          && candidateDigest.equals(abort.getDigest())) {
+          && candidateDigest.equals(abort.getDigest())
+          && Objects.equals(adapterName(), abort.getAdapter())) {
         return rolledBack(abort);
       }
       if (!candidateName.equals(status.getCanaryVersion())
-          || !candidateDigest.equals(status.getCanaryDigest())) {
+          || !candidateDigest.equals(status.getCanaryDigest())
+          || !Objects.equals(adapterName(), status.getCanaryAdapter())) {
         start();
       }
       String abortAsked = annotation(RolloutAnnotations.ABORT);
@@ -215,10 +338,11 @@ final class RolloutDecision {
                     + candidateDigest);
       }
       Optional<PodRefusal> refused =
-          podsOf(candidateName).stream()
-              .flatMap(p -> PodRefusal.of(p).stream())
-              .filter(PodRefusal::isVerdict)
-              .findFirst();
+          (adapter.isPresent() ? List.<Pod>of() : podsOf(candidateName))
+              .stream()
+                  .flatMap(p -> PodRefusal.of(p).stream())
+                  .filter(PodRefusal::isVerdict)
+                  .findFirst();
       if (refused.isPresent()) {
         PodRefusal r = refused.get();
         return rollBack(
@@ -239,6 +363,27 @@ final class RolloutDecision {
       while (true) {
         int index = status.getCurrentStep();
         boolean promoting = index >= steps.size();
+        if (adapter.isPresent()) {
+          if (status.getPauseStartTime() == null && !promoting) {
+            Optional<ServingTargets> moving = adapterMoving(index, steps);
+            if (moving.isPresent()) {
+              return moving.get();
+            }
+            status.setPauseStartTime(now.toString());
+          }
+          if (promoting) {
+            return promote();
+          }
+          CanaryStep step = steps.get(index);
+          String at = "step " + index + " (weight " + step.getWeight() + "%)";
+          ServingTargets serving = adapterServing(step.getWeight());
+          Optional<ServingTargets> held = holds(step, index, at, serving);
+          if (held.isPresent()) {
+            return held.get();
+          }
+          nextStep(index, steps, at);
+          continue;
+        }
         CanaryReplicas target =
             CanaryReplicas.forWeight(promoting ? 100 : steps.get(index).getWeight(), replicas);
         int candidateReady = ready(candidateWorkload);
@@ -262,40 +407,134 @@ final class RolloutDecision {
         }
         CanaryStep step = steps.get(index);
         String at = "step " + index + " (weight " + step.getWeight() + "%)";
-        if (Boolean.TRUE.equals(md.getSpec().getPaused())) {
-          progressing(
-              ModelDeploymentConditions.ROLLOUT_PAUSED,
-              "spec.paused holds the rollout of " + candidateName + " at " + at,
-              ServingConditionWriter.NORMAL);
-          return serving;
+        Optional<ServingTargets> held = holds(step, index, at, serving);
+        if (held.isPresent()) {
+          return held.get();
         }
-        if (holdsForPause(step, index, at)) {
-          return serving;
-        }
-        if (Boolean.TRUE.equals(step.getEvaluate())) {
-          Optional<ServingTargets> held = gated(index, at, serving);
-          if (held.isPresent()) {
-            return held.get();
-          }
-        }
-        status.setCurrentStep(index + 1);
-        status.setStepStartTime(now.toString());
-        status.setPauseStartTime(null);
-        conditions.tell(
-            ServingConditionWriter.NORMAL,
-            "StepCompleted",
-            at
-                + " of the rollout of "
-                + candidateName
-                + " completed; "
-                + (index + 1 < steps.size()
-                    ? "step " + (index + 1) + " (weight " + steps.get(index + 1).getWeight() + "%)"
-                    : "promotion")
-                + " begins");
+        nextStep(index, steps, at);
       }
     }
 
+    /** What holds a step whose weight is reached: spec.paused, its pause, its gate; or nothing. */
+    private Optional<ServingTargets> holds(
+        CanaryStep step, int index, String at, ServingTargets serving) {
+      if (Boolean.TRUE.equals(md.getSpec().getPaused())) {
+        progressing(
+            ModelDeploymentConditions.ROLLOUT_PAUSED,
+            "spec.paused holds the rollout of " + candidateName + " at " + at,
+            ServingConditionWriter.NORMAL);
+        return Optional.of(serving);
+      }
+      if (holdsForPause(step, index, at)) {
+        return Optional.of(serving);
+      }
+      if (Boolean.TRUE.equals(step.getEvaluate())) {
+        return gated(index, at, serving);
+      }
+      return Optional.empty();
+    }
+
+    private void nextStep(int index, List<CanaryStep> steps, String at) {
+      status.setCurrentStep(index + 1);
+      status.setStepStartTime(now.toString());
+      status.setPauseStartTime(null);
+      conditions.tell(
+          ServingConditionWriter.NORMAL,
+          "StepCompleted",
+          at
+              + " of the rollout of "
+              + candidateName
+              + " completed; "
+              + (index + 1 < steps.size()
+                  ? "step " + (index + 1) + " (weight " + steps.get(index + 1).getWeight() + "%)"
+                  : "promotion")
+              + " begins");
+    }
+
+    /**
+     * An adapter step's weight is set once the served model's adapter list carries the candidate at
+     * that weight: the pods read the list within seconds (the gate waits until each serves both
+     * versions). Empty once it does; otherwise what to serve meanwhile.
+     */
+    private Optional<ServingTargets> adapterMoving(int index, List<CanaryStep> steps) {
+      int weight = steps.get(index).getWeight();
+      ServingTargets serving = adapterServing(weight);
+      Optional<Integer> listed = listedCanaryWeight();
+      status.setCanaryWeight(listed.orElse(0));
+      if (listed.filter(w -> w == weight).isPresent() && ready(candidateWorkload) > 0) {
+        return Optional.empty();
+      }
+      Duration deadline =
+          RolloutDurations.orDefault(
+              spec.getProgressDeadline(), RolloutDurations.DEFAULT_PROGRESS_DEADLINE);
+      Instant started =
+          Optional.ofNullable(status.getStepStartTime()).map(Instant::parse).orElse(now);
+      String where =
+          "step "
+              + index
+              + " of "
+              + steps.size()
+              + ": adapter "
+              + adapterName()
+              + " version "
+              + candidateName
+              + " is listed at weight "
+              + listed.orElse(0)
+              + "% beside "
+              + stableName
+              + ", on its way to "
+              + weight
+              + "%";
+      if (!now.isBefore(started.plus(deadline))) {
+        return Optional.of(
+            rollBack(
+                ModelDeploymentConditions.CANDIDATE_UNHEALTHY,
+                "the candidate adapter was not served within the progress deadline of "
+                    + deadline.toSeconds()
+                    + "s at "
+                    + where
+                    + "; requests for "
+                    + adapterName()
+                    + " are back on "
+                    + stableName));
+      }
+      progressing(
+          ModelDeploymentConditions.ROLLOUT_IN_PROGRESS, where, ServingConditionWriter.NORMAL);
+      plan.nextAtLatest(Duration.between(now, started.plus(deadline)));
+      return Optional.of(serving);
+    }
+
+    /** The candidate's weight in the served model's adapter list as the cache shows it. */
+    private Optional<Integer> listedCanaryWeight() {
+      String listName =
+          ServingNames.adapterList(md, adapter.orElseThrow().served().getMetadata().getName());
+      return find(seen.adapterLists(), listName)
+          .map(c -> c.getData() == null ? null : c.getData().get(AdapterListBuilder.KEY))
+          .flatMap(
+              content -> AdapterListBuilder.canaryWeight(content, adapterName(), candidateDigest));
+    }
+
+    /** The served model at full size, the adapter's candidate beside its stable version. */
+    private ServingTargets adapterServing(int weight) {
+      ModelVersion served = adapter.orElseThrow().served();
+      return new ServingTargets(
+          List.of(
+              new Served(
+                  served.getMetadata().getName(),
+                  Optional.of(served),
+                  replicas,
+                  ServingNames.STABLE)),
+          Optional.empty(),
+          List.of(new AdapterChoice(adapterName(), stable, Optional.of(candidate), weight)));
+    }
+
+    /** The adapter's name, or null for a rollout of spec.modelVersion. */
+    private String adapterName() {
+      return adapter.map(AdapterSubject::name).orElse(null);
+    }
+
     private void start() {
+      status.setCanaryAdapter(adapterName());
       status.setCanaryVersion(candidateName);
       status.setCanaryDigest(candidateDigest);
       status.setCurrentStep(0);
@@ -312,12 +551,17 @@ final class RolloutDecision {
       conditions.tell(
           ServingConditionWriter.NORMAL,
           "RolloutStarted",
-          "rolling out ModelVersion "
+          (adapter.isPresent()
+                  ? "rolling out adapter " + adapterName() + " version "
+                  : "rolling out ModelVersion ")
               + candidateName
               + " ("
               + candidateDigest
               + ") as a canary beside stable "
-              + stableName);
+              + stableName
+              + adapter
+                  .map(a -> " on the pods of " + a.served().getMetadata().getName())
+                  .orElse(""));
     }
 
     /** The step's pods are not where it wants them yet: wait, within the progress deadline. */
@@ -556,6 +800,7 @@ final class RolloutDecision {
       List<RolloutRecord> history =
           new ArrayList<>(Optional.ofNullable(status.getHistory()).orElse(List.of()));
       RolloutRecord record = new RolloutRecord();
+      record.setAdapter(adapterName());
       record.setVersion(candidateName);
       record.setDigest(candidateDigest);
       record.setPreviousVersion(stableName);
@@ -564,11 +809,13 @@ final class RolloutDecision {
       history.add(record);
       status.setHistory(
           new ArrayList<>(history.subList(Math.max(0, history.size() - HISTORY), history.size())));
-      status.setStableVersion(candidateName);
-      status.setStableDigest(candidateDigest);
+      if (adapter.isEmpty()) {
+        status.setStableVersion(candidateName);
+        status.setStableDigest(candidateDigest);
+      }
       clearCanary(status);
       String message =
-          "ModelVersion "
+          (adapter.isPresent() ? "adapter " + adapterName() + " version " : "ModelVersion ")
               + candidateName
               + " ("
               + candidateDigest
@@ -583,12 +830,30 @@ final class RolloutDecision {
           message,
           ServingConditionWriter.NORMAL);
       plan.rolloutEnded(ModelDeploymentConditions.PROMOTED);
+      if (adapter.isPresent()) {
+        // The candidate answers the name from now on, on the same pods: no pod is touched.
+        return onlyStable(new AdapterChoice(adapterName(), candidate, Optional.empty(), 0));
+      }
       return afterPromotion(seen, plan, candidate, now).orElseThrow();
+    }
+
+    private ServingTargets onlyStable(AdapterChoice choice) {
+      ModelVersion served = adapter.orElseThrow().served();
+      return new ServingTargets(
+          List.of(
+              new Served(
+                  served.getMetadata().getName(),
+                  Optional.of(served),
+                  replicas,
+                  ServingNames.STABLE)),
+          Optional.empty(),
+          List.of(choice));
     }
 
     /** Ends the rollout without promotion: evidence in status, traffic on stable at once. */
     private ServingTargets rollBack(String reason, String message) {
       RolloutAbort abort = new RolloutAbort();
+      abort.setAdapter(adapterName());
       abort.setVersion(candidateName);
       abort.setDigest(candidateDigest);
       abort.setReason(reason);
@@ -614,11 +879,19 @@ final class RolloutDecision {
           abort.getReason(),
           "the rollout of "
               + candidateName
-              + " ended; it stays rolled back until spec.modelVersion names another version",
+              + " ended; it stays rolled back until "
+              + (adapter.isPresent()
+                  ? "spec.adapters[" + adapterName() + "] names another version"
+                  : "spec.modelVersion names another version"),
           null);
+      status.setCanaryAdapter(adapterName());
       status.setCanaryVersion(candidateName);
       status.setCanaryDigest(candidateDigest);
       status.setCanaryWeight(0);
+      if (adapter.isPresent()) {
+        // The candidate leaves the adapter list at once: every request for the name is stable's.
+        return onlyStable(new AdapterChoice(adapterName(), stable, Optional.empty(), 0));
+      }
       List<Served> served = new ArrayList<>();
       served.add(new Served(stableName, Optional.of(stable), replicas, ServingNames.STABLE));
       Instant removeAt = Instant.parse(abort.getTime()).plus(scaleDownDelay(spec));
@@ -704,6 +977,32 @@ final class RolloutDecision {
     }
 
     private GateRequest request(int index) {
+      if (adapter.isPresent()) {
+        String served = adapter.get().served().getMetadata().getName();
+        String service = ServingNames.versionService(md, served);
+        List<String> pods =
+            podsOf(served).stream()
+                .filter(RolloutDecision::isReady)
+                .map(p -> p.getStatus().getPodIP() + ":" + RuntimeDeploymentBuilder.HTTP_PORT)
+                .sorted()
+                .toList();
+        return new GateRequest(
+                md,
+                index,
+                spec.getEvaluation(),
+                candidateName,
+                candidateDigest,
+                service,
+                stableName,
+                digest(stable),
+                service,
+                seen.inputs())
+            .pinned(
+                AdapterListBuilder.pinned(adapterName(), candidateDigest),
+                AdapterListBuilder.pinned(adapterName(), digest(stable)),
+                pods,
+                pods);
+      }
       return new GateRequest(
           md,
           index,
@@ -868,7 +1167,16 @@ final class RolloutDecision {
     return run.getVerdict() == null ? "Running" : run.getVerdict().name();
   }
 
+  private static boolean isReady(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getPodIP() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
   private static void clearCanary(ModelDeploymentStatus status) {
+    status.setCanaryAdapter(null);
     status.setCanaryVersion(null);
     status.setCanaryDigest(null);
     status.setCurrentStep(null);

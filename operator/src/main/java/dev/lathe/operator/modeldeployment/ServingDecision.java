@@ -146,13 +146,6 @@ public final class ServingDecision {
     }
     ModelVersion model = seenModel.get();
 
-    // Desired objects: only verified adapters are listed.
-    List<AdapterListBuilder.Entry> entries = new ArrayList<>();
-    for (AdapterReference adapter : adapters) {
-      seen.version(adapter.getModelVersion())
-          .filter(ServingDecision::verified)
-          .ifPresent(v -> entries.add(AdapterListBuilder.entry(adapter.getName(), v, model)));
-    }
     Optional<ServingTargets> rollout = rollouts.decide(seen, plan, model, now);
     ServingTargets targets =
         rollout.orElseGet(
@@ -162,6 +155,31 @@ public final class ServingDecision {
                         new ServingTargets.Served(
                             versionName, Optional.of(model), desired, ServingNames.STABLE)),
                     Optional.empty()));
+    // Desired objects: only verified adapters are listed; an adapter the rollout decided on is
+    // listed as it decided (its stable version, and a candidate beside it).
+    List<AdapterListBuilder.Entry> entries = new ArrayList<>();
+    Map<String, String> answering = new LinkedHashMap<>();
+    for (AdapterReference adapter : adapters) {
+      Optional<ServingTargets.AdapterChoice> choice = targets.adapter(adapter.getName());
+      if (choice.isPresent()) {
+        ServingTargets.AdapterChoice c = choice.get();
+        AdapterListBuilder.Entry entry = AdapterListBuilder.entry(c.name(), c.stable(), model);
+        if (c.canary().isPresent()) {
+          entry =
+              entry.withCanary(
+                  new AdapterListBuilder.Canary(
+                      c.canary().get().getSpec().getSource().getStorage().getUri(),
+                      c.canary().get().getStatus().getArtifact().getManifestDigest(),
+                      c.weight()));
+        }
+        entries.add(entry);
+        answering.put(c.name(), c.stable().getMetadata().getName());
+        continue;
+      }
+      seen.version(adapter.getModelVersion())
+          .filter(ServingDecision::verified)
+          .ifPresent(v -> entries.add(AdapterListBuilder.entry(adapter.getName(), v, model)));
+    }
     // While a rollout runs or stays rolled back, it says what Progressing and Degraded are.
     boolean rolloutReports = rollout.isPresent() && status.getCanaryVersion() != null;
     boolean rolledBack = rollout.isPresent() && RolloutDecision.rolledBack(status);
@@ -239,7 +257,7 @@ public final class ServingDecision {
     status.setReplicas(replicas);
     status.setReadyReplicas(ready);
     status.setReady(ready + "/" + desired);
-    status.setAdapters(adapterStatuses(md, seen, entries, ready, desired));
+    status.setAdapters(adapterStatuses(md, entries, answering, ready, desired));
 
     // Pods of this version that refused (or could not fetch) the artifact.
     String versionLabel = ServingNames.versionLabelValue(versionName);
@@ -439,7 +457,7 @@ public final class ServingDecision {
       status.setReplicas(0);
       status.setReadyReplicas(0);
     }
-    status.setAdapters(adapterStatuses(seen.deployment(), seen, List.of(), 0, desired));
+    status.setAdapters(adapterStatuses(seen.deployment(), List.of(), Map.of(), 0, desired));
   }
 
   /** Ready: Accepted, then Degraded, then Available decide, in that order. */
@@ -510,10 +528,14 @@ public final class ServingDecision {
         && version.getStatus().getArtifact().getManifestDigest() != null;
   }
 
+  /**
+   * @param answering the ModelVersion that answers each adapter's name where it is not the one
+   *     spec.adapters names (an adapter rollout's stable version)
+   */
   private static List<AdapterServingStatus> adapterStatuses(
       ModelDeployment md,
-      ServingSnapshot seen,
       List<AdapterListBuilder.Entry> listed,
+      Map<String, String> answering,
       int ready,
       int desired) {
     List<AdapterReference> adapters =
@@ -527,7 +549,7 @@ public final class ServingDecision {
     for (AdapterReference adapter : adapters) {
       AdapterServingStatus s = new AdapterServingStatus();
       s.setName(adapter.getName());
-      s.setModelVersion(adapter.getModelVersion());
+      s.setModelVersion(answering.getOrDefault(adapter.getName(), adapter.getModelVersion()));
       AdapterListBuilder.Entry entry = byName.get(adapter.getName());
       // The runtime reports ready only with every listed adapter that verifies, so a ready pod
       // with the adapter listed serves it.

@@ -1,6 +1,7 @@
 package dev.lathe.operator.modeldeployment;
 
 import dev.lathe.api.v1alpha1.AdapterReference;
+import dev.lathe.api.v1alpha1.AdapterServingStatus;
 import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.operator.serving.ServingInputs;
@@ -16,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -58,8 +60,15 @@ public final class ServingObserver {
                 Stream.of(
                     md.getSpec().getModelVersion(),
                     md.getStatus() == null ? null : md.getStatus().getStableVersion()),
-                Optional.ofNullable(md.getSpec().getAdapters()).orElse(List.of()).stream()
-                    .map(AdapterReference::getModelVersion))
+                Stream.concat(
+                    Optional.ofNullable(md.getSpec().getAdapters()).orElse(List.of()).stream()
+                        .map(AdapterReference::getModelVersion),
+                    // The version that answers an adapter's name while its next one rolls out.
+                    md.getStatus() == null || md.getStatus().getAdapters() == null
+                        ? Stream.<String>empty()
+                        : md.getStatus().getAdapters().stream()
+                            .map(AdapterServingStatus::getModelVersion)))
+            .filter(Objects::nonNull)
             .toList();
     context
         .getSecondaryResourcesAsStream(ModelVersion.class)

@@ -11,8 +11,16 @@ import java.util.Optional;
  * @param versions the served versions; any other version's objects are retired at once
  * @param endpointOnly the one version the endpoint selects (rolled back, promoted), or empty for
  *     every serving pod (the replica-ratio split)
+ * @param adapters the adapters whose served version is not simply the one spec.adapters names (an
+ *     adapter rollout, ended or running); every other adapter is served as the spec names it
  */
-record ServingTargets(List<Served> versions, Optional<String> endpointOnly) {
+record ServingTargets(
+    List<Served> versions, Optional<String> endpointOnly, List<AdapterChoice> adapters) {
+
+  /** Versions to serve, every adapter as the spec names it. */
+  ServingTargets(List<Served> versions, Optional<String> endpointOnly) {
+    this(versions, endpointOnly, List.of());
+  }
 
   /**
    * One served version.
@@ -25,7 +33,24 @@ record ServingTargets(List<Served> versions, Optional<String> endpointOnly) {
    */
   record Served(String name, Optional<ModelVersion> model, int replicas, String track) {}
 
+  /**
+   * Which version of one adapter answers its name, and the candidate beside it on the same pods.
+   *
+   * @param name the adapter's name (spec.adapters[].name)
+   * @param stable the verified ModelVersion that answers the name (and stays in status.adapters)
+   * @param canary the candidate served beside it, or empty
+   * @param weight the percentage of the name's requests the candidate answers (0 without one)
+   */
+  record AdapterChoice(
+      String name, ModelVersion stable, Optional<ModelVersion> canary, int weight) {}
+
   ServingTargets {
     versions = List.copyOf(versions);
+    adapters = List.copyOf(adapters);
+  }
+
+  /** The choice made for adapter {@code name}, if any. */
+  Optional<AdapterChoice> adapter(String name) {
+    return adapters.stream().filter(a -> a.name().equals(name)).findFirst();
   }
 }

@@ -26,6 +26,10 @@ import java.util.List;
  * @param candidatePods the candidate's ready pods as {@code IP:PORT} of their HTTP port, whose
  *     /metrics give the live figures; empty leaves the live metrics without data (Inconclusive)
  * @param stablePods the stable version's ready pods, the same way
+ * @param candidateModel the OpenAI model field that reaches the candidate, or null for the
+ *     deployment's served model name (a rollout of spec.modelVersion); for an adapter rollout the
+ *     adapter pinned to the candidate's digest ({@code NAME@sha256:…}), on the same pods as stable
+ * @param stableModel the model field that reaches the stable version, the same way
  */
 public record GateRequest(
     ModelDeployment deployment,
@@ -40,11 +44,73 @@ public record GateRequest(
     ServingInputs inputs,
     int attempt,
     List<String> candidatePods,
-    List<String> stablePods) {
+    List<String> stablePods,
+    String candidateModel,
+    String stableModel) {
 
   public GateRequest {
     candidatePods = List.copyOf(candidatePods);
     stablePods = List.copyOf(stablePods);
+  }
+
+  /** A request whose versions are reached by the deployment's served model name. */
+  public GateRequest(
+      ModelDeployment deployment,
+      int step,
+      EvaluationGate gate,
+      String candidateVersion,
+      String candidateDigest,
+      String candidateService,
+      String stableVersion,
+      String stableDigest,
+      String stableService,
+      ServingInputs inputs,
+      int attempt,
+      List<String> candidatePods,
+      List<String> stablePods) {
+    this(
+        deployment,
+        step,
+        gate,
+        candidateVersion,
+        candidateDigest,
+        candidateService,
+        stableVersion,
+        stableDigest,
+        stableService,
+        inputs,
+        attempt,
+        candidatePods,
+        stablePods,
+        null,
+        null);
+  }
+
+  /**
+   * This request with the model fields that reach each version and the pods that serve them (an
+   * adapter rollout: both versions on the same pods, told apart by pinned adapter names).
+   */
+  public GateRequest pinned(
+      String candidateModel,
+      String stableModel,
+      List<String> candidatePods,
+      List<String> stablePods) {
+    return new GateRequest(
+        deployment,
+        step,
+        gate,
+        candidateVersion,
+        candidateDigest,
+        candidateService,
+        stableVersion,
+        stableDigest,
+        stableService,
+        inputs,
+        attempt,
+        candidatePods,
+        stablePods,
+        candidateModel,
+        stableModel);
   }
 
   /** The first attempt, without pods to scrape: no live figures. */

@@ -1,5 +1,7 @@
 package dev.lathe.operator.serving;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +14,7 @@ import dev.lathe.operator.workloads.ControllerReference;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The ConfigMap of one served version's desired adapters, in the runtime's adapter-list format
@@ -146,6 +149,37 @@ public final class AdapterListBuilder {
       }
     }
     return root.toString();
+  }
+
+  /**
+   * The model field that selects exactly the version of adapter {@code name} with {@code digest},
+   * whatever the split: the runtime's pin ({@code NAME@sha256:…}).
+   */
+  public static String pinned(String name, String digest) {
+    return name + "@" + digest;
+  }
+
+  /**
+   * The weight of adapter {@code name}'s canary with {@code digest} in a list's content; empty when
+   * the list does not carry that canary or cannot be read.
+   */
+  public static Optional<Integer> canaryWeight(String content, String name, String digest) {
+    if (content == null) {
+      return Optional.empty();
+    }
+    try {
+      for (JsonNode entry : JSON.readTree(content).path("adapters")) {
+        JsonNode canary = entry.path("canary");
+        if (name.equals(entry.path("name").asText())
+            && digest.equals(canary.path("manifestDigest").asText())
+            && canary.path("weight").isInt()) {
+          return Optional.of(canary.path("weight").asInt());
+        }
+      }
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
   }
 
   private static void putIfPresent(ObjectNode node, String field, String value) {

@@ -112,6 +112,16 @@ final class ServingWorld {
     return this;
   }
 
+  /** spec.adapters[name] now names {@code modelVersion} (a LoRA ModelVersion on the base). */
+  ServingWorld retarget(String name, String modelVersion) {
+    deployment.getSpec().getAdapters().stream()
+        .filter(a -> a.getName().equals(name))
+        .forEach(a -> a.setModelVersion(modelVersion));
+    versions.putIfAbsent(modelVersion, model(modelVersion, ModelFormat.PEFT_LORA, BASE));
+    deployment.getMetadata().setGeneration(deployment.getMetadata().getGeneration() + 1);
+    return this;
+  }
+
   ServingWorld verified(String name) {
     return verification(name, Condition.TRUE, "Verified", "every file matches");
   }

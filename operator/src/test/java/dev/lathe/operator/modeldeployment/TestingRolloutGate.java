@@ -24,9 +24,11 @@ final class TestingRolloutGate implements RolloutGate {
 
   final Map<String, AnalysisRun> verdicts = new HashMap<>();
   final List<String> asked = new ArrayList<>();
+  final List<GateRequest> requests = new ArrayList<>();
 
   @Override
   public Job job(GateRequest request) {
+    requests.add(request);
     return new JobBuilder()
         .withNewMetadata()
         .withName(

@@ -44,7 +44,45 @@ public final class PairedEvaluation {
       Duration requestTimeout,
       List<String> candidatePods,
       List<String> stablePods,
-      Duration liveWindow) {}
+      Duration liveWindow,
+      List<String> awaitPods,
+      Duration awaitTimeout) {
+
+    public Settings {
+      awaitPods = List.copyOf(awaitPods);
+    }
+
+    /** Settings without pods to await. */
+    public Settings(
+        String candidateEndpoint,
+        String stableEndpoint,
+        String candidateModel,
+        String stableModel,
+        String dataset,
+        Integer maxSamples,
+        int maxTokens,
+        int concurrency,
+        Duration requestTimeout,
+        List<String> candidatePods,
+        List<String> stablePods,
+        Duration liveWindow) {
+      this(
+          candidateEndpoint,
+          stableEndpoint,
+          candidateModel,
+          stableModel,
+          dataset,
+          maxSamples,
+          maxTokens,
+          concurrency,
+          requestTimeout,
+          candidatePods,
+          stablePods,
+          liveWindow,
+          List.of(),
+          Duration.ZERO);
+    }
+  }
 
   private PairedEvaluation() {}
 
@@ -59,6 +97,11 @@ public final class PairedEvaluation {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
+    ServedModels.await(
+        client,
+        settings.awaitPods(),
+        List.of(settings.candidateModel(), settings.stableModel()),
+        settings.awaitTimeout());
     StreamingAsk candidate =
         new StreamingAsk(
             client,

@@ -81,15 +81,31 @@ public final class EvaluationJobBuilder {
     args.addAll(List.of("--candidate-endpoint", serviceUrl(request.candidateService(), namespace)));
     args.addAll(List.of("--stable-endpoint", serviceUrl(request.stableService(), namespace)));
     args.addAll(List.of("--model", md.getMetadata().getName()));
+    if (request.candidateModel() != null) {
+      args.addAll(List.of("--candidate-model", request.candidateModel()));
+    }
+    if (request.stableModel() != null) {
+      args.addAll(List.of("--stable-model", request.stableModel()));
+    }
     args.addAll(List.of("--dataset", dataset.uri()));
     if (gate.getMaxSamples() != null) {
       args.addAll(List.of("--max-samples", String.valueOf(gate.getMaxSamples())));
     }
-    if (!request.candidatePods().isEmpty()) {
-      args.addAll(List.of("--candidate-pods", String.join(",", request.candidatePods())));
-    }
-    if (!request.stablePods().isEmpty()) {
-      args.addAll(List.of("--stable-pods", String.join(",", request.stablePods())));
+    if (request.candidateModel() != null) {
+      // Both versions of an adapter answer from the same pods, whose /metrics cannot tell them
+      // apart: the pods are awaited (each must serve both pinned names), not scraped.
+      List<String> pods = new ArrayList<>(request.candidatePods());
+      request.stablePods().stream().filter(p -> !pods.contains(p)).forEach(pods::add);
+      if (!pods.isEmpty()) {
+        args.addAll(List.of("--await-pods", String.join(",", pods)));
+      }
+    } else {
+      if (!request.candidatePods().isEmpty()) {
+        args.addAll(List.of("--candidate-pods", String.join(",", request.candidatePods())));
+      }
+      if (!request.stablePods().isEmpty()) {
+        args.addAll(List.of("--stable-pods", String.join(",", request.stablePods())));
+      }
     }
     if (!liveWindow.isZero()) {
       args.addAll(List.of("--live-window-seconds", String.valueOf(liveWindow.toSeconds())));
