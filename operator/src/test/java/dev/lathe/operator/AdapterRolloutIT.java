@@ -15,30 +15,25 @@ import dev.lathe.artifact.signing.KeyAlgorithm;
 import dev.lathe.artifact.signing.SigningKeys;
 import dev.lathe.artifact.storage.LoopbackS3;
 import dev.lathe.controlplane.ControlPlaneExtension;
+import dev.lathe.controlplane.LocalControlPlane;
 import dev.lathe.controlplane.LocalKubelet;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,13 +69,16 @@ class AdapterRolloutIT {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private final KubernetesClient client;
+  private final LocalControlPlane plane;
+  private OperatorProcess operatorProcess;
   private LoopbackS3 s3;
   private LocalKubelet node;
   private LatheOperator lathe;
   private final Map<String, String> digests = new ConcurrentHashMap<>();
 
-  AdapterRolloutIT(KubernetesClient client) {
+  AdapterRolloutIT(KubernetesClient client, LocalControlPlane plane) {
     this.client = client;
+    this.plane = plane;
   }
 
   @BeforeAll
@@ -101,44 +99,25 @@ class AdapterRolloutIT {
         "support-v2",
         models.publishAdapter(s3.store("models", "support-v2"), "support-v2", 2, baseUri, base));
     digests.put(
+        "support-v4",
+        models.publishAdapter(s3.store("models", "support-v4"), "support-v4", 4, baseUri, base));
+    digests.put(
         "support-v3",
         models.publishAdapter(
             s3.store("models", "support-v3"), "support-v3", 3, baseUri, base, 1.0));
 
     node = ServingTestbed.node(client, "rollout-node", true);
-    OperatorSettings settings =
-        new OperatorSettings(
-            false,
-            "unused",
-            null,
-            Set.of(NAMESPACE),
-            0,
-            "127.0.0.1",
-            Duration.ofSeconds(2),
-            WorkloadSettings.fromEnvironment(
-                Map.of(
-                    "LATHE_OPERATOR_NAMESPACE", OPERATOR_NAMESPACE,
-                    "LATHE_TRAINER_IMAGE", "registry.local/lathe-trainer:it",
-                    "LATHE_RUNTIME_IMAGE", "registry.local/lathe-runtime:it")));
-    lathe =
-        LatheOperator.create(
-            client, settings, new SimpleMeterRegistry(), Clock.systemUTC(), o -> {});
-    lathe.start();
-    await().atMost(Duration.ofSeconds(60)).until(lathe::isReady);
-
-    for (String name : List.of("tiny-base", "support-v1", "support-v2", "support-v3")) {
-      client.resource(Serialization.unmarshal(modelVersionYaml(name), ModelVersion.class)).create();
+    lathe = ServingTestbed.operator(client, NAMESPACE, OPERATOR_NAMESPACE, Map.of());
+    for (String name :
+        List.of("tiny-base", "support-v1", "support-v2", "support-v3", "support-v4")) {
+      String yaml =
+          ServingTestbed.modelVersionYaml(
+              NAMESPACE, name, s3.endpoint(), name.startsWith("support") ? "tiny-base" : null);
+      client.resource(Serialization.unmarshal(yaml, ModelVersion.class)).create();
     }
-    for (String name : List.of("tiny-base", "support-v1", "support-v2", "support-v3")) {
-      await()
-          .atMost(PATIENCE)
-          .until(
-              () ->
-                  client.resources(ModelVersion.class).inNamespace(NAMESPACE).withName(name).get(),
-              v ->
-                  ResourceStatus.condition(v, "Verified")
-                      .filter(c -> Condition.TRUE.equals(c.getStatus()))
-                      .isPresent());
+    for (String name :
+        List.of("tiny-base", "support-v1", "support-v2", "support-v3", "support-v4")) {
+      ServingTestbed.awaitVerified(client, NAMESPACE, name);
     }
     client.resource(Serialization.unmarshal(deploymentYaml(), ModelDeployment.class)).create();
     await()
@@ -154,6 +133,9 @@ class AdapterRolloutIT {
 
   @AfterAll
   void stop() throws Exception {
+    if (operatorProcess != null) {
+      operatorProcess.close();
+    }
     if (lathe != null) {
       lathe.stop();
     }
@@ -171,7 +153,7 @@ class AdapterRolloutIT {
       throws Exception {
     String podBefore = podIdentity();
     Instant changed = Instant.now();
-    try (Asking asking = new Asking()) {
+    try (CountingClient asking = asking()) {
       retarget("support-v2");
 
       ModelDeployment promoted =
@@ -209,7 +191,7 @@ class AdapterRolloutIT {
   void aWorseAdapterVersionIsRolledBackAtItsFirstGateOnItsFiguresAndStableAnswersEveryRequest()
       throws Exception {
     String podBefore = podIdentity();
-    try (Asking asking = new Asking()) {
+    try (CountingClient asking = asking()) {
       retarget("support-v3");
 
       ModelDeployment rolledBack =
@@ -255,53 +237,6 @@ class AdapterRolloutIT {
     assertThat(later.getStatus().getAnalysisRuns()).hasSize(1);
   }
 
-  /** Asks the adapter by its name from the pod the whole time, counting answers and failures. */
-  private final class Asking implements AutoCloseable {
-
-    final AtomicInteger answered = new AtomicInteger();
-    final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    final Map<String, Integer> fingerprints = new ConcurrentHashMap<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
-
-    Asking() {
-      String pod = "http://" + servingPod().orElseThrow().getStatus().getPodIP() + ":8000/v1";
-      thread =
-          new Thread(
-              () -> {
-                // Bounded: it stops by itself after 10 minutes even if close() is never called.
-                Instant until = Instant.now().plus(Duration.ofMinutes(10));
-                while (running.get() && Instant.now().isBefore(until)) {
-                  try {
-                    HttpResponse<String> r = complete(pod, ADAPTER, "Copy: maple ember frost\n", 4);
-                    if (r.statusCode() == 200) {
-                      answered.incrementAndGet();
-                      fingerprints.merge(
-                          JSON.readTree(r.body()).get("system_fingerprint").asText(),
-                          1,
-                          Integer::sum);
-                    } else {
-                      failures.add(r.statusCode() + " " + r.body());
-                    }
-                    Thread.sleep(100);
-                  } catch (InterruptedException e) {
-                    return;
-                  } catch (Exception e) {
-                    failures.add(e.toString());
-                  }
-                }
-              },
-              "adapter-rollout-client");
-      thread.start();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      running.set(false);
-      thread.join(Duration.ofSeconds(60).toMillis());
-    }
-  }
-
   /**
    * The evaluation set: copy-task prompts whose expected answers are what the stable adapter
    * answers now, asked as the gate asks (greedy, 64 tokens), so the stable version scores 1.0.
@@ -329,6 +264,64 @@ class AdapterRolloutIT {
       jsonl.append(JSON.writeValueAsString(item)).append('\n');
     }
     s3.store("datasets", "").write("eval.jsonl", jsonl.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  @Order(3)
+  void anOperatorKilledMidGateResumesTheSameStepRunsEachGateOnceAndPromotes() throws Exception {
+    // The operator as its own process from here on, so that it can be SIGKILLed.
+    lathe.stop();
+    lathe = null;
+    Map<String, String> env =
+        Map.of(
+            "LATHE_OPERATOR_NAMESPACE", OPERATOR_NAMESPACE,
+            "LATHE_WATCH_NAMESPACES", NAMESPACE,
+            "LATHE_TRAINER_IMAGE", "registry.local/lathe-trainer:it",
+            "LATHE_RUNTIME_IMAGE", "registry.local/lathe-runtime:it",
+            "LATHE_RECHECK_SECONDS", "2");
+    operatorProcess = OperatorProcess.start(plane.kubeconfig(), env);
+    String gate0 = "copilot-gate-0-" + digests.get("support-v4").substring(7, 19);
+    try (CountingClient asking = asking()) {
+      retarget("support-v4");
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  client.batch().v1().jobs().inNamespace(NAMESPACE).withName(gate0).get() != null);
+      operatorProcess.kill();
+      System.out.println(
+          "AdapterRolloutIT: operator SIGKILLed with gate Job " + gate0 + " running");
+      operatorProcess = OperatorProcess.start(plane.kubeconfig(), env);
+
+      ModelDeployment promoted =
+          awaitDeployment(
+              md -> lastRecord(md).filter(r -> "support-v4".equals(r.getVersion())).isPresent());
+
+      List<String> gates =
+          client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems().stream()
+              .map(j -> j.getMetadata().getName())
+              .filter(n -> n.contains(digests.get("support-v4").substring(7, 19)))
+              .sorted()
+              .toList();
+      assertThat(gates)
+          .as("one evaluation Job per gate, none run twice")
+          .containsExactly(gate0, "copilot-gate-1-" + digests.get("support-v4").substring(7, 19));
+      assertThat(promoted.getStatus().getAnalysisRuns())
+          .hasSize(2)
+          .allSatisfy(r -> assertThat(r.getVerdict()).isEqualTo(AnalysisVerdict.Passed));
+      assertThat(adapterVersion(promoted)).isEqualTo("support-v4");
+      assertThat(asking.failures).as("no request failed while the operator was down").isEmpty();
+    } catch (RuntimeException | AssertionError e) {
+      System.err.println("--- operator:\n" + operatorProcess.logTail(60));
+      throw e;
+    }
+  }
+
+  /** Asks the adapter by its name from the pod, the whole time. */
+  private CountingClient asking() {
+    String pod = "http://" + servingPod().orElseThrow().getStatus().getPodIP() + ":8000/v1";
+    return new CountingClient(
+        "adapter-rollout-client", () -> complete(pod, ADAPTER, "Copy: maple ember frost\n", 4));
   }
 
   private boolean everyAnswerIs(String digest, int times) throws Exception {
@@ -458,28 +451,6 @@ class AdapterRolloutIT {
             .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private String modelVersionYaml(String name) {
-    boolean adapter = name.startsWith("support");
-    return "apiVersion: lathe.dev/v1alpha1\n"
-        + "kind: ModelVersion\n"
-        + "metadata: {name: "
-        + name
-        + ", namespace: "
-        + NAMESPACE
-        + "}\n"
-        + "spec:\n"
-        + "  modelName: "
-        + name
-        + "\n"
-        + (adapter ? "  format: peft-lora\n  base: tiny-base\n" : "  format: hf-safetensors\n")
-        + "  source:\n"
-        + "    storage: {uri: 's3://models/"
-        + name
-        + "', endpoint: '"
-        + s3.endpoint()
-        + "', pathStyle: true, credentialsSecret: s3-credentials}\n";
   }
 
   private String deploymentYaml() {

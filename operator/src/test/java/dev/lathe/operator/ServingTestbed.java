@@ -1,5 +1,9 @@
 package dev.lathe.operator;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.lathe.api.v1alpha1.Condition;
+import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.artifact.signing.SigningKeys;
 import dev.lathe.artifact.storage.LoopbackS3;
 import dev.lathe.controlplane.ImageResolver;
@@ -8,11 +12,16 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the serving ITs set up alike on the real control plane: namespaces that enforce the
@@ -82,6 +91,78 @@ final class ServingTestbed {
     return LocalKubelet.start(
         client,
         LocalKubelet.Options.defaults(ImageResolver.byImageSubstring(images)).withNodeName(name));
+  }
+
+  /**
+   * A started operator watching {@code namespace} with the test images and {@code environment}'s
+   * further settings (e.g. LATHE_GATEWAY), ready to reconcile.
+   */
+  static LatheOperator operator(
+      KubernetesClient client,
+      String namespace,
+      String operatorNamespace,
+      Map<String, String> environment) {
+    Map<String, String> env = new LinkedHashMap<>(environment);
+    env.put("LATHE_OPERATOR_NAMESPACE", operatorNamespace);
+    env.put("LATHE_TRAINER_IMAGE", "registry.local/lathe-trainer:it");
+    env.put("LATHE_RUNTIME_IMAGE", "registry.local/lathe-runtime:it");
+    OperatorSettings settings =
+        new OperatorSettings(
+            false,
+            "unused",
+            null,
+            Set.of(namespace),
+            0,
+            "127.0.0.1",
+            Duration.ofSeconds(2),
+            WorkloadSettings.fromEnvironment(env));
+    LatheOperator lathe =
+        LatheOperator.create(
+            client, settings, new SimpleMeterRegistry(), Clock.systemUTC(), o -> {});
+    lathe.start();
+    await().atMost(Duration.ofSeconds(60)).until(lathe::isReady);
+    return lathe;
+  }
+
+  /**
+   * A ModelVersion {@code name} in {@code namespace} whose artifact is at s3://models/NAME on the
+   * loopback S3 at {@code endpoint}: an adapter (peft-lora on {@code base}) when base is given.
+   */
+  static String modelVersionYaml(String namespace, String name, URI endpoint, String base) {
+    return "apiVersion: lathe.dev/v1alpha1\n"
+        + "kind: ModelVersion\n"
+        + "metadata: {name: "
+        + name
+        + ", namespace: "
+        + namespace
+        + "}\n"
+        + "spec:\n"
+        + "  modelName: "
+        + name
+        + "\n"
+        + (base != null
+            ? "  format: peft-lora\n  base: " + base + "\n"
+            : "  format: hf-safetensors\n")
+        + "  source:\n"
+        + "    storage: {uri: 's3://models/"
+        + name
+        + "', endpoint: '"
+        + endpoint
+        + "', pathStyle: true, credentialsSecret: "
+        + S3_SECRET
+        + "}\n";
+  }
+
+  /** Waits until ModelVersion {@code name} is Verified=True. */
+  static void awaitVerified(KubernetesClient client, String namespace, String name) {
+    await()
+        .atMost(Duration.ofMinutes(8))
+        .until(
+            () -> client.resources(ModelVersion.class).inNamespace(namespace).withName(name).get(),
+            v ->
+                ResourceStatus.condition(v, "Verified")
+                    .filter(c -> Condition.TRUE.equals(c.getStatus()))
+                    .isPresent());
   }
 
   private static List<String> jvm(String mainClass) {

@@ -49,6 +49,28 @@ final class SignedTinyModels {
   }
 
   /**
+   * Publishes the tiny base with one more file beside its weights ({@code note} in NOTES.md): a
+   * version that answers exactly as the base does under another manifest digest, as a retrained
+   * model with the same answers would.
+   */
+  String publishBaseWithNote(ArtifactStore store, String name, String note) {
+    try {
+      Path copy = Files.createTempDirectory("lathe-base-" + name);
+      try (var files = Files.list(base)) {
+        for (Path file : files.toList()) {
+          Files.copy(file, copy.resolve(file.getFileName()));
+        }
+      }
+      Files.writeString(copy.resolve("NOTES.md"), note);
+      return new ArtifactPublisher(store)
+          .publish(copy, name, "", ModelHasher.files(), key, Optional.empty())
+          .manifestDigest();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * Publishes a LoRA adapter (seed {@code seed}) on the base published at {@code baseUri} with
    * {@code baseDigest}; returns the adapter's manifest digest.
    */

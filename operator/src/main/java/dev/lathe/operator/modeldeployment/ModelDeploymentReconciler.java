@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -47,7 +48,10 @@ import java.util.stream.Stream;
  * ({@link ServingLoop}), report the status and then its Events through {@link StatusReport}.
  * Acceptance comes first: a spec that is not accepted serves nothing new.
  */
-@ControllerConfiguration(name = ModelDeploymentReconciler.NAME)
+@ControllerConfiguration(
+    name = ModelDeploymentReconciler.NAME,
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = SpecOrRolloutWordChanged.class))
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   public static final String NAME = "modeldeployment";

@@ -1,0 +1,313 @@
+package dev.lathe.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lathe.api.v1alpha1.Condition;
+import dev.lathe.api.v1alpha1.ModelDeployment;
+import dev.lathe.api.v1alpha1.ModelDeploymentRouteConditions;
+import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.api.v1alpha1.RolloutAnnotations;
+import dev.lathe.api.v1alpha1.RolloutRecord;
+import dev.lathe.artifact.signing.KeyAlgorithm;
+import dev.lathe.artifact.signing.SigningKeys;
+import dev.lathe.artifact.storage.LoopbackS3;
+import dev.lathe.controlplane.ControlPlaneExtension;
+import dev.lathe.controlplane.LocalGateway;
+import dev.lathe.controlplane.LocalKubelet;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A rollout of spec.modelVersion for real, reached the way a client reaches it: through the local
+ * gateway (Traefik) to the endpoint Service's pods. The candidate's pod joins beside the stable
+ * one, the step's pause without duration holds for a person's approval (the annotation `kubectl
+ * lathe promote` writes, bound to the candidate's digest) across a restart of the operator, and the
+ * promotion moves a label, not a pod: the candidate's pod serves on, the old stable's goes after
+ * scaleDownDelay. A client asks through the gateway the whole time and no request fails.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModelRolloutIT {
+
+  private static final String NAMESPACE = "model-rollout";
+  private static final String OPERATOR_NAMESPACE = "lathe-system-mr";
+  private static final String MD = "assistant";
+  private static final Duration PATIENCE = Duration.ofMinutes(8);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private final KubernetesClient client;
+  private final LocalGateway gateway;
+  private LoopbackS3 s3;
+  private LocalKubelet node;
+  private LatheOperator lathe;
+  private final Map<String, String> digests = new ConcurrentHashMap<>();
+
+  ModelRolloutIT(KubernetesClient client, LocalGateway gateway) {
+    this.client = client;
+    this.gateway = gateway;
+  }
+
+  @BeforeAll
+  void publishTwoVersionsOfTheBaseStartTheNodeAndTheOperator() throws Exception {
+    s3 = new LoopbackS3();
+    ServingTestbed.restrictedNamespaces(client, NAMESPACE, OPERATOR_NAMESPACE);
+    ServingTestbed.s3Credentials(client, NAMESPACE);
+    KeyPair key = SigningKeys.generate(KeyAlgorithm.ECDSA_P256);
+    ServingTestbed.trustPolicy(client, OPERATOR_NAMESPACE, key);
+    SignedTinyModels models = new SignedTinyModels(key);
+    digests.put("base-v1", models.publishBase(s3.store("models", "base-v1"), "base-v1"));
+    digests.put(
+        "base-v2",
+        models.publishBaseWithNote(s3.store("models", "base-v2"), "base-v2", "second version\n"));
+    assertThat(digests.get("base-v1")).isNotEqualTo(digests.get("base-v2"));
+    node = ServingTestbed.node(client, "model-rollout-node", true);
+    startOperator();
+    for (String name : List.of("base-v1", "base-v2")) {
+      String yaml = ServingTestbed.modelVersionYaml(NAMESPACE, name, s3.endpoint(), null);
+      client.resource(Serialization.unmarshal(yaml, ModelVersion.class)).create();
+    }
+    for (String name : List.of("base-v1", "base-v2")) {
+      ServingTestbed.awaitVerified(client, NAMESPACE, name);
+    }
+  }
+
+  private void startOperator() {
+    lathe =
+        ServingTestbed.operator(
+            client,
+            NAMESPACE,
+            OPERATOR_NAMESPACE,
+            Map.of(
+                "LATHE_GATEWAY",
+                LocalGateway.NAMESPACE + "/" + LocalGateway.GATEWAY + "/" + LocalGateway.LISTENER));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (lathe != null) {
+      lathe.stop();
+    }
+    if (node != null) {
+      node.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Test
+  void aNewModelVersionWaitsForAnApprovalAcrossAnOperatorRestartAndIsPromotedWithoutMovingAPod()
+      throws Exception {
+    client.resource(Serialization.unmarshal(deploymentYaml(), ModelDeployment.class)).create();
+    String endpoint =
+        await()
+            .atMost(PATIENCE)
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                this::current,
+                md ->
+                    md != null
+                        && md.getStatus() != null
+                        && md.getStatus().getEndpoint() != null
+                        && ResourceStatus.condition(md, "Ready")
+                            .filter(c -> Condition.TRUE.equals(c.getStatus()))
+                            .isPresent()
+                        && ResourceStatus.condition(md, ModelDeploymentRouteConditions.ROUTED)
+                            .filter(c -> Condition.TRUE.equals(c.getStatus()))
+                            .isPresent()
+                        && answers(md.getStatus().getEndpoint()))
+            .getStatus()
+            .getEndpoint();
+    Instant changed = Instant.now();
+    try (CountingClient asking =
+        new CountingClient("model-rollout-client", () -> complete(endpoint))) {
+      client
+          .resources(ModelDeployment.class)
+          .inNamespace(NAMESPACE)
+          .withName(MD)
+          .edit(
+              d -> {
+                d.getSpec().setModelVersion("base-v2");
+                return d;
+              });
+
+      ModelDeployment waiting =
+          awaitDeployment(md -> "AwaitingApproval".equals(progressingReason(md)));
+      assertThat(waiting.getStatus().getCanaryVersion()).isEqualTo("base-v2");
+      assertThat(waiting.getStatus().getCanaryWeight()).isEqualTo(50);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> asking.fingerprints.containsKey(digests.get("base-v2")));
+      Pod candidate = podsOf("base-v2").get(0);
+
+      // A new operator process resumes the same step from status: the pause still holds.
+      lathe.stop();
+      startOperator();
+      Thread.sleep(3000);
+      ModelDeployment resumed = current();
+      assertThat(progressingReason(resumed)).isEqualTo("AwaitingApproval");
+      assertThat(resumed.getStatus().getCurrentStep()).isZero();
+      assertThat(podsOf("base-v2")).hasSize(1);
+
+      // An approval for another digest is refused; the candidate's own lets it go on.
+      annotate("sha256:" + "0".repeat(64) + "@0/pause");
+      awaitDeployment(md -> "ApprovalRefused".equals(progressingReason(md)));
+      annotate(
+          new RolloutAnnotations.Approval(digests.get("base-v2"), 0, RolloutAnnotations.Hold.pause)
+              .value());
+
+      ModelDeployment promoted =
+          awaitDeployment(
+              md ->
+                  "base-v2".equals(md.getStatus().getStableVersion())
+                      && podsOf("base-v1").isEmpty());
+      System.out.printf(
+          "ModelRolloutIT: base-v2 promoted %d ms after the spec changed (approval included);"
+              + " %d answers through the gateway, %d failed, by digest %s%n",
+          Duration.between(changed, Instant.now()).toMillis(),
+          asking.answered.get(),
+          asking.failures.size(),
+          asking.fingerprints);
+      RolloutRecord record =
+          promoted.getStatus().getHistory().get(promoted.getStatus().getHistory().size() - 1);
+      assertThat(record.getVersion()).isEqualTo("base-v2");
+      assertThat(record.getPreviousVersion()).isEqualTo("base-v1");
+      assertThat(record.getGate()).isEqualTo("no step was gated");
+      assertThat(promoted.getStatus().getStableDigest()).isEqualTo(digests.get("base-v2"));
+      Pod after = podsOf("base-v2").get(0);
+      assertThat(after.getMetadata().getUid())
+          .as("promotion moved a label, not a pod")
+          .isEqualTo(candidate.getMetadata().getUid());
+      assertThat(after.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+      assertThat(asking.failures).as("no request failed during the rollout").isEmpty();
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> everyAnswerIs(endpoint, digests.get("base-v2"), 10));
+  }
+
+  private boolean everyAnswerIs(String endpoint, String digest, int times) throws Exception {
+    for (int i = 0; i < times; i++) {
+      HttpResponse<String> r = complete(endpoint);
+      if (r.statusCode() != 200
+          || !digest.equals(JSON.readTree(r.body()).get("system_fingerprint").asText())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void annotate(String approval) {
+    client
+        .resources(ModelDeployment.class)
+        .inNamespace(NAMESPACE)
+        .withName(MD)
+        .edit(
+            d -> {
+              d.getMetadata().getAnnotations().put(RolloutAnnotations.PROMOTE, approval);
+              return d;
+            });
+  }
+
+  private ModelDeployment awaitDeployment(java.util.function.Predicate<ModelDeployment> done) {
+    try {
+      return await()
+          .atMost(PATIENCE)
+          .pollInterval(Duration.ofMillis(500))
+          .until(this::current, md -> md != null && md.getStatus() != null && done.test(md));
+    } catch (RuntimeException | AssertionError e) {
+      System.err.println(Serialization.asYaml(current()));
+      System.err.println("--- Traefik:\n" + gateway.logTail(40));
+      throw e;
+    }
+  }
+
+  private static String progressingReason(ModelDeployment md) {
+    return ResourceStatus.condition(md, "Progressing").map(Condition::getReason).orElse(null);
+  }
+
+  private ModelDeployment current() {
+    return client.resources(ModelDeployment.class).inNamespace(NAMESPACE).withName(MD).get();
+  }
+
+  private List<Pod> podsOf(String version) {
+    return client
+        .pods()
+        .inNamespace(NAMESPACE)
+        .withLabel("lathe.dev/model-deployment", MD)
+        .withLabel("lathe.dev/model-version", version)
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
+  }
+
+  private static boolean answers(String endpoint) {
+    try {
+      return HTTP.send(
+                  HttpRequest.newBuilder(URI.create(endpoint + "/models"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static HttpResponse<String> complete(String endpoint) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(endpoint + "/completions"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"model\":\""
+                        + MD
+                        + "\",\"prompt\":\"hello\",\"max_tokens\":2,\"temperature\":0}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String deploymentYaml() {
+    return "apiVersion: lathe.dev/v1alpha1\n"
+        + "kind: ModelDeployment\n"
+        + "metadata:\n"
+        + "  name: "
+        + MD
+        + "\n"
+        + "  namespace: "
+        + NAMESPACE
+        + "\n"
+        + "  annotations: {lathe.dev/note: rollout}\n"
+        + "spec:\n"
+        + "  modelVersion: base-v1\n"
+        + "  replicas: 1\n"
+        + "  rollout:\n"
+        + "    scaleDownDelay: 5s\n"
+        + "    steps:\n"
+        + "    - {weight: 50, pause: {}}\n";
+  }
+}
