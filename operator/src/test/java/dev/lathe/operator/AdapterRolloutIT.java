@@ -11,8 +11,6 @@ import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.RolloutRecord;
-import dev.lathe.artifact.signing.KeyAlgorithm;
-import dev.lathe.artifact.signing.SigningKeys;
 import dev.lathe.artifact.storage.LoopbackS3;
 import dev.lathe.controlplane.ControlPlaneExtension;
 import dev.lathe.controlplane.LocalControlPlane;
@@ -27,7 +25,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,10 +45,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Adapter-only canary rollouts for real: the operator, the runtime's serving pods and the gate's
  * evaluation Jobs run on the real control plane and the local node, the evaluation set is read from
  * S3, and both adapter versions answer from the same pod. The stable adapter v1 and the candidate
- * v2 are fresh LoRA adapters (they answer as the base does), v3 has noise in every weight (it
- * answers otherwise); the evaluation set's expected answers are the stable version's own. So v2 is
- * promoted through two gated steps and v3 is rolled back at its first gate, on its figures, while a
- * client asks the whole time and no request fails.
+ * v2 (and v4) are fresh LoRA adapters (they answer as the base does), v3 has noise in every weight
+ * (it answers otherwise); the evaluation set's expected answers are the stable version's own. So v2
+ * is promoted through two gated steps and v3 is rolled back at its first gate, on its figures,
+ * while a client asks the whole time and no request fails.
  */
 @ExtendWith(ControlPlaneExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -82,13 +79,10 @@ class AdapterRolloutIT {
   }
 
   @BeforeAll
-  void publishTheBaseAndThreeAdapterVersionsStartTheNodeAndTheOperator() throws Exception {
+  void publishTheBaseAndFourAdapterVersionsStartTheNodeAndTheOperator() throws Exception {
     s3 = new LoopbackS3();
-    ServingTestbed.restrictedNamespaces(client, NAMESPACE, OPERATOR_NAMESPACE);
-    ServingTestbed.s3Credentials(client, NAMESPACE);
-    KeyPair key = SigningKeys.generate(KeyAlgorithm.ECDSA_P256);
-    ServingTestbed.trustPolicy(client, OPERATOR_NAMESPACE, key);
-    SignedTinyModels models = new SignedTinyModels(key);
+    SignedTinyModels models =
+        new SignedTinyModels(ServingTestbed.prepare(client, NAMESPACE, OPERATOR_NAMESPACE));
     String base = models.publishBase(s3.store("models", "tiny-base"), "tiny-base");
     digests.put("tiny-base", base);
     String baseUri = "s3://models/tiny-base";

@@ -10,8 +10,6 @@ import dev.lathe.api.v1alpha1.ModelDeploymentRouteConditions;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.RolloutAnnotations;
 import dev.lathe.api.v1alpha1.RolloutRecord;
-import dev.lathe.artifact.signing.KeyAlgorithm;
-import dev.lathe.artifact.signing.SigningKeys;
 import dev.lathe.artifact.storage.LoopbackS3;
 import dev.lathe.controlplane.ControlPlaneExtension;
 import dev.lathe.controlplane.LocalGateway;
@@ -23,7 +21,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -70,11 +67,8 @@ class ModelRolloutIT {
   @BeforeAll
   void publishTwoVersionsOfTheBaseStartTheNodeAndTheOperator() throws Exception {
     s3 = new LoopbackS3();
-    ServingTestbed.restrictedNamespaces(client, NAMESPACE, OPERATOR_NAMESPACE);
-    ServingTestbed.s3Credentials(client, NAMESPACE);
-    KeyPair key = SigningKeys.generate(KeyAlgorithm.ECDSA_P256);
-    ServingTestbed.trustPolicy(client, OPERATOR_NAMESPACE, key);
-    SignedTinyModels models = new SignedTinyModels(key);
+    SignedTinyModels models =
+        new SignedTinyModels(ServingTestbed.prepare(client, NAMESPACE, OPERATOR_NAMESPACE));
     digests.put("base-v1", models.publishBase(s3.store("models", "base-v1"), "base-v1"));
     digests.put(
         "base-v2",

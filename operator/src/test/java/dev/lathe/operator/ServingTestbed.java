@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lathe.api.v1alpha1.Condition;
 import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.artifact.signing.KeyAlgorithm;
 import dev.lathe.artifact.signing.SigningKeys;
 import dev.lathe.artifact.storage.LoopbackS3;
 import dev.lathe.controlplane.ImageResolver;
@@ -91,6 +92,19 @@ final class ServingTestbed {
     return LocalKubelet.start(
         client,
         LocalKubelet.Options.defaults(ImageResolver.byImageSubstring(images)).withNodeName(name));
+  }
+
+  /**
+   * What every serving IT sets up first: both namespaces under the restricted standard, the
+   * loopback S3's credentials Secret in {@code namespace}, and a fresh signing key the operator's
+   * trust policy trusts. Returns that key.
+   */
+  static KeyPair prepare(KubernetesClient client, String namespace, String operatorNamespace) {
+    restrictedNamespaces(client, namespace, operatorNamespace);
+    s3Credentials(client, namespace);
+    KeyPair key = SigningKeys.generate(KeyAlgorithm.ECDSA_P256);
+    trustPolicy(client, operatorNamespace, key);
+    return key;
   }
 
   /**

@@ -183,16 +183,7 @@ final class RolloutDecision {
       }
       List<AdapterChoice> all = new ArrayList<>(waiting);
       all.add(new AdapterChoice(adapter.getName(), stable, Optional.empty(), 0));
-      return Optional.of(
-          new ServingTargets(
-              List.of(
-                  new Served(
-                      served.getMetadata().getName(),
-                      Optional.of(served),
-                      replicas(md),
-                      ServingNames.STABLE)),
-              Optional.empty(),
-              all));
+      return Optional.of(servedWith(served, replicas(md), all));
     }
     ServingTargets decided =
         new Rollout(
@@ -208,6 +199,20 @@ final class RolloutDecision {
     List<AdapterChoice> all = new ArrayList<>(waiting);
     all.addAll(decided.adapters());
     return Optional.of(new ServingTargets(decided.versions(), decided.endpointOnly(), all));
+  }
+
+  /** {@code served} alone at {@code replicas} pods, its adapters as {@code choices} say. */
+  private static ServingTargets servedWith(
+      ModelVersion served, int replicas, List<AdapterChoice> choices) {
+    return new ServingTargets(
+        List.of(
+            new Served(
+                served.getMetadata().getName(),
+                Optional.of(served),
+                replicas,
+                ServingNames.STABLE)),
+        Optional.empty(),
+        choices);
   }
 
   /**
@@ -516,16 +521,7 @@ final class RolloutDecision {
 
     /** The served model at full size, the adapter's candidate beside its stable version. */
     private ServingTargets adapterServing(int weight) {
-      ModelVersion served = adapter.orElseThrow().served();
-      return new ServingTargets(
-          List.of(
-              new Served(
-                  served.getMetadata().getName(),
-                  Optional.of(served),
-                  replicas,
-                  ServingNames.STABLE)),
-          Optional.empty(),
-          List.of(new AdapterChoice(adapterName(), stable, Optional.of(candidate), weight)));
+      return onlyStable(new AdapterChoice(adapterName(), stable, Optional.of(candidate), weight));
     }
 
     /** The adapter's name, or null for a rollout of spec.modelVersion. */
@@ -837,17 +833,9 @@ final class RolloutDecision {
       return afterPromotion(seen, plan, candidate, now).orElseThrow();
     }
 
+    /** The served model alone, at full size, with {@code choice} made for the adapter. */
     private ServingTargets onlyStable(AdapterChoice choice) {
-      ModelVersion served = adapter.orElseThrow().served();
-      return new ServingTargets(
-          List.of(
-              new Served(
-                  served.getMetadata().getName(),
-                  Optional.of(served),
-                  replicas,
-                  ServingNames.STABLE)),
-          Optional.empty(),
-          List.of(choice));
+      return servedWith(adapter.orElseThrow().served(), replicas, List.of(choice));
     }
 
     /** Ends the rollout without promotion: evidence in status, traffic on stable at once. */
