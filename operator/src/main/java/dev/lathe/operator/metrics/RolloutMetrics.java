@@ -4,6 +4,8 @@ import dev.lathe.api.v1alpha1.ModelDeployment;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -16,17 +18,21 @@ import java.util.function.Supplier;
  * Canary rollout figures for /metrics: rollouts ended, by outcome (Promoted, GateFailed,
  * GateErrored, CandidateUnhealthy, RolloutAborted), each counted once per candidate however many
  * reconciles see it; rollouts in progress; and each ModelDeployment's current canary weight, read
- * from the reconciler's cache of ModelDeployments when scraped so it never drifts from the status.
+ * from the reconciler's cache of ModelDeployments when scraped so it never drifts from the status;
+ * and evaluation gate runs by verdict with their durations.
  */
 public class RolloutMetrics {
 
   public static final String ROLLOUTS = "lathe_modeldeployment_rollouts";
   public static final String IN_PROGRESS = "lathe_modeldeployment_rollouts_in_progress";
   public static final String CANARY_WEIGHT = "lathe_modeldeployment_canary_weight";
+  public static final String GATE_RUNS = "lathe_modeldeployment_gate_runs";
+  public static final String GATE_DURATION = "lathe_modeldeployment_gate_duration";
 
   private final MeterRegistry registry;
   private final Set<String> counted = ConcurrentHashMap.newKeySet();
   private final Set<String> weighed = ConcurrentHashMap.newKeySet();
+  private final Set<String> gates = ConcurrentHashMap.newKeySet();
   private volatile Supplier<Collection<ModelDeployment>> deployments = List::of;
 
   public RolloutMetrics(MeterRegistry registry) {
@@ -70,6 +76,31 @@ public class RolloutMetrics {
 
   public double ended(String outcome) {
     Counter counter = registry.find(ROLLOUTS).tag("outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /**
+   * Counts a gate run's verdict and times it, once per run however many reconciles see it.
+   *
+   * @param run what identifies the run: the ModelDeployment's uid and the run's Job name
+   */
+  public void gateEnded(String run, String verdict, Duration duration) {
+    if (gates.add(run)) {
+      Counter.builder(GATE_RUNS)
+          .description("Evaluation gate runs that reached a verdict, by verdict")
+          .tag("verdict", verdict)
+          .register(registry)
+          .increment();
+      Timer.builder(GATE_DURATION)
+          .description("How long evaluation gate runs took, from their start to their verdict")
+          .tag("verdict", verdict)
+          .register(registry)
+          .record(duration);
+    }
+  }
+
+  public double gateRuns(String verdict) {
+    Counter counter = registry.find(GATE_RUNS).tag("verdict", verdict).counter();
     return counter == null ? 0 : counter.count();
   }
 

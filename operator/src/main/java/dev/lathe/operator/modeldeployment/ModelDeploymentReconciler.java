@@ -112,6 +112,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
         .weighs(
             seen.deployment().getMetadata().getNamespace(),
             seen.deployment().getMetadata().getName());
+    for (ServingPlan.GateEnded gate : plan.gatesEnded()) {
+      metrics
+          .rollouts()
+          .gateEnded(
+              seen.deployment().getMetadata().getUid() + "/" + gate.job(),
+              gate.verdict(),
+              gate.duration());
+    }
     plan.rolloutEnded()
         .ifPresent(outcome -> metrics.rollouts().ended(rolloutKey(seen, plan, outcome), outcome));
     // Status first, by forced server-side apply, then the Events it tells (StatusReport).

@@ -693,6 +693,13 @@ final class RolloutDecision {
           scoring(at, job, Optional.ofNullable(fresh.getMessage()));
           return Optional.of(serving);
         }
+        plan.gateEnded(
+            new ServingPlan.GateEnded(
+                name(job),
+                verdict(fresh),
+                Duration.between(
+                    Optional.ofNullable(fresh.getStartTime()).map(Instant::parse).orElse(now),
+                    now)));
         conditions.tell(
             "Passed".equals(verdict(fresh))
                 ? ServingConditionWriter.NORMAL

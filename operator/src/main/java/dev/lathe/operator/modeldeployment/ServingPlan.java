@@ -20,6 +20,16 @@ public final class ServingPlan {
   private final List<PodRefusal> refusals = new ArrayList<>();
   private Optional<Duration> next = Optional.empty();
   private Optional<String> rolloutEnded = Optional.empty();
+  private final List<GateEnded> gatesEnded = new ArrayList<>();
+
+  /**
+   * One evaluation gate run that reached its verdict in this decision.
+   *
+   * @param job the run's evaluation Job, which names it once
+   * @param verdict Passed, Failed, Inconclusive or Error
+   * @param duration from the run's start to its verdict
+   */
+  public record GateEnded(String job, String verdict, Duration duration) {}
 
   ServingPlan(ModelDeploymentStatus status, ServingConditionWriter conditions) {
     this.status = status;
@@ -53,6 +63,15 @@ public final class ServingPlan {
    */
   public Optional<String> rolloutEnded() {
     return rolloutEnded;
+  }
+
+  /** The gate runs that reached a verdict in this decision, for the gate counter and timer. */
+  public List<GateEnded> gatesEnded() {
+    return List.copyOf(gatesEnded);
+  }
+
+  void gateEnded(GateEnded ended) {
+    gatesEnded.add(ended);
   }
 
   void rolloutEnded(String outcome) {

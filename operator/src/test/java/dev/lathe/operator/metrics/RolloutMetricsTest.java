@@ -72,4 +72,21 @@ class RolloutMetricsTest {
     assertThat(metrics.rollouts().ended("Promoted")).isEqualTo(2);
     assertThat(metrics.rollouts().ended("RolloutAborted")).isZero();
   }
+
+  @Test
+  void aGateRunsVerdictIsCountedAndTimedOncePerRun() {
+    metrics.rollouts().gateEnded("uid-1/md-gate-0-ab", "Passed", java.time.Duration.ofSeconds(30));
+    metrics.rollouts().gateEnded("uid-1/md-gate-0-ab", "Passed", java.time.Duration.ofSeconds(31));
+    metrics.rollouts().gateEnded("uid-1/md-gate-1-ab", "Failed", java.time.Duration.ofSeconds(40));
+
+    assertThat(metrics.rollouts().gateRuns("Passed")).isEqualTo(1);
+    assertThat(metrics.rollouts().gateRuns("Failed")).isEqualTo(1);
+    assertThat(
+            registry
+                .get(RolloutMetrics.GATE_DURATION)
+                .tag("verdict", "Passed")
+                .timer()
+                .totalTime(java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo(30);
+  }
 }

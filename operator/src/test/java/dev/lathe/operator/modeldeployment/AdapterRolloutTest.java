@@ -134,6 +134,10 @@ class AdapterRolloutTest {
         TestingRolloutGate.result(EvaluationMetric.ACCURACY, 0.9, 0.8, true));
 
     ServingPlan promoted = h.reconcile();
+    assertThat(promoted.gatesEnded())
+        .singleElement()
+        .satisfies(g -> assertThat(g.job()).isEqualTo(GATE_1))
+        .satisfies(g -> assertThat(g.verdict()).isEqualTo("Passed"));
     h.reconcile();
 
     JsonNode entry = listed();
