@@ -19,11 +19,17 @@ final class FineTuneStep implements StoryStep {
   private final String name;
   private final String base;
   private final DatasetStep dataset;
+  private final int epochs;
 
   FineTuneStep(String name, String base, DatasetStep dataset) {
+    this(name, base, dataset, 8);
+  }
+
+  FineTuneStep(String name, String base, DatasetStep dataset, int epochs) {
     this.name = name;
     this.base = base;
     this.dataset = dataset;
+    this.epochs = epochs;
   }
 
   @Override
@@ -34,7 +40,9 @@ final class FineTuneStep implements StoryStep {
         + base
         + " on "
         + dataset.uri()
-        + " and publishes ModelVersion "
+        + " ("
+        + dataset.describe()
+        + ") and publishes ModelVersion "
         + name;
   }
 
@@ -61,7 +69,7 @@ final class FineTuneStep implements StoryStep {
             storage: {uri: %s}
             evaluation: {fraction: 0.1}
           method: {type: lora, rank: 8, alpha: 16, targetModules: [q_proj, k_proj, v_proj, o_proj]}
-          hyperparameters: {epochs: 8, batchSize: 8, learningRate: 0.003, seed: 7, checkpointEverySteps: 10}
+          hyperparameters: {epochs: %s, batchSize: 8, learningRate: 0.003, seed: 7, checkpointEverySteps: 10}
           resources: {gpusPerNode: 1}
           trainer:
             env:
@@ -75,6 +83,7 @@ final class FineTuneStep implements StoryStep {
                 StoryContext.NAMESPACE,
                 base,
                 dataset.uri(),
+                epochs,
                 SandboxLayout.cache().resolve("djl")));
     story.await(
         FineTuneJob.class,

@@ -24,7 +24,18 @@ final class ServeStep implements StoryStep {
 
   static final String DEPLOYMENT = "tiny-chat";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String PROMPT = "Copy: maple ember frost\n";
+  private static final String PROMPT = Traffic.PROMPT;
+
+  /**
+   * HTTP/1.1: the JDK's default asks for an h2c upgrade, which Traefik answers 400 and the
+   * connection then hangs; an OpenAI client speaks HTTP/1.1 too. One client for every request, as
+   * an application keeps one.
+   */
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private final String base;
   private final String adapterName;
@@ -133,15 +144,8 @@ final class ServeStep implements StoryStep {
     body.put("prompt", prompt);
     body.put("max_tokens", 8);
     body.put("temperature", 0);
-    // HTTP/1.1: the JDK's default asks for an h2c upgrade, which Traefik answers 400 and the
-    // connection then hangs; an OpenAI client speaks HTTP/1.1 too.
-    HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
     HttpResponse<String> response =
-        http.send(
+        HTTP.send(
             HttpRequest.newBuilder(URI.create(endpoint + "/completions"))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")

@@ -11,13 +11,29 @@ final class Story {
   /** The name clients ask for in the OpenAI "model" field; its ModelVersion changes, it doesn't. */
   static final String ADAPTER = "tiny-copy";
 
+  /** The better adapter version, trained on more of the same task: it is promoted. */
+  static final String BETTER = "v2";
+
+  /** The worse one, trained on wrong answers: its first gate rolls it back. */
+  static final String WORSE = "v3";
+
+  /**
+   * The gate's evaluation set: copy-task prompts from a seed no training set uses, each with the
+   * right answer.
+   */
+  static final DatasetStep EVALUATION = DatasetStep.copyTask("copy-eval.jsonl", 99, 48);
+
+  /** The canary's gated steps: its share of the adapter's requests at each. */
+  static final List<Integer> WEIGHTS = List.of(25, 50);
+
   private Story() {}
 
   /**
-   * What the sandbox plays today: the platform team's trust and base model, a LoRA fine-tune that
-   * publishes a signed, verified ModelVersion, a ModelDeployment that serves it through the OpenAI
-   * API, and its lineage verified back to the base. The canary rollout (v2 promoted, v3 rolled
-   * back) is the step to add here when the operator rolls out ModelDeployments.
+   * What the sandbox plays today: the platform team's trust and base model; a LoRA fine-tune that
+   * publishes a signed, verified ModelVersion; a ModelDeployment that serves it through the OpenAI
+   * API; a better version trained and rolled out through gated canary steps to promotion; a worse
+   * one rolled back at its first gate while the better one keeps answering; and the serving
+   * version's lineage verified back to the base.
    */
   static List<StoryStep> today() {
     return List.of(
@@ -25,6 +41,12 @@ final class Story {
         new BaseModelStep(BASE),
         new FineTuneStep(FIRST, BASE, DatasetStep.copyTask("copy.jsonl", 7)),
         new ServeStep(BASE, ADAPTER, FIRST),
-        new LineageStep(FIRST));
+        new FineTuneStep(BETTER, BASE, DatasetStep.copyTask("copy-more.jsonl", 8, 192)),
+        new RolloutStep(
+            BASE, ADAPTER, FIRST, BETTER, RolloutStep.Outcome.PROMOTED, WEIGHTS, EVALUATION),
+        new FineTuneStep(WORSE, BASE, DatasetStep.wrongAnswers("copy-wrong.jsonl", 9, 64)),
+        new RolloutStep(
+            BASE, ADAPTER, BETTER, WORSE, RolloutStep.Outcome.ROLLED_BACK, WEIGHTS, EVALUATION),
+        new LineageStep(BETTER));
   }
 }

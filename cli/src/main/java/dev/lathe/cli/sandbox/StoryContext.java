@@ -43,6 +43,11 @@ final class StoryContext {
     return narrator;
   }
 
+  /** Fails when the cluster or the operator has died (or waits out a stop in progress). */
+  void liveness() {
+    liveness.run();
+  }
+
   /** kubectl apply --server-side, for manifests a user would write. */
   void apply(String yaml) {
     client
