@@ -133,8 +133,8 @@ public final class SandboxCommand implements Callable<Integer> {
       return 0;
     }
     narrator.phase(
-        "running until Ctrl-C; try:  kubectl get lathe -A   kubectl lathe status ftj/"
-            + Story.FIRST
+        "running until Ctrl-C; try:  kubectl get lathe -A   kubectl lathe status md/"
+            + ServeStep.DEPLOYMENT
             + " -n "
             + StoryContext.NAMESPACE);
     while (true) {
