@@ -203,6 +203,7 @@ final class RolloutStep implements StoryStep {
     Instant deadline = Instant.now().plus(LIMIT);
     Set<String> told = new HashSet<>();
     String last = null;
+    String lastKey = null;
     while (true) {
       story.liveness();
       ModelDeployment md =
@@ -214,10 +215,12 @@ final class RolloutStep implements StoryStep {
               .get();
       ModelDeploymentStatus status = md == null ? null : md.getStatus();
       if (status != null) {
-        String state = state(status, to);
-        if (state != null && !state.equals(last)) {
-          story.narrator().detail(state);
-          last = state;
+        // A line when the step, the weight or the reason changes (a message may count seconds).
+        String key = key(status, to);
+        if (!key.equals(lastKey)) {
+          last = state(status, to);
+          story.narrator().detail(last);
+          lastKey = key;
         }
         for (AnalysisRun run : runsOf(status, to)) {
           tellRun(story, run, told);
@@ -324,6 +327,18 @@ final class RolloutStep implements StoryStep {
           + why;
     }
     return why;
+  }
+
+  static String key(ModelDeploymentStatus status, String candidate) {
+    return (candidate.equals(status.getCanaryVersion()) ? candidate : "-")
+        + "/"
+        + status.getCanaryWeight()
+        + "/"
+        + status.getCurrentStep()
+        + "/"
+        + ConditionCheck.find(status, ModelDeploymentConditions.PROGRESSING)
+            .map(c -> c.getStatus() + c.getReason())
+            .orElse("");
   }
 
   /** The gate runs that judged {@code candidate} (those of an earlier rollout may linger). */
