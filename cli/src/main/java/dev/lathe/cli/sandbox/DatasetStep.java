@@ -12,10 +12,10 @@ import java.util.Random;
 
 /**
  * A JSONL set written onto the namespace's datasets claim, as an application team uploads one:
- * completion lines, {"prompt": ..., "completion": ...}, of the copy task ("Copy: a b c" answered
- * with "a b c"), drawn from a fixed seed so the same set has the same bytes (and digest) every run.
- * The same shape serves as a training set and as an evaluation gate's set, whose completion is the
- * expected answer.
+ * completion lines, {"prompt": ..., "completion": ...}, of the copy task ("Copy: a b c ->" answered
+ * with " a b c"), drawn from a fixed seed so the same set has the same bytes (and digest) every
+ * run. The same shape serves as a training set and as an evaluation gate's set, whose completion is
+ * the expected answer.
  *
  * @param file its name on the claim
  * @param seed which phrases it holds
@@ -31,7 +31,7 @@ record DatasetStep(String file, int seed, int lines, boolean rightAnswers) {
           "apple", "river", "stone", "cloud", "maple", "ember", "frost", "lumen", "cedar", "harbor",
           "violet", "canyon");
 
-  /** The copy task: "Copy: a b c" answered with "a b c", 64 lines from a fixed seed. */
+  /** The copy task: "Copy: a b c ->" answered with " a b c", 64 lines from a fixed seed. */
   static DatasetStep copyTask(String file, int seed) {
     return copyTask(file, seed, 64);
   }
@@ -41,7 +41,7 @@ record DatasetStep(String file, int seed, int lines, boolean rightAnswers) {
     return new DatasetStep(file, seed, lines, true);
   }
 
-  /** The copy task's prompts answered wrongly: "Copy: a b c" answered with "c b a". */
+  /** The copy task's prompts answered wrongly: "Copy: a b c ->" answered with " c b a". */
   static DatasetStep wrongAnswers(String file, int seed, int lines) {
     return new DatasetStep(file, seed, lines, false);
   }
@@ -67,9 +67,11 @@ record DatasetStep(String file, int seed, int lines, boolean rightAnswers) {
         Collections.reverse(three);
       }
       // An ObjectNode keeps the key order, so the same seed gives the same bytes (and digest).
+      // The answer starts with a space, as its words do in the prompt: the tokenizer then spells
+      // them with the same tokens, which the tiny base can learn to copy in a minute of training.
       ObjectNode example = JSON.createObjectNode();
-      example.put("prompt", "Copy: " + phrase + "\n");
-      example.put("completion", String.join(" ", three));
+      example.put("prompt", "Copy: " + phrase + " ->");
+      example.put("completion", " " + String.join(" ", three));
       out.add(JSON.writeValueAsString(example));
     }
     Path target = claims.resolve("datasets").resolve(file);

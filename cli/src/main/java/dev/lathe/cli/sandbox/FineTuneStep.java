@@ -20,16 +20,14 @@ final class FineTuneStep implements StoryStep {
   private final String base;
   private final DatasetStep dataset;
   private final int epochs;
+  private final double learningRate;
 
-  FineTuneStep(String name, String base, DatasetStep dataset) {
-    this(name, base, dataset, 8);
-  }
-
-  FineTuneStep(String name, String base, DatasetStep dataset, int epochs) {
+  FineTuneStep(String name, String base, DatasetStep dataset, int epochs, double learningRate) {
     this.name = name;
     this.base = base;
     this.dataset = dataset;
     this.epochs = epochs;
+    this.learningRate = learningRate;
   }
 
   @Override
@@ -42,7 +40,9 @@ final class FineTuneStep implements StoryStep {
         + dataset.uri()
         + " ("
         + dataset.describe()
-        + ") and publishes ModelVersion "
+        + ", "
+        + epochs
+        + " epochs) and publishes ModelVersion "
         + name;
   }
 
@@ -69,7 +69,7 @@ final class FineTuneStep implements StoryStep {
             storage: {uri: %s}
             evaluation: {fraction: 0.1}
           method: {type: lora, rank: 8, alpha: 16, targetModules: [q_proj, k_proj, v_proj, o_proj]}
-          hyperparameters: {epochs: %s, batchSize: 8, learningRate: 0.003, seed: 7, checkpointEverySteps: 10}
+          hyperparameters: {epochs: %s, batchSize: 8, learningRate: %s, seed: 7, checkpointEverySteps: 10}
           resources: {gpusPerNode: 1}
           trainer:
             env:
@@ -84,6 +84,7 @@ final class FineTuneStep implements StoryStep {
                 base,
                 dataset.uri(),
                 epochs,
+                learningRate,
                 SandboxLayout.cache().resolve("djl")));
     story.await(
         FineTuneJob.class,

@@ -318,6 +318,7 @@ final class RolloutStep implements StoryStep {
             .orElse("Progressing: not reported yet");
     if (candidate.equals(status.getCanaryVersion())) {
       return "canary "
+          + Optional.ofNullable(status.getCanaryAdapter()).map(a -> a + " ").orElse("")
           + candidate
           + " at "
           + Optional.ofNullable(status.getCanaryWeight()).orElse(0)
@@ -385,6 +386,7 @@ final class RolloutStep implements StoryStep {
           .narrator()
           .detail(
               "promoted: "
+                  + Optional.ofNullable(record.getAdapter()).map(a -> a + " ").orElse("")
                   + record.getVersion()
                   + " ("
                   + record.getDigest()
@@ -402,6 +404,7 @@ final class RolloutStep implements StoryStep {
               "rolled back at step "
                   + Optional.ofNullable(abort.getStep()).map(s -> s + 1).orElse(0)
                   + ": "
+                  + Optional.ofNullable(abort.getAdapter()).map(a -> a + " ").orElse("")
                   + abort.getVersion()
                   + " "
                   + abort.getReason()

@@ -11,10 +11,17 @@ final class Story {
   /** The name clients ask for in the OpenAI "model" field; its ModelVersion changes, it doesn't. */
   static final String ADAPTER = "tiny-copy";
 
-  /** The better adapter version, trained on more of the same task: it is promoted. */
+  /**
+   * The better adapter version, trained on three times the examples of the same task, twice as
+   * long: measured with the sandbox's trainer on {@link #EVALUATION}, v1 copies 0 to 2 of its 48
+   * prompts and v2 33, so v2's gates pass with the whole interval above 0; it is promoted.
+   */
   static final String BETTER = "v2";
 
-  /** The worse one, trained on wrong answers: its first gate rolls it back. */
+  /**
+   * The worse one, trained on wrong answers (the words reversed): it copies none of the evaluation
+   * prompts, so its first gate fails with the whole interval below -0.5; it is rolled back.
+   */
   static final String WORSE = "v3";
 
   /**
@@ -39,12 +46,13 @@ final class Story {
     return List.of(
         new TrustStep(),
         new BaseModelStep(BASE),
-        new FineTuneStep(FIRST, BASE, DatasetStep.copyTask("copy.jsonl", 7)),
+        new FineTuneStep(FIRST, BASE, DatasetStep.copyTask("copy.jsonl", 7), 8, 0.003),
         new ServeStep(BASE, ADAPTER, FIRST),
-        new FineTuneStep(BETTER, BASE, DatasetStep.copyTask("copy-more.jsonl", 8, 192)),
+        new FineTuneStep(BETTER, BASE, DatasetStep.copyTask("copy-more.jsonl", 8, 192), 16, 0.005),
         new RolloutStep(
             BASE, ADAPTER, FIRST, BETTER, RolloutStep.Outcome.PROMOTED, WEIGHTS, EVALUATION),
-        new FineTuneStep(WORSE, BASE, DatasetStep.wrongAnswers("copy-wrong.jsonl", 9, 64)),
+        new FineTuneStep(
+            WORSE, BASE, DatasetStep.wrongAnswers("copy-wrong.jsonl", 9, 64), 16, 0.005),
         new RolloutStep(
             BASE, ADAPTER, BETTER, WORSE, RolloutStep.Outcome.ROLLED_BACK, WEIGHTS, EVALUATION),
         new LineageStep(BETTER));

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Traffic implements AutoCloseable {
 
-  static final String PROMPT = "Copy: maple ember frost\n";
+  static final String PROMPT = "Copy: maple ember frost ->";
 
   /** A bound on what one rollout sends, so a stuck rollout cannot flood the node. */
   static final int MAX_REQUESTS = 5000;

@@ -68,18 +68,12 @@ class StoryTest {
     assertThat(lines).hasSize(64);
     // Byte for byte across JVMs too: the prompt first, whatever a map's iteration order.
     assertThat(lines).allMatch(l -> l.startsWith("{\"prompt\":\"Copy: "));
-    // The bytes v1 was always trained on: its dataset digest is in the lineage v1 publishes.
-    assertThat(
-            java.util.HexFormat.of()
-                .formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(Files.readAllBytes(one))))
-        .isEqualTo("e028acb063955e47b7904a49405c11f54e656e762d3ca15081a3fd6ada196c34");
     for (String line : lines) {
       JsonNode example = JSON.readTree(line);
       String completion = example.get("completion").asText();
-      assertThat(completion.split(" ")).hasSize(3);
-      assertThat(example.get("prompt").asText()).isEqualTo("Copy: " + completion + "\n");
+      assertThat(completion).startsWith(" ");
+      assertThat(completion.strip().split(" ")).hasSize(3);
+      assertThat(example.get("prompt").asText()).isEqualTo("Copy:" + completion + " ->");
     }
   }
 
@@ -93,11 +87,17 @@ class StoryTest {
       JsonNode example = JSON.readTree(line);
       List<String> asked =
           new ArrayList<>(
-              List.of(example.get("prompt").asText().strip().replace("Copy: ", "").split(" ")));
+              List.of(
+                  example
+                      .get("prompt")
+                      .asText()
+                      .replace("Copy: ", "")
+                      .replace(" ->", "")
+                      .split(" ")));
       List<String> reversed = new ArrayList<>(asked);
       java.util.Collections.reverse(reversed);
-      assertThat(example.get("completion").asText()).isEqualTo(String.join(" ", reversed));
-      assertThat(example.get("completion").asText()).isNotEqualTo(String.join(" ", asked));
+      assertThat(example.get("completion").asText()).isEqualTo(" " + String.join(" ", reversed));
+      assertThat(example.get("completion").asText()).isNotEqualTo(" " + String.join(" ", asked));
     }
   }
 
@@ -212,6 +212,7 @@ class StoryTest {
   @Test
   void theRolloutsStateLineSaysWhereTheCanaryStandsAndWhy() {
     ModelDeploymentStatus status = new ModelDeploymentStatus();
+    status.setCanaryAdapter("tiny-copy");
     status.setCanaryVersion("v2");
     status.setCanaryWeight(25);
     status.setCurrentStep(0);
@@ -223,7 +224,8 @@ class StoryTest {
     status.getConditions().add(progressing);
 
     assertThat(RolloutStep.state(status, "v2"))
-        .isEqualTo("canary v2 at 25% (step 1); Progressing=True (GateRunning): step 0: evaluating");
+        .isEqualTo(
+            "canary tiny-copy v2 at 25% (step 1); Progressing=True (GateRunning): step 0: evaluating");
     assertThat(RolloutStep.state(status, "v3")).startsWith("Progressing=True (GateRunning)");
   }
 

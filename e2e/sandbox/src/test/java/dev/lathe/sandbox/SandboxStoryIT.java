@@ -79,7 +79,7 @@ class SandboxStoryIT {
         .containsPattern(
             "accuracy: candidate [0-9.]+, stable [0-9.]+, difference [-+][0-9.]+, 95% interval"
                 + " \\[[-+][0-9.]+, [-+][0-9.]+\\], maxRegression 0.1 → Passed")
-        .containsPattern("promoted: v2 \\(sha256:[0-9a-f]{64}\\) replaced v1")
+        .containsPattern("promoted: tiny-copy v2 \\(sha256:[0-9a-f]{64}\\) replaced v1")
         .contains("every answer now comes from v2")
         // v3, trained on wrong answers, fails its first gate and is rolled back.
         .contains("==> step 7: LoRA FineTuneJob v3")
@@ -91,7 +91,7 @@ class SandboxStoryIT {
         .containsPattern(
             "accuracy: candidate [0-9.]+, stable [0-9.]+, difference -[0-9.]+, 95% interval"
                 + " \\[-[0-9.]+, -[0-9.]+\\], maxRegression 0.1 → Failed")
-        .containsPattern("rolled back at step 1: v3 GateFailed: .*accuracy")
+        .containsPattern("rolled back at step 1: tiny-copy v3 GateFailed: .*accuracy")
         .contains("RolledBack=True (GateFailed)")
         .contains("Degraded=True (GateFailed)")
         .contains("adapter tiny-copy serves v2 (status.adapters)")
