@@ -214,7 +214,8 @@ final class RolloutStep implements StoryStep {
               .withName(DEPLOYMENT)
               .get();
       ModelDeploymentStatus status = md == null ? null : md.getStatus();
-      if (status != null) {
+      // Until the operator has seen the change, status still tells of the last rollout.
+      if (status != null && observed(md)) {
         // A line when the step, the weight or the reason changes (a message may count seconds).
         String key = key(status, to);
         if (!key.equals(lastKey)) {
@@ -298,6 +299,12 @@ final class RolloutStep implements StoryStep {
     if (ended && told.add(key + "/ended")) {
       GateFigures.describe(run).forEach(line -> story.narrator().detail(line));
     }
+  }
+
+  static boolean observed(ModelDeployment md) {
+    Long generation = md.getMetadata().getGeneration();
+    Long observed = md.getStatus().getObservedGeneration();
+    return generation == null || (observed != null && observed >= generation);
   }
 
   /** What has changed for a user: where the canary stands and why, in one line. */
