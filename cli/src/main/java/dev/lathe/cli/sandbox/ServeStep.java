@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -25,6 +26,7 @@ final class ServeStep implements StoryStep {
   static final String DEPLOYMENT = "tiny-chat";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PROMPT = Traffic.PROMPT;
+  private static final Duration FIRST_ANSWER_LIMIT = Duration.ofSeconds(30);
 
   /**
    * HTTP/1.1: the JDK's default asks for an h2c upgrade, which Traefik answers 400 and the
@@ -96,7 +98,7 @@ final class ServeStep implements StoryStep {
             Duration.ofMinutes(5));
     String endpoint = ready.getStatus().getEndpoint();
     story.narrator().detail("endpoint " + endpoint);
-    JsonNode answer = complete(endpoint, adapterName, PROMPT);
+    JsonNode answer = firstAnswer(story, endpoint);
     story
         .narrator()
         .detail(
@@ -153,7 +155,8 @@ final class ServeStep implements StoryStep {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IllegalStateException(
+      throw new Refused(
+          response.statusCode(),
           "POST "
               + endpoint
               + "/completions answered "
@@ -162,5 +165,48 @@ final class ServeStep implements StoryStep {
               + response.body());
     }
     return JSON.readTree(response.body());
+  }
+
+  /**
+   * The first answer through the endpoint. The gateway accepts the route (and the operator then
+   * publishes the endpoint) a moment before its proxy has the Service's ready endpoints, and
+   * meanwhile answers 503 "no available server"; a client retries that, for a bounded while.
+   */
+  private JsonNode firstAnswer(StoryContext story, String endpoint)
+      throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(FIRST_ANSWER_LIMIT);
+    boolean told = false;
+    while (true) {
+      try {
+        return complete(endpoint, adapterName, PROMPT);
+      } catch (Refused refused) {
+        if (refused.status() != 503 || Instant.now().isAfter(deadline)) {
+          throw refused;
+        }
+        if (!told) {
+          story.narrator().detail("the gateway answers 503 until it has the pod; retrying");
+          told = true;
+        }
+        story.liveness();
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  /** A completion request answered with another status than 200. */
+  static final class Refused extends IllegalStateException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+
+    Refused(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+
+    int status() {
+      return status;
+    }
   }
 }
