@@ -278,7 +278,8 @@ final class RolloutStep implements StoryStep {
   private static void tellRun(StoryContext story, AnalysisRun run, Set<String> told) {
     String key = run.getStep() + "/" + run.getJob();
     boolean ended = run.getVerdict() != null && run.getVerdict() != AnalysisVerdict.Running;
-    if (!ended && told.add(key + "/running")) {
+    // A run is recorded a moment before its Job is named: it is told once it has a Job to watch.
+    if (!ended && run.getJob() != null && told.add(key + "/running")) {
       story
           .narrator()
           .detail(
