@@ -216,15 +216,16 @@ final class RolloutStep implements StoryStep {
       ModelDeploymentStatus status = md == null ? null : md.getStatus();
       // Until the operator has seen the change, status still tells of the last rollout.
       if (status != null && observed(md)) {
+        // A gate's verdict first: the step it lets the rollout move to comes after it.
+        for (AnalysisRun run : runsOf(status, to)) {
+          tellRun(story, run, told);
+        }
         // A line when the step, the weight or the reason changes (a message may count seconds).
         String key = key(status, to);
         if (!key.equals(lastKey)) {
           last = state(status, to);
           story.narrator().detail(last);
           lastKey = key;
-        }
-        for (AnalysisRun run : runsOf(status, to)) {
-          tellRun(story, run, told);
         }
         if (promoted(status, adapter, to)) {
           if (expected == Outcome.PROMOTED) {
