@@ -31,6 +31,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.canaryVersion",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Adapter",
+    jsonPath = ".status.canaryAdapter",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Weight",
     jsonPath = ".status.canaryWeight",
     type = AdditionalPrinterColumn.Type.INTEGER)
