@@ -314,9 +314,7 @@ public final class ServingDecision {
               + "/"
               + desired
               + " verified pods serve ModelVersion "
-              + (status.getCanaryVersion() == null
-                  ? status.getStableVersion()
-                  : status.getStableVersion() + " and candidate " + status.getCanaryVersion()),
+              + servingWhat(status, rolledBack),
           ServingConditionWriter.NORMAL);
     } else if (desired == 0) {
       conditions.set(
@@ -375,6 +373,20 @@ public final class ServingDecision {
     }
     rollUp(conditions);
     return plan;
+  }
+
+  /** What the ready pods serve: the stable version, and a candidate while one rolls out. */
+  private static String servingWhat(ModelDeploymentStatus status, boolean rolledBack) {
+    if (status.getCanaryVersion() == null || rolledBack) {
+      return status.getStableVersion();
+    }
+    return status.getCanaryAdapter() == null
+        ? status.getStableVersion() + " and candidate " + status.getCanaryVersion()
+        : status.getStableVersion()
+            + " with adapter "
+            + status.getCanaryAdapter()
+            + "'s candidate "
+            + status.getCanaryVersion();
   }
 
   /** The API server refused {@code object}: the deployment is degraded until the spec changes. */

@@ -80,6 +80,8 @@ class AdapterRolloutTest {
     assertThat(plan.status().getStableVersion()).as("the served model stays").isEqualTo(BASE);
     assertThat(adapterStatus(plan).getModelVersion()).as("V1 answers the name").isEqualTo(V1);
     assertThat(h.events).contains("Normal RolloutStarted");
+    assertThat(condition(plan, "Available").getMessage())
+        .endsWith("serve ModelVersion " + BASE + " with adapter " + ADAPTER + "'s candidate " + V2);
   }
 
   @Test
@@ -185,6 +187,9 @@ class AdapterRolloutTest {
     assertThat(condition(later, "Progressing").getMessage())
         .contains("spec.adapters[" + ADAPTER + "] names another version");
     assertThat(adapterStatus(later).getModelVersion()).isEqualTo(V1);
+    assertThat(condition(later, "Available").getMessage())
+        .as("the rolled-back candidate serves nothing")
+        .doesNotContain(V2);
     assertThat(h.jobs()).as("the gate is not run again").containsExactly(GATE_0);
 
     h.world.retarget(ADAPTER, V1);
