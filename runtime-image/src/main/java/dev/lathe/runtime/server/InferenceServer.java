@@ -116,7 +116,12 @@ public final class InferenceServer implements AutoCloseable {
     try {
       http =
           vertx
-              .createHttpServer(new HttpServerOptions().setHost(settings.host()))
+              // No h2c upgrade: a request asking for one is answered in HTTP/1.1, as the upgrade
+              // allows. The JDK client and curl mishandle a large response sent right after the
+              // 101 (a metrics scrape of 42 KB hung a test's JDK client); OpenAI clients, Traefik
+              // and Prometheus speak HTTP/1.1 to a backend anyway.
+              .createHttpServer(
+                  new HttpServerOptions().setHost(settings.host()).setHttp2ClearTextEnabled(false))
               .invalidRequestHandler(refusals::invalidRequest)
               .requestHandler(router)
               // The host again: listen(port) alone binds 0.0.0.0 whatever the options say, and two
