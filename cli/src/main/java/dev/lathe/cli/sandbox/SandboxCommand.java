@@ -113,8 +113,18 @@ public final class SandboxCommand implements Callable<Integer> {
             // Ctrl-C reaches the children too: their ending is the stop, not a failure to report.
             awaitQuietly(stopped);
           }
-          cluster.requireAlive();
-          operator.process().requireAlive();
+          try {
+            cluster.requireAlive();
+            operator.process().requireAlive();
+          } catch (IllegalStateException ended) {
+            // A Ctrl-C to the process group reaches a child as it reaches this JVM, and the child
+            // may end before this JVM has begun to stop: give the stop a moment to show first.
+            sleepQuietly(Duration.ofSeconds(3));
+            if (stopping.get()) {
+              awaitQuietly(stopped);
+            }
+            throw ended;
+          }
         };
 
     if (!noDemo) {
@@ -140,6 +150,14 @@ public final class SandboxCommand implements Callable<Integer> {
     while (true) {
       liveness.run();
       Thread.sleep(1000);
+    }
+  }
+
+  private static void sleepQuietly(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
