@@ -52,8 +52,10 @@ import java.util.stream.Collectors;
  *   <li>Objects of a version the spec no longer names are retired once the current version has
  *       every asked-for replica ready.
  *   <li>With spec.rollout, a new spec.modelVersion is instead rolled out as a canary beside the
- *       stable version: {@link RolloutDecision} says which versions serve with how many pods, and
- *       reports the rollout's Progressing, Degraded and RolledBack.
+ *       stable version, and an adapter's new ModelVersion beside the one answering its name on the
+ *       same pods: {@link RolloutDecision} says which versions serve with how many pods and which
+ *       adapter versions are listed at what weight, and reports the rollout's Progressing,
+ *       Degraded and RolledBack.
  * </ol>
  */
 public final class ServingDecision {
