@@ -54,8 +54,8 @@ import java.util.stream.Collectors;
  *   <li>With spec.rollout, a new spec.modelVersion is instead rolled out as a canary beside the
  *       stable version, and an adapter's new ModelVersion beside the one answering its name on the
  *       same pods: {@link RolloutDecision} says which versions serve with how many pods and which
- *       adapter versions are listed at what weight, and reports the rollout's Progressing,
- *       Degraded and RolledBack.
+ *       adapter versions are listed at what weight, and reports the rollout's Progressing, Degraded
+ *       and RolledBack.
  * </ol>
  */
 public final class ServingDecision {
