@@ -38,7 +38,11 @@ final class LaunchedSandbox implements AutoCloseable {
   static LaunchedSandbox start(Path repository, Path state, List<String> command) {
     int operatorPort = freePort();
     Path log = state.resolve("sandbox.log");
-    List<String> grouped = new ArrayList<>(List.of("setsid"));
+    // A terminal's foreground job has Ctrl-C at its default action, but a build started as a
+    // background job of a non-interactive shell (nohup mvn ... &) passes SIGINT down ignored, and
+    // a JVM that starts with SIGINT ignored never stops on it, while the control plane's Go
+    // programs re-enable it. env resets it, so the test sees what a user at a terminal sees.
+    List<String> grouped = new ArrayList<>(List.of("setsid", "env", "--default-signal=INT,QUIT"));
     grouped.addAll(command);
     ProcessBuilder builder =
         new ProcessBuilder(grouped)
