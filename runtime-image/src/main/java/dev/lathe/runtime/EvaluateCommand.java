@@ -3,12 +3,15 @@ package dev.lathe.runtime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lathe.artifact.ArtifactException;
 import dev.lathe.artifact.contract.GateReport;
+import dev.lathe.runtime.evaluate.LiveQueries;
 import dev.lathe.runtime.evaluate.PairedEvaluation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,6 +110,37 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Keep the live window open at least this long (the step's window).")
   long liveWindowSeconds;
 
+  @Option(
+      names = "--prometheus-address",
+      description =
+          "A Prometheus server's base URL: the live figures are then also queried from it (the"
+              + " report's prometheus), with --candidate-query and --stable-query.")
+  String prometheusAddress;
+
+  @Option(
+      names = "--candidate-query",
+      description =
+          "NAME=PROMQL, once for each of "
+              + "requests, liveErrorRate, liveLatencyP95Ms, ttftSamples and liveTtftP95Ms: the"
+              + " candidate's queries, {{window}} left for the window's length.")
+  Map<String, String> candidateQueries = new LinkedHashMap<>();
+
+  @Option(names = "--stable-query", description = "NAME=PROMQL: the stable version's queries.")
+  Map<String, String> stableQueries = new LinkedHashMap<>();
+
+  @Option(
+      names = "--prometheus-delay-seconds",
+      defaultValue = "30",
+      description =
+          "How long after the window closes to query Prometheus: at least its scrape interval.")
+  long prometheusDelaySeconds;
+
+  @Option(
+      names = "--prometheus-timeout-seconds",
+      defaultValue = "30",
+      description = "Per Prometheus query.")
+  long prometheusTimeoutSeconds;
+
   @Mixin StoreOptions store;
 
   @Override
@@ -144,7 +178,24 @@ final class EvaluateCommand implements Callable<Integer> {
             stablePods == null ? List.of() : stablePods,
             Duration.ofSeconds(liveWindowSeconds),
             awaitPods == null ? List.of() : awaitPods,
-            Duration.ofSeconds(awaitSeconds)),
+            Duration.ofSeconds(awaitSeconds),
+            prometheus()),
         store.locations());
+  }
+
+  private PairedEvaluation.PrometheusSettings prometheus() {
+    if (prometheusAddress == null) {
+      if (!candidateQueries.isEmpty() || !stableQueries.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--candidate-query and --stable-query need --prometheus-address");
+      }
+      return null;
+    }
+    return new PairedEvaluation.PrometheusSettings(
+        prometheusAddress,
+        Duration.ofSeconds(prometheusDelaySeconds),
+        Duration.ofSeconds(prometheusTimeoutSeconds),
+        LiveQueries.of("candidate", candidateQueries),
+        LiveQueries.of("stable", stableQueries));
   }
 }

@@ -29,6 +29,12 @@ public final class AnalysisRunReasons {
   /** Error: the Job ran past its deadline (spec.rollout.evaluation.timeout). */
   public static final String EVALUATION_DEADLINE_EXCEEDED = "EvaluationDeadlineExceeded";
 
+  /**
+   * Error: no threshold failed, and at least one could not be measured because its figure's source
+   * failed (Prometheus unreachable, or a query it refused); the message quotes the error.
+   */
+  public static final String METRIC_QUERY_FAILED = "MetricQueryFailed";
+
   /** Error: the Job completed but its report could not be read. */
   public static final String MALFORMED_REPORT = "MalformedReport";
 }

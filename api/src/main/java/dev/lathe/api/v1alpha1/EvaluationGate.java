@@ -43,6 +43,14 @@ public class EvaluationGate {
           + " its second scrape. Absent means the evaluation's own duration.")
   private String liveWindow;
 
+  @JsonPropertyDescription(
+      "prometheus is optional: take the live figures (liveErrorRate, liveLatencyP95Ms,"
+          + " liveTtftP95Ms and their sample counts) from this Prometheus, by query, instead of"
+          + " the evaluation Job's two scrapes of each version's pods. Each threshold's result"
+          + " records which source its figures came from and the exact queries. Not used for"
+          + " an adapter rollout, whose two versions answer from the same pods.")
+  private PrometheusSource prometheus;
+
   @Size(max = 32)
   @Pattern("^([0-9]+(ms|s|m|h))+$")
   @JsonPropertyDescription(
@@ -95,6 +103,14 @@ public class EvaluationGate {
 
   public void setLiveWindow(String liveWindow) {
     this.liveWindow = liveWindow;
+  }
+
+  public PrometheusSource getPrometheus() {
+    return prometheus;
+  }
+
+  public void setPrometheus(PrometheusSource prometheus) {
+    this.prometheus = prometheus;
   }
 
   public String getTimeout() {

@@ -24,7 +24,23 @@ public class MetricResult {
           + " verdict).")
   private Boolean passed;
 
-  @JsonPropertyDescription("verdict is Passed, Failed or Inconclusive.")
+  @JsonPropertyDescription(
+      "source is where the figures came from: evaluation (the evaluation Job's own requests),"
+          + " pods (the Job's scrapes of each version's pods' /metrics) or prometheus (queries"
+          + " to spec.rollout.evaluation.prometheus).")
+  private String source;
+
+  @JsonPropertyDescription(
+      "canaryQuery is the exact PromQL of the canary's figure, as run, when source is"
+          + " prometheus.")
+  private String canaryQuery;
+
+  @JsonPropertyDescription(
+      "stableQuery is the exact PromQL of the stable version's figure, as run, when source is"
+          + " prometheus.")
+  private String stableQuery;
+
+  @JsonPropertyDescription("verdict is Passed, Failed, Inconclusive or Error.")
   private MetricVerdict verdict;
 
   @JsonPropertyDescription(
@@ -95,6 +111,30 @@ public class MetricResult {
 
   public void setPassed(Boolean passed) {
     this.passed = passed;
+  }
+
+  public String getSource() {
+    return source;
+  }
+
+  public void setSource(String source) {
+    this.source = source;
+  }
+
+  public String getCanaryQuery() {
+    return canaryQuery;
+  }
+
+  public void setCanaryQuery(String canaryQuery) {
+    this.canaryQuery = canaryQuery;
+  }
+
+  public String getStableQuery() {
+    return stableQuery;
+  }
+
+  public void setStableQuery(String stableQuery) {
+    this.stableQuery = stableQuery;
   }
 
   public MetricVerdict getVerdict() {

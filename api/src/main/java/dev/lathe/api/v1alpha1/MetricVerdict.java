@@ -10,5 +10,10 @@ public enum MetricVerdict {
    * Undecided: fewer samples than minSamples, no data, a figure that is not a number, or a paired
    * interval that straddles the tolerance.
    */
-  Inconclusive
+  Inconclusive,
+  /**
+   * Not measured: the figure's source failed (a Prometheus that could not be reached, or that
+   * refused the query); the reason quotes it.
+   */
+  Error
 }

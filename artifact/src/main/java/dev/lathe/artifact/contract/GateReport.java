@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
  * @param stable the stable version's figures over the evaluation's own requests
  * @param candidateLive the candidate pods' own metrics over the window, or null if none was given
  * @param stableLive the stable pods' own metrics over the window, or null if none was given
+ * @param prometheus both versions' live figures as queried from Prometheus, or null when none was
+ *     given (then the live figures are the pods' scrapes)
  * @param note the first errors seen, or other words for a person (cut to fit)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,6 +38,7 @@ public record GateReport(
     Requests stable,
     Live candidateLive,
     Live stableLive,
+    Prometheus prometheus,
     String note) {
 
   public static final int SCHEMA = 1;
@@ -114,6 +117,110 @@ public record GateReport(
       long ttftSamples,
       Double ttftP95Ms) {}
 
+  /**
+   * The live figures as Prometheus answered instant queries at the end of the window.
+   *
+   * @param address the Prometheus queried
+   * @param time the evaluation time of every query (RFC 3339), the same for all of them
+   * @param window what {@code {{window}}} stood for in the queries, e.g. {@code 95s}
+   * @param candidate the candidate's figures
+   * @param stable the stable version's figures
+   * @param queriesOmitted true when the queries' text was left out so that the report fits the
+   *     termination message (the Job's arguments hold them, {@code {{window}}} as above)
+   */
+  @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+  public record Prometheus(
+      String address,
+      String time,
+      String window,
+      Queried candidate,
+      Queried stable,
+      boolean queriesOmitted) {
+
+    Prometheus withoutQueryText() {
+      return new Prometheus(
+          address, time, window, candidate.withoutQueryText(), stable.withoutQueryText(), true);
+    }
+  }
+
+  /**
+   * One version's live figures from Prometheus, one query each.
+   *
+   * @param requests generation requests answered in the window (the samples of errorRate and
+   *     latencyP95Ms)
+   * @param errorRate the share of them that failed
+   * @param latencyP95Ms the 95th percentile of their latency, in ms
+   * @param ttftSamples first tokens timed in the window (the samples of ttftP95Ms)
+   * @param ttftP95Ms the 95th percentile of time to first token, in ms
+   */
+  public record Queried(
+      Figure requests,
+      Figure errorRate,
+      Figure latencyP95Ms,
+      Figure ttftSamples,
+      Figure ttftP95Ms) {
+
+    Queried withoutQueryText() {
+      return new Queried(
+          requests.withoutQuery(),
+          errorRate.withoutQuery(),
+          latencyP95Ms.withoutQuery(),
+          ttftSamples.withoutQuery(),
+          ttftP95Ms.withoutQuery());
+    }
+  }
+
+  /**
+   * One query's answer: a finite value, or no data, or an error; never two of them.
+   *
+   * @param query the PromQL as sent, placeholders substituted
+   * @param value the result, when it was one finite number
+   * @param noData why there is no figure although Prometheus answered (an empty result, NaN, ±Inf)
+   * @param error why there is no answer (Prometheus unreachable, or its error for the query)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Figure(String query, Double value, String noData, String error) {
+
+    /** Error messages are cut to this, so ten of them still fit a termination message. */
+    public static final int MESSAGE_LIMIT = 200;
+
+    public Figure {
+      int given = (value != null ? 1 : 0) + (noData != null ? 1 : 0) + (error != null ? 1 : 0);
+      if (given != 1) {
+        throw new IllegalArgumentException(
+            "a figure is exactly one of a value, no data or an error, not " + given);
+      }
+      if (value != null && !Double.isFinite(value)) {
+        throw new IllegalArgumentException(
+            "a figure's value must be finite (" + value + " is no data)");
+      }
+      noData = cut(noData);
+      error = cut(error);
+    }
+
+    public static Figure of(String query, double value) {
+      return new Figure(query, value, null, null);
+    }
+
+    public static Figure noData(String query, String why) {
+      return new Figure(query, null, why, null);
+    }
+
+    public static Figure error(String query, String why) {
+      return new Figure(query, null, null, why);
+    }
+
+    Figure withoutQuery() {
+      return new Figure(null, value, noData, error);
+    }
+
+    private static String cut(String message) {
+      return message == null || message.length() <= MESSAGE_LIMIT
+          ? message
+          : message.substring(0, MESSAGE_LIMIT) + "…";
+    }
+  }
+
   /** The termination message: {@link #PREFIX} and compact JSON, the note cut to fit. */
   public String toTerminationMessage() {
     GateReport report = this;
@@ -124,6 +231,12 @@ public record GateReport(
               ? null
               : report.note.substring(0, report.note.length() / 2) + "…";
       if (shorter == null && report.note == null) {
+        if (report.prometheus != null && !report.prometheus.queriesOmitted()) {
+          // The queries are in the Job's arguments too; the figures are not.
+          report = report.withPrometheus(report.prometheus.withoutQueryText());
+          message = PREFIX + report.toJson();
+          continue;
+        }
         throw new IllegalStateException("a gate report without a note exceeds " + MAX_BYTES);
       }
       report = report.withNote(shorter);
@@ -190,6 +303,23 @@ public record GateReport(
         stable,
         candidateLive,
         stableLive,
+        prometheus,
+        note);
+  }
+
+  GateReport withPrometheus(Prometheus prometheus) {
+    return new GateReport(
+        schema,
+        datasetDigest,
+        items,
+        accuracy,
+        exactMatch,
+        errors,
+        candidate,
+        stable,
+        candidateLive,
+        stableLive,
+        prometheus,
         note);
   }
 

@@ -20,6 +20,7 @@ class GateReportTest {
         new GateReport.Requests(40, 0, 110.0, 280.0, 40.0),
         new GateReport.Live(2, 2, 61.5, 500, 3, 250.0, 480, 50.0),
         null,
+        null,
         note);
   }
 

@@ -31,6 +31,9 @@ public final class PairedEvaluation {
    * @param candidatePods HOST:PORT of each candidate pod, for the live figures
    * @param stablePods HOST:PORT of each stable pod
    * @param liveWindow the least time between the live scrapes
+   * @param awaitPods HOST:PORT of each pod that must serve both model fields before scoring
+   * @param awaitTimeout how long to wait for them
+   * @param prometheus where to query the live figures, or null for the pods' scrapes only
    */
   public record Settings(
       String candidateEndpoint,
@@ -46,7 +49,8 @@ public final class PairedEvaluation {
       List<String> stablePods,
       Duration liveWindow,
       List<String> awaitPods,
-      Duration awaitTimeout) {
+      Duration awaitTimeout,
+      PrometheusSettings prometheus) {
 
     public Settings {
       awaitPods = List.copyOf(awaitPods);
@@ -80,9 +84,26 @@ public final class PairedEvaluation {
           stablePods,
           liveWindow,
           List.of(),
-          Duration.ZERO);
+          Duration.ZERO,
+          null);
     }
   }
+
+  /**
+   * The Prometheus to take the live figures from.
+   *
+   * @param address its base URL
+   * @param delay how long after the window closes to query (at least a scrape interval)
+   * @param timeout per query
+   * @param candidate the candidate's queries
+   * @param stable the stable version's queries
+   */
+  public record PrometheusSettings(
+      String address,
+      Duration delay,
+      Duration timeout,
+      LiveQueries candidate,
+      LiveQueries stable) {}
 
   private PairedEvaluation() {}
 
@@ -118,8 +139,20 @@ public final class PairedEvaluation {
             settings.requestTimeout());
     LiveWindow candidateLive = new LiveWindow(client, settings.candidatePods());
     LiveWindow stableLive = new LiveWindow(client, settings.stablePods());
+    PrometheusWindow queried =
+        settings.prometheus() == null
+            ? null
+            : new PrometheusWindow(
+                new PrometheusApi(
+                    client, settings.prometheus().address(), settings.prometheus().timeout()),
+                settings.prometheus().candidate(),
+                settings.prometheus().stable(),
+                settings.prometheus().delay());
     candidateLive.open();
     stableLive.open();
+    if (queried != null) {
+      queried.open();
+    }
     PairedRun.Result result =
         PairedRun.run(set.examples(), candidate, stable, settings.concurrency());
     long wait = settings.liveWindow().toMillis() - (long) (candidateLive.secondsOpen() * 1000);
@@ -129,6 +162,9 @@ public final class PairedEvaluation {
     List<String> note = new ArrayList<>(result.firstErrors());
     candidateLive.unscraped().forEach(p -> note.add("candidate pod " + p + " not scraped"));
     stableLive.unscraped().forEach(p -> note.add("stable pod " + p + " not scraped"));
+    GateReport.Live candidateFigures = candidateLive.close();
+    GateReport.Live stableFigures = stableLive.close();
+    GateReport.Prometheus prometheus = queried == null ? null : queried.close();
     return new GateReport(
         GateReport.SCHEMA,
         set.digest(),
@@ -138,8 +174,9 @@ public final class PairedEvaluation {
         result.errors(),
         result.candidate(),
         result.stable(),
-        candidateLive.close(),
-        stableLive.close(),
+        candidateFigures,
+        stableFigures,
+        prometheus,
         note.isEmpty() ? null : String.join("; ", note));
   }
 }

@@ -151,6 +151,7 @@ class PairedEvaluationGateTest {
             new GateReport.Requests(30, 30, null, null, null),
             null,
             null,
+            null,
             "item 1 candidate: java.net.ConnectException");
 
     AnalysisRun run =

@@ -28,6 +28,7 @@ final class Reports {
         new Requests(n, 0, 100.0, 200.0, 30.0),
         null,
         null,
+        null,
         null);
   }
 
@@ -43,6 +44,7 @@ final class Reports {
         base.stable(),
         base.candidateLive(),
         base.stableLive(),
+        base.prometheus(),
         base.note());
   }
 
@@ -57,6 +59,7 @@ final class Reports {
         base.errors(),
         new Requests(n, 0, candidateP95 / 2, candidateP95, 30.0),
         new Requests(n, 0, stableP95 / 2, stableP95, 30.0),
+        null,
         null,
         null,
         null);
@@ -75,6 +78,7 @@ final class Reports {
         base.stable(),
         candidate,
         stable,
+        null,
         null);
   }
 
