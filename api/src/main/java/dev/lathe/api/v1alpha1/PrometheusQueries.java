@@ -23,7 +23,7 @@ import io.fabric8.generator.annotation.Size;
 public class PrometheusQueries {
 
   /** What a query may hold: text in double braces only as one of the placeholders. */
-  static final String TEMPLATE =
+  public static final String TEMPLATE =
       "^([^{]|[{][^{]|[{][{](namespace|deployment|version|digest|window)[}][}])*[{]?$";
 
   /** The defaults' series selector, written once for the descriptions. */

@@ -44,6 +44,67 @@ class GateReportTest {
     assertThat(read.note()).startsWith("xxxx").hasSizeLessThan(4096);
   }
 
+  private static GateReport.Queried queried(String selector) {
+    return new GateReport.Queried(
+        GateReport.Figure.of("sum(increase(lathe_requests_total{" + selector + "}[95s]))", 412.3),
+        GateReport.Figure.noData("rate{" + selector + "}", "the query's value is NaN"),
+        GateReport.Figure.of("p95{" + selector + "}", 180.5),
+        GateReport.Figure.error("ttft_count{" + selector + "}", "x".repeat(1000)),
+        GateReport.Figure.of("ttft{" + selector + "}", 42.0));
+  }
+
+  private static GateReport withPrometheus(String selector, String note) {
+    return report(note)
+        .withPrometheus(
+            new GateReport.Prometheus(
+                "http://prometheus.monitoring.svc:9090",
+                "2026-12-02T01:00:00Z",
+                "95s",
+                queried(selector + ",v=\"v2\""),
+                queried(selector + ",v=\"v1\""),
+                false));
+  }
+
+  @Test
+  void prometheusFiguresSurviveTheTerminationMessageWithTheirQueriesAndCutErrors() {
+    GateReport report = withPrometheus("namespace=\"ml\"", null);
+
+    GateReport read = GateReport.parse(report.toTerminationMessage());
+
+    assertThat(read).isEqualTo(report);
+    assertThat(read.prometheus().candidate().requests().query())
+        .isEqualTo("sum(increase(lathe_requests_total{namespace=\"ml\",v=\"v2\"}[95s]))");
+    assertThat(read.prometheus().candidate().ttftSamples().error())
+        .hasSize(GateReport.Figure.MESSAGE_LIMIT + 1)
+        .endsWith("…");
+  }
+
+  @Test
+  void queriesTooLongForTheMessageAreLeftOutAfterTheNoteButTheFiguresStay() {
+    GateReport report = withPrometheus("a=\"" + "q".repeat(400) + "\"", "y".repeat(500));
+
+    String message = report.toTerminationMessage();
+    GateReport read = GateReport.parse(message);
+
+    assertThat(message.getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(GateReport.MAX_BYTES);
+    assertThat(read.note()).isNull();
+    assertThat(read.prometheus().queriesOmitted()).isTrue();
+    assertThat(read.prometheus().candidate().requests().query()).isNull();
+    assertThat(read.prometheus().candidate().requests().value()).isEqualTo(412.3);
+    assertThat(read.prometheus().stable().errorRate().noData())
+        .isEqualTo("the query's value is NaN");
+  }
+
+  @Test
+  void aFigureIsExactlyOneOfAValueNoDataOrAnError() {
+    assertThatThrownBy(() -> new GateReport.Figure("up", 1.0, null, "down"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a figure is exactly one of a value, no data or an error, not 2");
+    assertThatThrownBy(() -> GateReport.Figure.of("up", Double.NaN))
+        .hasMessage("a figure's value must be finite (NaN is no data)");
+  }
+
   @Test
   void aMessageWithoutThePrefixIsRefusedSayingSo() {
     assertThatThrownBy(() -> GateReport.parse("evaluate failed: no dataset"))

@@ -2,6 +2,7 @@ package dev.lathe.operator.rollout.gate;
 
 import dev.lathe.api.v1alpha1.EvaluationGate;
 import dev.lathe.api.v1alpha1.ModelDeployment;
+import dev.lathe.api.v1alpha1.PrometheusSource;
 import dev.lathe.api.v1alpha1.RuntimeSpec;
 import dev.lathe.artifact.storage.StoreAddress;
 import dev.lathe.operator.names.BoundedNames;
@@ -28,10 +29,10 @@ import java.util.Optional;
 /**
  * The evaluation Job of one gate run: the runtime image's {@code evaluate} asking the candidate's
  * and the stable version's Services the same items in one window, scraping both versions' pods'
- * /metrics, and answering with a GateReport in its termination message. Only the dataset's storage
- * credentials are mounted, read-only; no service-account token; the restricted Pod Security
- * Standard. It runs once (backoffLimit 0): a re-run is the rollout's decision (a new attempt, a new
- * name). Pure.
+ * /metrics (or, when the gate names a Prometheus, querying it), and answering with a GateReport in
+ * its termination message. Only the dataset's storage credentials are mounted, read-only; no
+ * service-account token; the restricted Pod Security Standard. It runs once (backoffLimit 0): a
+ * re-run is the rollout's decision (a new attempt, a new name). Pure.
  */
 public final class EvaluationJobBuilder {
 
@@ -42,6 +43,9 @@ public final class EvaluationJobBuilder {
   public static final String STABLE_DIGEST_ANNOTATION = "lathe.dev/stable-digest";
 
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+
+  /** A common scrape interval (kube-prometheus' ServiceMonitors use 30s). */
+  static final Duration DEFAULT_PROMETHEUS_DELAY = Duration.ofSeconds(30);
 
   /** Long enough for a person to read the pod's log after a verdict; the figures are in status. */
   static final int TTL_SECONDS = 24 * 3600;
@@ -99,6 +103,8 @@ public final class EvaluationJobBuilder {
       if (!pods.isEmpty()) {
         args.addAll(List.of("--await-pods", String.join(",", pods)));
       }
+    } else if (gate.getPrometheus() != null) {
+      args.addAll(prometheusArgs(request, gate.getPrometheus()));
     } else {
       if (!request.candidatePods().isEmpty()) {
         args.addAll(List.of("--candidate-pods", String.join(",", request.candidatePods())));
@@ -168,6 +174,45 @@ public final class EvaluationJobBuilder {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * The live figures from Prometheus instead of the pods' scrapes: its address, the delay, and both
+   * versions' queries with every placeholder but {{window}} substituted.
+   */
+  private static List<String> prometheusArgs(GateRequest request, PrometheusSource prometheus) {
+    ModelDeployment md = request.deployment();
+    Duration delay = RolloutDurations.orDefault(prometheus.getDelay(), DEFAULT_PROMETHEUS_DELAY);
+    List<String> args = new ArrayList<>();
+    args.addAll(List.of("--prometheus-address", prometheus.getAddress()));
+    args.addAll(List.of("--prometheus-delay-seconds", String.valueOf(delay.toSeconds())));
+    String namespace = md.getMetadata().getNamespace();
+    String deployment = ServingNames.deploymentLabelValue(md);
+    PrometheusQueryTemplate.queries(
+            prometheus.getQueries(),
+            Map.of(
+                "namespace",
+                namespace,
+                "deployment",
+                deployment,
+                "version",
+                ServingNames.versionLabelValue(request.candidateVersion()),
+                "digest",
+                request.candidateDigest()))
+        .forEach((name, query) -> args.addAll(List.of("--candidate-query", name + "=" + query)));
+    PrometheusQueryTemplate.queries(
+            prometheus.getQueries(),
+            Map.of(
+                "namespace",
+                namespace,
+                "deployment",
+                deployment,
+                "version",
+                ServingNames.versionLabelValue(request.stableVersion()),
+                "digest",
+                request.stableDigest()))
+        .forEach((name, query) -> args.addAll(List.of("--stable-query", name + "=" + query)));
+    return args;
   }
 
   static String serviceUrl(String service, String namespace) {

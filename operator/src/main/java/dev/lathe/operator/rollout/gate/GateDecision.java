@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
 
 /**
  * The gate's verdict from a report: every threshold decided on its own, then Failed if any failed,
- * else Inconclusive if any was undecided, else Passed. The message carries the figures of the
- * thresholds that decided it (it becomes the GateFailed condition message). Pure.
+ * else Error if any could not be measured, else Inconclusive if any was undecided, else Passed. The
+ * message carries the figures of the thresholds that decided it (it becomes the GateFailed
+ * condition message). Pure.
  */
 public final class GateDecision {
 
@@ -25,7 +26,7 @@ public final class GateDecision {
   private GateDecision() {}
 
   /**
-   * @param verdict Passed, Failed or Inconclusive
+   * @param verdict Passed, Failed, Error or Inconclusive
    * @param reason one of {@link AnalysisRunReasons}
    * @param results every threshold's figures, in spec order
    * @param message what decided it, with figures
@@ -42,6 +43,7 @@ public final class GateDecision {
               threshold, minSamples, MetricFigures.of(threshold.getMetric(), report)));
     }
     List<MetricResult> failed = with(results, MetricVerdict.Failed);
+    List<MetricResult> unmeasured = with(results, MetricVerdict.Error);
     List<MetricResult> undecided = with(results, MetricVerdict.Inconclusive);
     String items = report.items() + " item(s) asked of both versions";
     if (!failed.isEmpty()) {
@@ -50,6 +52,15 @@ public final class GateDecision {
           AnalysisRunReasons.GATE_FAILED,
           results,
           describe(failed) + " (" + items + ")");
+    }
+    if (!unmeasured.isEmpty()) {
+      // As Argo Rollouts counts a measurement error: the gate runs again, up to
+      // consecutiveErrorLimit, rather than judging the canary on figures nobody measured.
+      return new GateOutcome(
+          AnalysisVerdict.Error,
+          AnalysisRunReasons.METRIC_QUERY_FAILED,
+          results,
+          describe(unmeasured) + " (" + items + ")");
     }
     if (!undecided.isEmpty()) {
       return new GateOutcome(

@@ -14,6 +14,11 @@ import java.util.function.ToLongFunction;
  * @param stableSamples how many samples stable's figure rests on
  * @param difference the 95% interval of candidate − stable, for proportions; null otherwise
  * @param missing why there is no data, when there is none
+ * @param error why the figures could not be measured (their source failed), or null
+ * @param source where the figures came from: {@value #EVALUATION}, {@value #PODS} or {@value
+ *     #PROMETHEUS}
+ * @param canaryQuery the exact query of the canary's figure, for {@value #PROMETHEUS}
+ * @param stableQuery the exact query of stable's figure, for {@value #PROMETHEUS}
  */
 record MetricFigures(
     Double canary,
@@ -21,9 +26,56 @@ record MetricFigures(
     long samples,
     long stableSamples,
     Interval difference,
-    String missing) {
+    String missing,
+    String error,
+    String source,
+    String canaryQuery,
+    String stableQuery) {
+
+  static final String EVALUATION = "evaluation";
+  static final String PODS = "pods";
+  static final String PROMETHEUS = "prometheus";
+
+  /** Figures measured by the evaluation Job itself (its requests, or its scrapes of the pods). */
+  MetricFigures(
+      Double canary,
+      Double stable,
+      long samples,
+      long stableSamples,
+      Interval difference,
+      String missing) {
+    this(canary, stable, samples, stableSamples, difference, missing, null, null, null, null);
+  }
 
   static MetricFigures of(EvaluationMetric metric, GateReport report) {
+    if (report.prometheus() != null) {
+      switch (metric) {
+        case LIVE_ERROR_RATE, LIVE_LATENCY_P95_MS, LIVE_TTFT_P95_MS -> {
+          return PrometheusFigures.of(metric, report.prometheus());
+        }
+        default -> {}
+      }
+    }
+    MetricFigures figures = measured(metric, report);
+    String source =
+        switch (metric) {
+          case LIVE_ERROR_RATE, LIVE_LATENCY_P95_MS, LIVE_TTFT_P95_MS -> PODS;
+          default -> EVALUATION;
+        };
+    return new MetricFigures(
+        figures.canary,
+        figures.stable,
+        figures.samples,
+        figures.stableSamples,
+        figures.difference,
+        figures.missing,
+        null,
+        source,
+        null,
+        null);
+  }
+
+  private static MetricFigures measured(EvaluationMetric metric, GateReport report) {
     return switch (metric) {
       case ACCURACY -> paired(report.accuracy());
       case EXACT_MATCH -> paired(report.exactMatch());

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Decides one threshold from one metric's figures: Inconclusive without enough data, Failed when an
- * absolute bound or the regression bound is broken, Passed when every bound it sets holds. Pure;
- * the arithmetic is documented on MetricThreshold.
+ * Decides one threshold from one metric's figures: Error when they could not be measured (their
+ * source failed), Inconclusive without enough data, Failed when an absolute bound or the regression
+ * bound is broken, Passed when every bound it sets holds. Pure; the arithmetic is documented on
+ * MetricThreshold.
  */
 final class ThresholdDecision {
 
@@ -35,6 +36,13 @@ final class ThresholdDecision {
     if (figures.difference() != null) {
       result.setIntervalLower(figures.difference().lower());
       result.setIntervalUpper(figures.difference().upper());
+    }
+    result.setSource(figures.source());
+    result.setCanaryQuery(figures.canaryQuery());
+    result.setStableQuery(figures.stableQuery());
+
+    if (figures.error() != null) {
+      return conclude(result, MetricVerdict.Error, figures.error());
     }
 
     if (!figures.hasCanary()) {

@@ -3,6 +3,8 @@ package dev.lathe.operator.rollout.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lathe.api.v1alpha1.EvaluationGate;
+import dev.lathe.api.v1alpha1.PrometheusQueries;
+import dev.lathe.api.v1alpha1.PrometheusSource;
 import dev.lathe.operator.rollout.GateRequest;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -107,6 +109,70 @@ class EvaluationJobBuilderTest {
     assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
         .containsSequence("--live-window-seconds", "120")
         .doesNotContain("--candidate-pods");
+  }
+
+  @Test
+  void aGateWithPrometheusPassesItsAddressDelayAndBothVersionsQueriesInsteadOfThePods() {
+    EvaluationGate gate = GateRequests.gate();
+    PrometheusSource prometheus = new PrometheusSource();
+    prometheus.setAddress("http://prometheus.monitoring.svc:9090");
+    prometheus.setDelay("45s");
+    PrometheusQueries queries = new PrometheusQueries();
+    queries.setLiveErrorRate("errors{v=\"{{version}}\",d=\"{{digest}}\"}[{{window}}]");
+    prometheus.setQueries(queries);
+    gate.setPrometheus(prometheus);
+
+    List<String> args =
+        EvaluationJobBuilder.build(GateRequests.request(gate, 0, List.of("10.0.0.7:8000")))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getArgs();
+
+    assertThat(args)
+        .containsSequence("--prometheus-address", "http://prometheus.monitoring.svc:9090")
+        .containsSequence("--prometheus-delay-seconds", "45")
+        .containsSequence(
+            "--candidate-query",
+            "liveErrorRate=errors{v=\"chat-v2\",d=\""
+                + GateRequests.CANDIDATE_DIGEST
+                + "\"}[{{window}}]")
+        .containsSequence(
+            "--stable-query",
+            "liveErrorRate=errors{v=\"chat-v1\",d=\""
+                + GateRequests.STABLE_DIGEST
+                + "\"}[{{window}}]")
+        .doesNotContain("--candidate-pods", "--stable-pods");
+    assertThat(args.stream().filter("--candidate-query"::equals)).hasSize(5);
+    assertThat(args.stream().filter("--stable-query"::equals)).hasSize(5);
+  }
+
+  @Test
+  void anAdapterRolloutAwaitsItsPodsAndAsksNoPrometheusForVersionsOnTheSamePods() {
+    EvaluationGate gate = GateRequests.gate();
+    PrometheusSource prometheus = new PrometheusSource();
+    prometheus.setAddress("http://prometheus.monitoring.svc:9090");
+    gate.setPrometheus(prometheus);
+    GateRequest request =
+        GateRequests.request(gate, 0, List.of("10.0.0.7:8000"))
+            .pinned(
+                "copy@" + GateRequests.CANDIDATE_DIGEST,
+                "copy@" + GateRequests.STABLE_DIGEST,
+                List.of("10.0.0.7:8000"),
+                List.of("10.0.0.7:8000"));
+
+    List<String> args =
+        EvaluationJobBuilder.build(request)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getArgs();
+
+    assertThat(args).contains("--await-pods").doesNotContain("--prometheus-address");
   }
 
   @Test
