@@ -148,11 +148,12 @@ public final class PairedEvaluation {
                 settings.prometheus().candidate(),
                 settings.prometheus().stable(),
                 settings.prometheus().delay());
-    candidateLive.open();
-    stableLive.open();
+    // First, so that the range Prometheus is asked about spans the pods' scrapes too.
     if (queried != null) {
       queried.open();
     }
+    candidateLive.open();
+    stableLive.open();
     PairedRun.Result result =
         PairedRun.run(set.examples(), candidate, stable, settings.concurrency());
     long wait = settings.liveWindow().toMillis() - (long) (candidateLive.secondsOpen() * 1000);
