@@ -170,6 +170,22 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void prometheusQueriesWithoutAnAddressAreRefused() throws Exception {
+    Path dataset = dataset();
+
+    assertThatThrownBy(
+            () ->
+                evaluate(
+                    "--candidate-endpoint", endpoint(first),
+                    "--stable-endpoint", endpoint(second),
+                    "--model", LocalServer.MODEL,
+                    "--dataset", dataset.toString(),
+                    "--candidate-query", "requests=sum(x{a=\"b\"})"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--candidate-query and --stable-query need --prometheus-address");
+  }
+
+  @Test
   void aMissingDatasetIsRefusedNamingItsLocation() {
     String missing = work.resolve("nowhere.jsonl").toUri().toString();
 

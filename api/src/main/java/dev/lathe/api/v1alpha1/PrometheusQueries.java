@@ -26,20 +26,13 @@ public class PrometheusQueries {
   public static final String TEMPLATE =
       "^([^{]|[{][^{]|[{][{](namespace|deployment|version|digest|window)[}][}])*[{]?$";
 
-  /** The defaults' series selector, written once for the descriptions. */
-  static final String SELECTOR =
-      " Defaults read the runtime's own metrics on series labelled as a PodMonitor with"
-          + " podTargetLabels [lathe.dev/model-version] (or a labelmap of the pod's labels)"
-          + " labels them: {namespace=\"{{namespace}}\", lathe_dev_model_version=\"{{version}}\"}.";
-
   @Size(max = 2048)
   @Pattern(TEMPLATE)
   @JsonPropertyDescription(
       "requests is optional: how many generation requests the version answered in the window,"
           + " the samples of liveErrorRate and liveLatencyP95Ms (for minSamples). Default:"
           + " sum(increase(lathe_requests_total{...,endpoint=~\"completions|chat_completions\"}"
-          + "[{{window}}]))."
-          + SELECTOR)
+          + "[{{window}}])).")
   private String requests;
 
   @Size(max = 2048)
@@ -47,8 +40,7 @@ public class PrometheusQueries {
   @JsonPropertyDescription(
       "liveErrorRate is optional: the share, in [0, 1], of the version's requests that failed in"
           + " the window. Default: those of requests answered with a 5xx (0 when there were"
-          + " none) divided by requests."
-          + SELECTOR)
+          + " none) divided by requests.")
   private String liveErrorRate;
 
   @Size(max = 2048)
@@ -56,8 +48,7 @@ public class PrometheusQueries {
   @JsonPropertyDescription(
       "liveLatencyP95Ms is optional: the 95th percentile of the version's request latency in the"
           + " window, in milliseconds. Default: 1000 × histogram_quantile(0.95, ...) over the"
-          + " increase of lathe_request_duration_seconds_bucket of the generation endpoints."
-          + SELECTOR)
+          + " increase of lathe_request_duration_seconds_bucket of the generation endpoints.")
   private String liveLatencyP95Ms;
 
   @Size(max = 2048)
@@ -65,8 +56,7 @@ public class PrometheusQueries {
   @JsonPropertyDescription(
       "liveTtftP95Ms is optional: the 95th percentile of the version's time to first token in the"
           + " window, in milliseconds. Default: 1000 × histogram_quantile(0.95, ...) over the"
-          + " increase of lathe_time_to_first_token_seconds_bucket."
-          + SELECTOR)
+          + " increase of lathe_time_to_first_token_seconds_bucket.")
   private String liveTtftP95Ms;
 
   @Size(max = 2048)
@@ -74,8 +64,7 @@ public class PrometheusQueries {
   @JsonPropertyDescription(
       "ttftSamples is optional: how many first tokens the version timed in the window, the"
           + " samples of liveTtftP95Ms. Default: the increase of"
-          + " lathe_time_to_first_token_seconds_count."
-          + SELECTOR)
+          + " lathe_time_to_first_token_seconds_count.")
   private String ttftSamples;
 
   public String getRequests() {

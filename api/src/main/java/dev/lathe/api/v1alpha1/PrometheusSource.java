@@ -33,8 +33,15 @@ public class PrometheusSource {
   private String delay;
 
   @JsonPropertyDescription(
-      "queries is optional: the PromQL of each figure, with placeholders. Each absent query has"
-          + " a default that reads the runtime's own metrics.")
+      "queries is optional: the PromQL of each figure, run for each version as an instant query"
+          + " at the window's end; a scalar or a one-sample vector is the figure, an empty result,"
+          + " NaN or ±Inf is no data (Inconclusive). Placeholders, the only text in double braces"
+          + " a query may hold: {{namespace}}, {{deployment}} and {{version}} (as the pods'"
+          + " lathe.dev/model-deployment and lathe.dev/model-version labels have them),"
+          + " {{digest}} (sha256:…) and {{window}} (the window's length, e.g. 95s). Each absent"
+          + " query has a default that reads the runtime's own metrics on series labelled"
+          + " {namespace=\"{{namespace}}\", lathe_dev_model_version=\"{{version}}\"}, as a"
+          + " PodMonitor with podTargetLabels [lathe.dev/model-version] labels them.")
   private PrometheusQueries queries;
 
   public String getAddress() {
