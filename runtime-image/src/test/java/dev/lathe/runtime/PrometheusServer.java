@@ -89,25 +89,8 @@ final class PrometheusServer implements AutoCloseable {
   }
 
   private void awaitReady(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("Prometheus exited: " + log());
-      }
-      try {
-        HttpResponse<String> response =
-            client.send(
-                HttpRequest.newBuilder(URI.create(address + "/-/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // Not listening yet.
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("Prometheus not ready in " + timeout + ": " + log());
+    RuntimeProcess.awaitOk(
+        process, URI.create(address + "/-/ready"), timeout, () -> "Prometheus: " + log());
   }
 
   /** The value of a query whose answer is one sample, or null when it has none. */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The runtime program as its own process, as the container runs it. */
 final class RuntimeProcess implements AutoCloseable {
@@ -76,17 +77,28 @@ final class RuntimeProcess implements AutoCloseable {
 
   /** Waits until /readyz says 200. */
   void awaitReady(int port, Duration timeout) throws InterruptedException {
+    awaitOk(
+        process,
+        URI.create("http://127.0.0.1:" + port + "/readyz"),
+        timeout,
+        () -> "the server: " + output());
+  }
+
+  /**
+   * Waits until {@code uri} answers 200, polling every 100 ms; fails quoting {@code output} when
+   * the process exits first or the time runs out.
+   */
+  static void awaitOk(Process process, URI uri, Duration timeout, Supplier<String> output)
+      throws InterruptedException {
     HttpClient client = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("the server exited: " + output());
+        throw new IllegalStateException("exited: " + output.get());
       }
       try {
         HttpResponse<String> response =
-            client.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
-                HttpResponse.BodyHandlers.ofString());
+            client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
           return;
         }
@@ -95,7 +107,7 @@ final class RuntimeProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("not ready in " + timeout + ": " + output());
+    throw new IllegalStateException(uri + " not 200 in " + timeout + ": " + output.get());
   }
 
   static int freePort() throws IOException {

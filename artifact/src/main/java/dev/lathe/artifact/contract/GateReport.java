@@ -292,22 +292,14 @@ public record GateReport(
   }
 
   GateReport withNote(String note) {
-    return new GateReport(
-        schema,
-        datasetDigest,
-        items,
-        accuracy,
-        exactMatch,
-        errors,
-        candidate,
-        stable,
-        candidateLive,
-        stableLive,
-        prometheus,
-        note);
+    return with(prometheus, note);
   }
 
   GateReport withPrometheus(Prometheus prometheus) {
+    return with(prometheus, note);
+  }
+
+  private GateReport with(Prometheus prometheus, String note) {
     return new GateReport(
         schema,
         datasetDigest,

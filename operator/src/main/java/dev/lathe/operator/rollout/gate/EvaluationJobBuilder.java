@@ -186,32 +186,31 @@ public final class EvaluationJobBuilder {
     List<String> args = new ArrayList<>();
     args.addAll(List.of("--prometheus-address", prometheus.getAddress()));
     args.addAll(List.of("--prometheus-delay-seconds", String.valueOf(delay.toSeconds())));
-    String namespace = md.getMetadata().getNamespace();
-    String deployment = ServingNames.deploymentLabelValue(md);
-    PrometheusQueryTemplate.queries(
-            prometheus.getQueries(),
-            Map.of(
-                "namespace",
-                namespace,
-                "deployment",
-                deployment,
-                "version",
-                ServingNames.versionLabelValue(request.candidateVersion()),
-                "digest",
-                request.candidateDigest()))
-        .forEach((name, query) -> args.addAll(List.of("--candidate-query", name + "=" + query)));
-    PrometheusQueryTemplate.queries(
-            prometheus.getQueries(),
-            Map.of(
-                "namespace",
-                namespace,
-                "deployment",
-                deployment,
-                "version",
-                ServingNames.versionLabelValue(request.stableVersion()),
-                "digest",
-                request.stableDigest()))
-        .forEach((name, query) -> args.addAll(List.of("--stable-query", name + "=" + query)));
+    args.addAll(
+        versionQueries(
+            "--candidate-query",
+            prometheus,
+            md,
+            request.candidateVersion(),
+            request.candidateDigest()));
+    args.addAll(
+        versionQueries(
+            "--stable-query", prometheus, md, request.stableVersion(), request.stableDigest()));
+    return args;
+  }
+
+  /** {@code flag NAME=PROMQL} for each of one version's queries. */
+  private static List<String> versionQueries(
+      String flag, PrometheusSource prometheus, ModelDeployment md, String version, String digest) {
+    Map<String, String> values =
+        Map.of(
+            "namespace", md.getMetadata().getNamespace(),
+            "deployment", ServingNames.deploymentLabelValue(md),
+            "version", ServingNames.versionLabelValue(version),
+            "digest", digest);
+    List<String> args = new ArrayList<>();
+    PrometheusQueryTemplate.queries(prometheus.getQueries(), values)
+        .forEach((name, query) -> args.addAll(List.of(flag, name + "=" + query)));
     return args;
   }
 

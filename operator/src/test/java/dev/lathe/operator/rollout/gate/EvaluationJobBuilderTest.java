@@ -21,6 +21,16 @@ class EvaluationJobBuilderTest {
     return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
   }
 
+  private static List<String> args(GateRequest request) {
+    return EvaluationJobBuilder.build(request)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getArgs();
+  }
+
   @Test
   void theJobAsksBothVersionServicesTheGatesDatasetAndScrapesTheGivenPods() {
     Job job = EvaluationJobBuilder.build(GateRequests.request());
@@ -122,14 +132,7 @@ class EvaluationJobBuilderTest {
     prometheus.setQueries(queries);
     gate.setPrometheus(prometheus);
 
-    List<String> args =
-        EvaluationJobBuilder.build(GateRequests.request(gate, 0, List.of("10.0.0.7:8000")))
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0)
-            .getArgs();
+    List<String> args = args(GateRequests.request(gate, 0, List.of("10.0.0.7:8000")));
 
     assertThat(args)
         .containsSequence("--prometheus-address", "http://prometheus.monitoring.svc:9090")
@@ -163,14 +166,7 @@ class EvaluationJobBuilderTest {
                 List.of("10.0.0.7:8000"),
                 List.of("10.0.0.7:8000"));
 
-    List<String> args =
-        EvaluationJobBuilder.build(request)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0)
-            .getArgs();
+    List<String> args = args(request);
 
     assertThat(args).contains("--await-pods").doesNotContain("--prometheus-address");
   }

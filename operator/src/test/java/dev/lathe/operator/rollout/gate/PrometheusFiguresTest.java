@@ -10,7 +10,6 @@ import dev.lathe.api.v1alpha1.MetricResult;
 import dev.lathe.api.v1alpha1.MetricVerdict;
 import dev.lathe.artifact.contract.GateReport;
 import dev.lathe.artifact.contract.GateReport.Figure;
-import dev.lathe.artifact.contract.GateReport.Paired;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,21 +31,19 @@ class PrometheusFiguresTest {
   }
 
   private static GateReport report(GateReport.Queried candidate, GateReport.Queried stable) {
-    GateReport base = Reports.withAccuracy(new Paired(40, 0, 0, 0));
-    return new GateReport(
-        base.schema(),
-        base.datasetDigest(),
-        base.items(),
-        base.accuracy(),
-        base.exactMatch(),
-        base.errors(),
-        base.candidate(),
-        base.stable(),
-        null,
-        null,
+    return Reports.withPrometheus(
         new GateReport.Prometheus(
-            "http://prometheus:9090", "2026-12-02T01:00:00Z", "95s", candidate, stable, false),
-        null);
+            "http://prometheus:9090", "2026-12-02T01:00:00Z", "95s", candidate, stable, false));
+  }
+
+  /** A gate bounding the live error rate absolutely and the live latency against stable. */
+  private static EvaluationGate liveGate() {
+    EvaluationGate gate = GateRequests.gate();
+    gate.setThresholds(
+        List.of(
+            Reports.threshold(EvaluationMetric.LIVE_ERROR_RATE, null, 0.05, null),
+            Reports.threshold(EvaluationMetric.LIVE_LATENCY_P95_MS, null, null, 0.2)));
+    return gate;
   }
 
   private static GateReport.Queried healthy(String v, double errorRate, double latency) {
@@ -139,13 +136,7 @@ class PrometheusFiguresTest {
                     "histogram_quantile(",
                     "Prometheus refused the query (HTTP 400, bad_data): parse error")),
             healthy("v1", 0, 100));
-    EvaluationGate gate = GateRequests.gate();
-    gate.setThresholds(
-        List.of(
-            Reports.threshold(EvaluationMetric.LIVE_ERROR_RATE, null, 0.05, null),
-            Reports.threshold(EvaluationMetric.LIVE_LATENCY_P95_MS, null, null, 0.2)));
-
-    GateDecision.GateOutcome outcome = GateDecision.decide(gate, report);
+    GateDecision.GateOutcome outcome = GateDecision.decide(liveGate(), report);
 
     assertThat(outcome.verdict()).isEqualTo(AnalysisVerdict.Error);
     assertThat(outcome.reason()).isEqualTo(AnalysisRunReasons.METRIC_QUERY_FAILED);
@@ -169,13 +160,7 @@ class PrometheusFiguresTest {
                 value("rate", 0.5),
                 Figure.error("p95", "Prometheus at http://prometheus:9090 could not be reached")),
             healthy("v1", 0, 100));
-    EvaluationGate gate = GateRequests.gate();
-    gate.setThresholds(
-        List.of(
-            Reports.threshold(EvaluationMetric.LIVE_ERROR_RATE, null, 0.05, null),
-            Reports.threshold(EvaluationMetric.LIVE_LATENCY_P95_MS, null, null, 0.2)));
-
-    GateDecision.GateOutcome outcome = GateDecision.decide(gate, report);
+    GateDecision.GateOutcome outcome = GateDecision.decide(liveGate(), report);
 
     assertThat(outcome.verdict()).isEqualTo(AnalysisVerdict.Failed);
   }

@@ -66,6 +66,16 @@ final class Reports {
   }
 
   static GateReport withLive(Live candidate, Live stable) {
+    return withLiveFigures(candidate, stable, null);
+  }
+
+  /** A clean report whose live figures are Prometheus' answers. */
+  static GateReport withPrometheus(GateReport.Prometheus answers) {
+    return withLiveFigures(null, null, answers);
+  }
+
+  private static GateReport withLiveFigures(
+      Live candidate, Live stable, GateReport.Prometheus answers) {
     GateReport base = withAccuracy(new Paired(40, 0, 0, 0));
     return new GateReport(
         base.schema(),
@@ -78,7 +88,7 @@ final class Reports {
         base.stable(),
         candidate,
         stable,
-        null,
+        answers,
         null);
   }
 
