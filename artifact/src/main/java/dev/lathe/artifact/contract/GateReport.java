@@ -160,6 +160,24 @@ public record GateReport(
       Figure ttftSamples,
       Figure ttftP95Ms) {
 
+    /**
+     * These figures with the queries put back where the report left them out, in the order of the
+     * record's components.
+     */
+    public Queried withQueries(
+        String requests,
+        String errorRate,
+        String latencyP95Ms,
+        String ttftSamples,
+        String ttftP95Ms) {
+      return new Queried(
+          this.requests.withQuery(requests),
+          this.errorRate.withQuery(errorRate),
+          this.latencyP95Ms.withQuery(latencyP95Ms),
+          this.ttftSamples.withQuery(ttftSamples),
+          this.ttftP95Ms.withQuery(ttftP95Ms));
+    }
+
     Queried withoutQueryText() {
       return new Queried(
           requests.withoutQuery(),
@@ -212,6 +230,11 @@ public record GateReport(
 
     Figure withoutQuery() {
       return new Figure(null, value, noData, error);
+    }
+
+    /** This figure with {@code query} as its query, unless it has one. */
+    public Figure withQuery(String query) {
+      return this.query != null ? this : new Figure(query, value, noData, error);
     }
 
     private static String cut(String message) {
@@ -295,7 +318,7 @@ public record GateReport(
     return with(prometheus, note);
   }
 
-  GateReport withPrometheus(Prometheus prometheus) {
+  public GateReport withPrometheus(Prometheus prometheus) {
     return with(prometheus, note);
   }
 

@@ -202,14 +202,8 @@ public final class EvaluationJobBuilder {
   /** {@code flag NAME=PROMQL} for each of one version's queries. */
   private static List<String> versionQueries(
       String flag, PrometheusSource prometheus, ModelDeployment md, String version, String digest) {
-    Map<String, String> values =
-        Map.of(
-            "namespace", md.getMetadata().getNamespace(),
-            "deployment", ServingNames.deploymentLabelValue(md),
-            "version", ServingNames.versionLabelValue(version),
-            "digest", digest);
     List<String> args = new ArrayList<>();
-    PrometheusQueryTemplate.queries(prometheus.getQueries(), values)
+    PrometheusQueryTemplate.forVersion(prometheus, md, version, digest)
         .forEach((name, query) -> args.addAll(List.of(flag, name + "=" + query)));
     return args;
   }

@@ -122,7 +122,8 @@ public final class PairedEvaluationGate implements RolloutGate {
               + " item(s) failed on both"
               + (report.note() == null ? "" : " (" + quote(report.note()) + ")"));
     }
-    GateDecision.GateOutcome outcome = GateDecision.decide(request.gate(), report);
+    GateDecision.GateOutcome outcome =
+        GateDecision.decide(request.gate(), PrometheusFigures.withQueriesAsRun(request, report));
     run.setResults(outcome.results());
     run.setVerdict(outcome.verdict());
     run.setReason(outcome.reason());

@@ -1,8 +1,10 @@
 package dev.lathe.operator.rollout.gate;
 
 import dev.lathe.api.v1alpha1.EvaluationMetric;
+import dev.lathe.api.v1alpha1.PrometheusSource;
 import dev.lathe.artifact.contract.GateReport;
 import dev.lathe.artifact.contract.GateReport.Figure;
+import dev.lathe.operator.rollout.GateRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -79,6 +81,44 @@ final class PrometheusFigures {
         MetricFigures.PROMETHEUS,
         canary.query(),
         stable.query());
+  }
+
+  /**
+   * The report with every query as the Job ran it: a report that left the queries' text out to fit
+   * the termination message gets them back from the same substitution that gave the Job its
+   * arguments, {@code {{window}}} as the report says.
+   */
+  static GateReport withQueriesAsRun(GateRequest request, GateReport report) {
+    GateReport.Prometheus answers = report.prometheus();
+    if (answers == null || !answers.queriesOmitted() || request.gate().getPrometheus() == null) {
+      return report;
+    }
+    PrometheusSource source = request.gate().getPrometheus();
+    Map<String, String> candidate =
+        PrometheusQueryTemplate.forVersion(
+            source, request.deployment(), request.candidateVersion(), request.candidateDigest());
+    Map<String, String> stable =
+        PrometheusQueryTemplate.forVersion(
+            source, request.deployment(), request.stableVersion(), request.stableDigest());
+    return report.withPrometheus(
+        new GateReport.Prometheus(
+            answers.address(),
+            answers.time(),
+            answers.window(),
+            asRun(answers.candidate(), candidate, answers.window()),
+            asRun(answers.stable(), stable, answers.window()),
+            true));
+  }
+
+  private static GateReport.Queried asRun(
+      GateReport.Queried figures, Map<String, String> queries, String window) {
+    Function<String, String> query = name -> queries.get(name).replace("{{window}}", window);
+    return figures.withQueries(
+        query.apply("requests"),
+        query.apply("liveErrorRate"),
+        query.apply("liveLatencyP95Ms"),
+        query.apply("ttftSamples"),
+        query.apply("liveTtftP95Ms"));
   }
 
   private static String samplesName(EvaluationMetric metric) {

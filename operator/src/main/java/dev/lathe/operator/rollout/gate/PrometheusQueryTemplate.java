@@ -1,6 +1,9 @@
 package dev.lathe.operator.rollout.gate;
 
+import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.PrometheusQueries;
+import dev.lathe.api.v1alpha1.PrometheusSource;
+import dev.lathe.operator.serving.ServingNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -85,6 +88,18 @@ final class PrometheusQueryTemplate {
           substituted.put(name, substitute(name, template, values));
         });
     return substituted;
+  }
+
+  /** One version's queries, as the evaluation Job is given them. */
+  static Map<String, String> forVersion(
+      PrometheusSource prometheus, ModelDeployment md, String version, String digest) {
+    return queries(
+        prometheus.getQueries(),
+        Map.of(
+            "namespace", md.getMetadata().getNamespace(),
+            "deployment", ServingNames.deploymentLabelValue(md),
+            "version", ServingNames.versionLabelValue(version),
+            "digest", digest));
   }
 
   static String substitute(String name, String template, Map<String, String> values) {

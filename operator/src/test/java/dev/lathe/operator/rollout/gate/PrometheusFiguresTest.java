@@ -8,8 +8,10 @@ import dev.lathe.api.v1alpha1.EvaluationGate;
 import dev.lathe.api.v1alpha1.EvaluationMetric;
 import dev.lathe.api.v1alpha1.MetricResult;
 import dev.lathe.api.v1alpha1.MetricVerdict;
+import dev.lathe.api.v1alpha1.PrometheusSource;
 import dev.lathe.artifact.contract.GateReport;
 import dev.lathe.artifact.contract.GateReport.Figure;
+import dev.lathe.operator.rollout.GateRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -163,6 +165,46 @@ class PrometheusFiguresTest {
     GateDecision.GateOutcome outcome = GateDecision.decide(liveGate(), report);
 
     assertThat(outcome.verdict()).isEqualTo(AnalysisVerdict.Failed);
+  }
+
+  @Test
+  void queriesTheReportLeftOutAreTheJobsOwnWithTheReportsWindow() {
+    EvaluationGate gate = liveGate();
+    PrometheusSource source = new PrometheusSource();
+    source.setAddress("http://prometheus:9090");
+    gate.setPrometheus(source);
+    GateRequest request = GateRequests.request(gate, 0, List.of());
+    GateReport omitted =
+        Reports.withPrometheus(
+            new GateReport.Prometheus(
+                "http://prometheus:9090",
+                "2026-12-02T01:00:00Z",
+                "95s",
+                version("v2", Figure.of(null, 400), Figure.of(null, 0), Figure.of(null, 90))
+                    .withQueries(null, null, null, null, null),
+                healthy("v1", 0, 100),
+                true));
+    String jobsQuery =
+        EvaluationJobBuilder.build(request)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getArgs()
+            .stream()
+            .filter(a -> a.startsWith("liveLatencyP95Ms=") && a.contains("chat-v2"))
+            .findFirst()
+            .orElseThrow()
+            .substring("liveLatencyP95Ms=".length());
+
+    GateReport restored = PrometheusFigures.withQueriesAsRun(request, omitted);
+
+    assertThat(restored.prometheus().candidate().latencyP95Ms().query())
+        .isEqualTo(jobsQuery.replace("{{window}}", "95s"));
+    assertThat(restored.prometheus().candidate().latencyP95Ms().value()).isEqualTo(90.0);
+    // A query the report kept is the one it ran.
+    assertThat(restored.prometheus().stable().latencyP95Ms().query()).isEqualTo("p95{v=\"v1\"}");
   }
 
   @Test
