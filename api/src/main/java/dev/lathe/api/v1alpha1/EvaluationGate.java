@@ -38,9 +38,10 @@ public class EvaluationGate {
   @Size(max = 32)
   @Pattern("^([0-9]+(ms|s|m|h))+$")
   @JsonPropertyDescription(
-      "liveWindow is optional: the least time over which the serving pods' own metrics are"
-          + " compared (the live metrics); the evaluation Job waits until it has passed before"
-          + " its second scrape. Absent means the evaluation's own duration.")
+      "liveWindow is optional: the least time over which the live metrics are compared (the"
+          + " serving pods' own metrics, or Prometheus' with prometheus set); the evaluation Job"
+          + " waits until it has passed before its second scrape or its queries. Absent means"
+          + " the evaluation's own duration.")
   private String liveWindow;
 
   @JsonPropertyDescription(

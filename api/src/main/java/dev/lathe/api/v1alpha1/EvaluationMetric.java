@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * A figure the evaluation gate measures. The first six come from the evaluation Job's own requests,
  * which ask candidate and stable the same items, interleaved, in one window; the {@code live} ones
- * from the serving pods' own metrics (their /metrics) over that window, so they include every
- * client's traffic.
+ * from the serving pods' own metrics (their /metrics, or Prometheus' queries of them when the gate
+ * names one) over that window, so they include every client's traffic.
  */
 public enum EvaluationMetric {
   /**
