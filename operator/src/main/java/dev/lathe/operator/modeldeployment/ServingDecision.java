@@ -524,7 +524,11 @@ public final class ServingDecision {
       status.setReplicas(0);
       status.setReadyReplicas(0);
     }
-    status.setAdapters(adapterStatuses(seen.deployment(), List.of(), Map.of(), 0, desired));
+    if (status.getAdapters() == null) {
+      status.setAdapters(adapterStatuses(seen.deployment(), List.of(), Map.of(), 0, desired));
+    }
+    // Else nothing was touched while waiting: the pods serve the adapters status names, and an
+    // adapter's stable version must stay known, or its candidate would replace it unrolled.
   }
 
   /** Ready: Accepted, then Degraded, then Available decide, in that order. */
