@@ -178,7 +178,10 @@ public final class LatheOperator {
             settings.recheckInterval()),
         namespaces::accept);
     Routing routing =
-        new Routing(workloads.gateway(), servesHttpRoutes(client, workloads.gateway().isPresent()));
+        new Routing(
+            workloads.gateway(),
+            workloads.watchesHttpRoutes()
+                && servesHttpRoutes(client, workloads.gateway().isPresent()));
     operator.register(
         new ModelDeploymentReconciler(
             new ServingObserver(

@@ -346,7 +346,7 @@ class ModelRolloutIT {
         .endFilter()
         .addNewBackendRef()
         .withName(deployment + "-stable")
-        .withPort(8080)
+        .withPort(dev.lathe.operator.serving.ServingServiceBuilder.PORT)
         .endBackendRef()
         .endRule()
         .endSpec()
