@@ -487,11 +487,6 @@ final class RolloutDecision {
       if (listed.filter(w -> w == weight).isPresent() && ready(candidateWorkload) > 0) {
         return Optional.empty();
       }
-      Duration deadline =
-          RolloutDurations.orDefault(
-              spec.getProgressDeadline(), RolloutDurations.DEFAULT_PROGRESS_DEADLINE);
-      Instant started =
-          Optional.ofNullable(status.getStepStartTime()).map(Instant::parse).orElse(now);
       String where =
           "step "
               + index
@@ -508,23 +503,14 @@ final class RolloutDecision {
               + ", on its way to "
               + weight
               + "%";
-      if (!now.isBefore(started.plus(deadline))) {
-        return Optional.of(
-            rollBack(
-                ModelDeploymentConditions.CANDIDATE_UNHEALTHY,
-                "the candidate adapter was not served within the progress deadline of "
-                    + deadline.toSeconds()
-                    + "s at "
-                    + where
-                    + "; requests for "
-                    + adapterName()
-                    + " are back on "
-                    + stableName));
-      }
-      progressing(
-          ModelDeploymentConditions.ROLLOUT_IN_PROGRESS, where, ServingConditionWriter.NORMAL);
-      plan.nextAtLatest(Duration.between(now, started.plus(deadline)));
-      return Optional.of(serving);
+      return Optional.of(
+          withinDeadline(
+              ModelDeploymentConditions.ROLLOUT_IN_PROGRESS,
+              where,
+              serving,
+              ModelDeploymentConditions.CANDIDATE_UNHEALTHY,
+              "the candidate adapter was not served",
+              "requests for " + adapterName() + " are"));
     }
 
     /** The candidate's weight in the served model's adapter list as the cache shows it. */
@@ -585,11 +571,6 @@ final class RolloutDecision {
         CanaryReplicas target,
         int candidateReady,
         ServingTargets serving) {
-      Duration deadline =
-          RolloutDurations.orDefault(
-              spec.getProgressDeadline(), RolloutDurations.DEFAULT_PROGRESS_DEADLINE);
-      Instant started =
-          Optional.ofNullable(status.getStepStartTime()).map(Instant::parse).orElse(now);
       Optional<String> unschedulable = unschedulable();
       String where =
           (index >= stepCount ? "promotion" : "step " + index + " of " + stepCount)
@@ -604,24 +585,15 @@ final class RolloutDecision {
               + " gives way to "
               + target.stable()
               + unschedulable.map(u -> "; " + u).orElse("");
-      if (!now.isBefore(started.plus(deadline))) {
-        return rollBack(
-            ModelDeploymentConditions.CANDIDATE_UNHEALTHY,
-            "the candidate was not ready within the progress deadline of "
-                + deadline.toSeconds()
-                + "s at "
-                + where
-                + "; traffic is back on "
-                + stableName);
-      }
-      progressing(
+      return withinDeadline(
           index >= stepCount
               ? ModelDeploymentConditions.PROMOTING
               : ModelDeploymentConditions.ROLLOUT_IN_PROGRESS,
           where,
-          ServingConditionWriter.NORMAL);
-      plan.nextAtLatest(Duration.between(now, started.plus(deadline)));
-      return serving;
+          serving,
+          ModelDeploymentConditions.CANDIDATE_UNHEALTHY,
+          "the candidate was not ready",
+          "traffic is");
     }
 
     /** Traffic is split by exact weights on the HTTPRoute spec.rollout.trafficRouting names. */
@@ -673,26 +645,50 @@ final class RolloutDecision {
               + stableName
               + "), and does not yet: "
               + readback.reason();
+      return Optional.of(
+          withinDeadline(
+              ModelDeploymentConditions.ROLLOUT_IN_PROGRESS,
+              where,
+              serving,
+              ModelDeploymentConditions.TRAFFIC_NOT_ROUTED,
+              "the step's weight was not set",
+              "traffic is"));
+    }
+
+    /**
+     * Waits for what a step needs ({@code where} says what), within the progress deadline from the
+     * step's start; past it, rolls back with {@code failure} and the deadline in the message.
+     *
+     * @param back what goes back to stable, as in "traffic is" back on the stable version
+     */
+    private ServingTargets withinDeadline(
+        String waiting,
+        String where,
+        ServingTargets serving,
+        String failure,
+        String what,
+        String back) {
       Duration deadline =
           RolloutDurations.orDefault(
               spec.getProgressDeadline(), RolloutDurations.DEFAULT_PROGRESS_DEADLINE);
       Instant started =
           Optional.ofNullable(status.getStepStartTime()).map(Instant::parse).orElse(now);
       if (!now.isBefore(started.plus(deadline))) {
-        return Optional.of(
-            rollBack(
-                ModelDeploymentConditions.TRAFFIC_NOT_ROUTED,
-                "the step's weight was not set within the progress deadline of "
-                    + deadline.toSeconds()
-                    + "s at "
-                    + where
-                    + "; traffic is back on "
-                    + stableName));
+        return rollBack(
+            failure,
+            what
+                + " within the progress deadline of "
+                + deadline.toSeconds()
+                + "s at "
+                + where
+                + "; "
+                + back
+                + " back on "
+                + stableName);
       }
-      progressing(
-          ModelDeploymentConditions.ROLLOUT_IN_PROGRESS, where, ServingConditionWriter.NORMAL);
+      progressing(waiting, where, ServingConditionWriter.NORMAL);
       plan.nextAtLatest(Duration.between(now, started.plus(deadline)));
-      return Optional.of(serving);
+      return serving;
     }
 
     /** True while the step's pause holds: its duration runs, or no approval names it. */
