@@ -179,7 +179,9 @@ public final class LatheOperator {
         namespaces::accept);
     Routing routing =
         new Routing(
-            workloads.gateway(), workloads.gateway().isPresent() && servesHttpRoutes(client));
+            workloads.gateway(),
+            workloads.watchesHttpRoutes()
+                && servesHttpRoutes(client, workloads.gateway().isPresent()));
     operator.register(
         new ModelDeploymentReconciler(
             new ServingObserver(
@@ -207,10 +209,14 @@ public final class LatheOperator {
    * Whether discovery lists gateway.networking.k8s.io/v1 HTTPRoute; asked once, at start, so that a
    * cluster without the Gateway API CRDs gets no informer that could never sync.
    */
-  private static boolean servesHttpRoutes(KubernetesClient client) {
+  /**
+   * @param gatewaySet whether LATHE_GATEWAY is set, which makes a missing Gateway API worth a
+   *     warning (rollouts with HTTPRoute routing say it in their own status)
+   */
+  private static boolean servesHttpRoutes(KubernetesClient client, boolean gatewaySet) {
     try {
       boolean served = client.supports(HTTPRoute.class);
-      if (!served) {
+      if (!served && gatewaySet) {
         LOG.warn(
             "LATHE_GATEWAY is set, but the cluster serves no gateway.networking.k8s.io/v1"
                 + " HTTPRoute: no routes are made (ModelDeployments say Routed=False"

@@ -38,6 +38,9 @@ import java.util.Optional;
  *     NAMESPACE/NAME[/LISTENER]) and, optionally, the base URL clients reach it at
  *     (LATHE_GATEWAY_URL, else the Gateway's reported address); absent means no route is made and
  *     status.endpoint is the endpoint Service's in-cluster URL
+ * @param watchesHttpRoutes whether the operator may watch HTTPRoutes at all (LATHE_HTTPROUTES,
+ *     default true; the chart sets false when its RBAC grants no HTTPRoutes), so that a cluster
+ *     serving the Gateway API to an operator without the right to list routes still starts it
  */
 public record WorkloadSettings(
     String trainerImage,
@@ -52,7 +55,8 @@ public record WorkloadSettings(
     Duration progressInterval,
     boolean deleteArtifactsByDefault,
     String runtimeImage,
-    Optional<GatewayTarget> gateway) {
+    Optional<GatewayTarget> gateway,
+    boolean watchesHttpRoutes) {
 
   public static final String DEFAULT_TRAINER_IMAGE = "ghcr.io/lathe-dev/lathe-trainer:0.1.0";
   public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/lathe-dev/lathe-runtime:0.1.0";
@@ -99,6 +103,7 @@ public record WorkloadSettings(
                 "LATHE_PROGRESS_SECONDS", env.getOrDefault("LATHE_PROGRESS_SECONDS", "15"))),
         deletion.equals("Delete"),
         env.getOrDefault("LATHE_RUNTIME_IMAGE", DEFAULT_RUNTIME_IMAGE),
-        GatewayTarget.fromSettings(env.get("LATHE_GATEWAY"), env.get("LATHE_GATEWAY_URL")));
+        GatewayTarget.fromSettings(env.get("LATHE_GATEWAY"), env.get("LATHE_GATEWAY_URL")),
+        Boolean.parseBoolean(env.getOrDefault("LATHE_HTTPROUTES", "true")));
   }
 }

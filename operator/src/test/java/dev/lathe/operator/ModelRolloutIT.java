@@ -1,6 +1,7 @@
 package dev.lathe.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import dev.lathe.controlplane.ControlPlaneExtension;
 import dev.lathe.controlplane.LocalGateway;
 import dev.lathe.controlplane.LocalKubelet;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.URI;
@@ -200,9 +202,165 @@ class ModelRolloutIT {
         .until(() -> everyAnswerIs(endpoint, digests.get("base-v2"), 10));
   }
 
+  @Test
+  void withHttpRouteRoutingTheUsersRouteCarriesTheStepsExactWeightAndPromotionTakesItBack()
+      throws Exception {
+    String name = "assistant-routed";
+    String route = "assistant-public";
+    client
+        .resources(HTTPRoute.class)
+        .inNamespace(NAMESPACE)
+        .resource(userRoute(name, route))
+        .create();
+    ModelDeployment routed =
+        Serialization.unmarshal(
+            deploymentYaml()
+                .replace("name: " + MD + "\n", "name: " + name + "\n")
+                .replace(
+                    "    steps:\n",
+                    "    trafficRouting: {type: HTTPRoute, httpRoute: {name: "
+                        + route
+                        + "}}\n"
+                        + "    steps:\n"),
+            ModelDeployment.class);
+    client.resource(routed).create();
+    String url = gateway.url() + "/public/" + name + "/v1";
+    await("the user's route answers with base-v1")
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> answers(url) && everyAnswerIs(url, name, digests.get("base-v1"), 3));
+    Instant changed = Instant.now();
+    try (CountingClient asking =
+        new CountingClient("route-rollout-client", () -> complete(url, name))) {
+      client
+          .resources(ModelDeployment.class)
+          .inNamespace(NAMESPACE)
+          .withName(name)
+          .edit(
+              d -> {
+                d.getSpec().setModelVersion("base-v2");
+                return d;
+              });
+      ModelDeployment waiting =
+          awaitDeployment(name, md -> "AwaitingApproval".equals(progressingReason(md)));
+      assertThat(waiting.getStatus().getCanaryWeight()).isEqualTo(50);
+      assertThat(weights(route))
+          .containsExactly(entry(name + "-stable", 50), entry(name + "-canary", 50));
+      Map<String, Integer> split = new java.util.HashMap<>();
+      for (int i = 0; i < 200; i++) {
+        HttpResponse<String> r = complete(url, name);
+        assertThat(r.statusCode()).isEqualTo(200);
+        split.merge(JSON.readTree(r.body()).get("system_fingerprint").asText(), 1, Integer::sum);
+      }
+      System.out.printf("ModelRolloutIT: at weight 50 the route split 200 answers %s%n", split);
+      // Binomial(200, 0.5): 100 ± 7; below 65 or above 135 would be five standard deviations.
+      assertThat(split.getOrDefault(digests.get("base-v2"), 0)).isBetween(65, 135);
+      assertThat(split.getOrDefault(digests.get("base-v1"), 0)).isBetween(65, 135);
+
+      annotate(
+          name,
+          new RolloutAnnotations.Approval(digests.get("base-v2"), 0, RolloutAnnotations.Hold.pause)
+              .value());
+      awaitDeployment(
+          name,
+          md ->
+              "base-v2".equals(md.getStatus().getStableVersion())
+                  && podsOf(name, "base-v1").isEmpty());
+      await("the canary's weight is back to 0")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> weights(route).equals(Map.of(name + "-stable", 100, name + "-canary", 0)));
+      HTTPRoute after =
+          client.resources(HTTPRoute.class).inNamespace(NAMESPACE).withName(route).get();
+      assertThat(after.getSpec().getParentRefs())
+          .extracting("name")
+          .containsExactly(LocalGateway.GATEWAY);
+      assertThat(after.getMetadata().getManagedFields())
+          .extracting("manager")
+          .contains(dev.lathe.operator.rollout.traffic.RouteWeightsBuilder.FIELD_MANAGER);
+      assertThat(
+              client
+                  .services()
+                  .inNamespace(NAMESPACE)
+                  .withName(name + "-stable")
+                  .get()
+                  .getSpec()
+                  .getSelector())
+          .containsEntry("lathe.dev/model-version", "base-v2");
+      System.out.printf(
+          "ModelRolloutIT: through HTTPRoute %s, base-v2 promoted %d ms after the spec changed"
+              + " (approval included); %d answers, %d failed%n",
+          route,
+          Duration.between(changed, Instant.now()).toMillis(),
+          asking.answered.get(),
+          asking.failures.size());
+      assertThat(asking.failures).as("no request through the route failed").isEmpty();
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> everyAnswerIs(url, name, digests.get("base-v2"), 10));
+  }
+
+  private Map<String, Integer> weights(String route) {
+    Map<String, Integer> weights = new java.util.LinkedHashMap<>();
+    client
+        .resources(HTTPRoute.class)
+        .inNamespace(NAMESPACE)
+        .withName(route)
+        .get()
+        .getSpec()
+        .getRules()
+        .get(0)
+        .getBackendRefs()
+        .forEach(b -> weights.put(b.getName(), b.getWeight()));
+    return weights;
+  }
+
+  /** The user's route as the README shows it: all of its traffic to the stable track Service. */
+  private static HTTPRoute userRoute(String deployment, String name) {
+    return new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(NAMESPACE)
+        .endMetadata()
+        .withNewSpec()
+        .addNewParentRef()
+        .withName(LocalGateway.GATEWAY)
+        .withNamespace(LocalGateway.NAMESPACE)
+        .withSectionName(LocalGateway.LISTENER)
+        .endParentRef()
+        .addNewRule()
+        .addNewMatch()
+        .withNewPath()
+        .withType("PathPrefix")
+        .withValue("/public/" + deployment)
+        .endPath()
+        .endMatch()
+        .addNewFilter()
+        .withType("URLRewrite")
+        .withNewUrlRewrite()
+        .withNewPath()
+        .withType("ReplacePrefixMatch")
+        .withReplacePrefixMatch("/")
+        .endPath()
+        .endUrlRewrite()
+        .endFilter()
+        .addNewBackendRef()
+        .withName(deployment + "-stable")
+        .withPort(dev.lathe.operator.serving.ServingServiceBuilder.PORT)
+        .endBackendRef()
+        .endRule()
+        .endSpec()
+        .build();
+  }
+
   private boolean everyAnswerIs(String endpoint, String digest, int times) throws Exception {
+    return everyAnswerIs(endpoint, MD, digest, times);
+  }
+
+  private boolean everyAnswerIs(String endpoint, String model, String digest, int times)
+      throws Exception {
     for (int i = 0; i < times; i++) {
-      HttpResponse<String> r = complete(endpoint);
+      HttpResponse<String> r = complete(endpoint, model);
       if (r.statusCode() != 200
           || !digest.equals(JSON.readTree(r.body()).get("system_fingerprint").asText())) {
         return false;
@@ -212,10 +370,14 @@ class ModelRolloutIT {
   }
 
   private void annotate(String approval) {
+    annotate(MD, approval);
+  }
+
+  private void annotate(String deployment, String approval) {
     client
         .resources(ModelDeployment.class)
         .inNamespace(NAMESPACE)
-        .withName(MD)
+        .withName(deployment)
         .edit(
             d -> {
               d.getMetadata().getAnnotations().put(RolloutAnnotations.PROMOTE, approval);
@@ -224,13 +386,18 @@ class ModelRolloutIT {
   }
 
   private ModelDeployment awaitDeployment(java.util.function.Predicate<ModelDeployment> done) {
+    return awaitDeployment(MD, done);
+  }
+
+  private ModelDeployment awaitDeployment(
+      String name, java.util.function.Predicate<ModelDeployment> done) {
     try {
       return await()
           .atMost(PATIENCE)
           .pollInterval(Duration.ofMillis(500))
-          .until(this::current, md -> md != null && md.getStatus() != null && done.test(md));
+          .until(() -> current(name), md -> md != null && md.getStatus() != null && done.test(md));
     } catch (RuntimeException | AssertionError e) {
-      System.err.println(Serialization.asYaml(current()));
+      System.err.println(Serialization.asYaml(current(name)));
       System.err.println("--- Traefik:\n" + gateway.logTail(40));
       throw e;
     }
@@ -241,14 +408,22 @@ class ModelRolloutIT {
   }
 
   private ModelDeployment current() {
-    return client.resources(ModelDeployment.class).inNamespace(NAMESPACE).withName(MD).get();
+    return current(MD);
+  }
+
+  private ModelDeployment current(String name) {
+    return client.resources(ModelDeployment.class).inNamespace(NAMESPACE).withName(name).get();
   }
 
   private List<Pod> podsOf(String version) {
+    return podsOf(MD, version);
+  }
+
+  private List<Pod> podsOf(String deployment, String version) {
     return client
         .pods()
         .inNamespace(NAMESPACE)
-        .withLabel("lathe.dev/model-deployment", MD)
+        .withLabel("lathe.dev/model-deployment", deployment)
         .withLabel("lathe.dev/model-version", version)
         .list()
         .getItems()
@@ -272,6 +447,10 @@ class ModelRolloutIT {
   }
 
   private static HttpResponse<String> complete(String endpoint) throws Exception {
+    return complete(endpoint, MD);
+  }
+
+  private static HttpResponse<String> complete(String endpoint, String model) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create(endpoint + "/completions"))
             .timeout(Duration.ofSeconds(30))
@@ -279,7 +458,7 @@ class ModelRolloutIT {
             .POST(
                 HttpRequest.BodyPublishers.ofString(
                     "{\"model\":\""
-                        + MD
+                        + model
                         + "\",\"prompt\":\"hello\",\"max_tokens\":2,\"temperature\":0}"))
             .build(),
         HttpResponse.BodyHandlers.ofString());

@@ -14,8 +14,13 @@ public class HttpRouteReference {
   @Size(max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @JsonPropertyDescription(
-      "name is required: the HTTPRoute whose rule Lathe points at the stable and canary Services"
-          + " with the step's weights.")
+      "name is required: the HTTPRoute, in the deployment's namespace, one of whose rules has a"
+          + " backendRef to the Service NAME-stable. In the first such rule Lathe sets that"
+          + " backendRef's weight and a NAME-canary backendRef's (adding it beside, same port,"
+          + " if absent) to the step's split, by server-side apply as field manager"
+          + " lathe-rollout; every other field stays its owner's. A weight counts as set once"
+          + " every parent Gateway reports Accepted and ResolvedRefs for the route's"
+          + " generation.")
   private String name;
 
   public String getName() {

@@ -152,6 +152,20 @@ public final class ModelDeploymentConditions {
    */
   public static final String CANDIDATE_UNHEALTHY = "CandidateUnhealthy";
 
+  /**
+   * Degraded=True, RolledBack=True: with HTTPRoute traffic routing, the named HTTPRoute did not
+   * carry the step's weights with its Gateway reporting Accepted and ResolvedRefs within the
+   * progress deadline (the route is missing, has no rule to the stable Service, or is refused; the
+   * message says which).
+   */
+  public static final String TRAFFIC_NOT_ROUTED = "TrafficNotRouted";
+
+  /**
+   * Accepted=False: with HTTPRoute traffic routing, a ModelVersion named {@code stable} or {@code
+   * canary} would give its version Service the name of a track Service.
+   */
+  public static final String TRACK_NAME_TAKEN = "TrackNameTaken";
+
   /** Degraded=True, RolledBack=True, Progressing=False: `kubectl lathe abort` ended the rollout. */
   public static final String ROLLOUT_ABORTED = "RolloutAborted";
 

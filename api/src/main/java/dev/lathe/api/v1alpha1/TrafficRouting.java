@@ -16,7 +16,11 @@ public class TrafficRouting {
   @JsonPropertyDescription(
       "type is required: ServiceRatio splits by the ratio of canary to stable pods behind one"
           + " Service (approximate); HTTPRoute sets exact backend weights on a Gateway API"
-          + " HTTPRoute.")
+          + " HTTPRoute, between the Services NAME-stable and NAME-canary (NAME being the"
+          + " ModelDeployment's), which the operator keeps selecting the stable and the"
+          + " candidate version's pods; the endpoint Service then serves stable only during a"
+          + " rollout. An adapter-only rollout splits in the runtime on the same pods whatever"
+          + " the type.")
   private TrafficRoutingType type;
 
   @JsonPropertyDescription("httpRoute names the HTTPRoute to manage. Required for type HTTPRoute.")

@@ -95,6 +95,22 @@ class ChartTemplateTest {
   }
 
   @Test
+  void withoutRightsToHttpRoutesTheOperatorIsToldNotToWatchThem() {
+    Manifests granted = Manifests.parse(helm.template().ok().stdout());
+    assertThat(env(granted.only(Deployment.class, "Deployment")))
+        .doesNotContainKey("LATHE_HTTPROUTES");
+
+    Manifests withheld = Manifests.parse(helm.template("rbac.gatewayAPI=false").ok().stdout());
+    List<PolicyRule> rules =
+        ((io.fabric8.kubernetes.api.model.rbac.ClusterRole)
+                withheld.ofKind("ClusterRole").findFirst().get())
+            .getRules();
+    assertThat(verbs(rules, "gateway.networking.k8s.io", "httproutes")).isEmpty();
+    assertThat(env(withheld.only(Deployment.class, "Deployment")))
+        .containsEntry("LATHE_HTTPROUTES", "false");
+  }
+
+  @Test
   void aGatewayParentGivesTheSettingRouteCreationAndAReadOfThatOneGatewayInItsNamespace() {
     Manifests out =
         Manifests.parse(

@@ -1,7 +1,9 @@
 package dev.lathe.operator.modeldeployment;
 
 import dev.lathe.api.v1alpha1.ModelDeployment;
+import dev.lathe.operator.rollout.traffic.RouteWeightsBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -59,13 +61,7 @@ public final class ClusterServingActions implements ServingActions {
         client.resource(object).update();
       }
     } catch (KubernetesClientException e) {
-      if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 409) {
-        throw new WorkloadRejected(
-            e.getStatus() != null && e.getStatus().getMessage() != null
-                ? e.getStatus().getMessage()
-                : e.getMessage());
-      }
-      throw e;
+      throw refusedOrAsIs(e);
     }
   }
 
@@ -79,5 +75,46 @@ public final class ClusterServingActions implements ServingActions {
   @Override
   public void remove(ModelDeployment deployment, ServingStep.Remove step) {
     client.resource(step.object()).delete();
+  }
+
+  @Override
+  public void setRouteWeights(ModelDeployment deployment, ServingStep.SetRouteWeights step) {
+    HTTPRoute weights = step.weights();
+    try {
+      if (serverSideApply.getAsBoolean()) {
+        // Forced: weights a person set with kubectl, or Argo CD synced, become the rollout's.
+        client
+            .resource(weights)
+            .patch(
+                new PatchContext.Builder()
+                    .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                    .withFieldManager(RouteWeightsBuilder.FIELD_MANAGER)
+                    .withForce(true)
+                    .build());
+      } else {
+        client
+            .resources(HTTPRoute.class)
+            .inNamespace(weights.getMetadata().getNamespace())
+            .withName(weights.getMetadata().getName())
+            .edit(
+                route -> {
+                  route.getSpec().setRules(weights.getSpec().getRules());
+                  return route;
+                });
+      }
+    } catch (KubernetesClientException e) {
+      throw refusedOrAsIs(e);
+    }
+  }
+
+  /** A 4xx answer other than a conflict is the API server's refusal, said in its own words. */
+  private static RuntimeException refusedOrAsIs(KubernetesClientException e) {
+    if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 409) {
+      return new WorkloadRejected(
+          e.getStatus() != null && e.getStatus().getMessage() != null
+              ? e.getStatus().getMessage()
+              : e.getMessage());
+    }
+    return e;
   }
 }

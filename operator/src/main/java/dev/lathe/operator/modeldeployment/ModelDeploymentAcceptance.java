@@ -2,12 +2,14 @@ package dev.lathe.operator.modeldeployment;
 
 import dev.lathe.api.v1alpha1.AdapterReference;
 import dev.lathe.api.v1alpha1.ModelDeployment;
+import dev.lathe.api.v1alpha1.ModelDeploymentConditions;
 import dev.lathe.api.v1alpha1.ModelDeploymentSpec;
 import dev.lathe.operator.checks.EnvironmentCheck;
 import dev.lathe.operator.checks.ModelVersionReferenceCheck;
 import dev.lathe.operator.checks.QuantityCheck;
 import dev.lathe.operator.checks.StorageLocationCheck;
 import dev.lathe.operator.references.ReferenceLookup;
+import dev.lathe.operator.serving.ServingNames;
 import dev.lathe.operator.status.Acceptance;
 import dev.lathe.operator.status.Problem;
 import java.util.ArrayList;
@@ -54,6 +56,21 @@ public class ModelDeploymentAcceptance {
               namespace,
               "spec.rollout.evaluation.dataset",
               spec.getRollout().getEvaluation().getDataset()));
+    }
+    if (RouteDecision.namedRoute(deployment).isPresent()
+        && List.of(ServingNames.STABLE, ServingNames.CANARY).contains(spec.getModelVersion())) {
+      problems.add(
+          new Problem(
+              ModelDeploymentConditions.TRACK_NAME_TAKEN,
+              "spec.modelVersion "
+                  + spec.getModelVersion()
+                  + ": with HTTPRoute traffic routing the Services "
+                  + ServingNames.trackService(deployment, ServingNames.STABLE)
+                  + " and "
+                  + ServingNames.trackService(deployment, ServingNames.CANARY)
+                  + " are the route's backends, and a ModelVersion of that name would give its"
+                  + " own Service the same name; publish it under another name",
+              false));
     }
     return new Acceptance(problems);
   }

@@ -71,6 +71,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   private static final String POD_INDEX = "lathe-serving-pods";
 
+  private static final String NAMED_ROUTE_INDEX = "lathe-named-routes";
+
+  /** The informer of the HTTPRoutes this operator made (the default route to the endpoint). */
+  static final String SERVING_ROUTES = "serving-routes";
+
+  /** The informer of the HTTPRoutes spec.rollout.trafficRouting names, which users own. */
+  static final String NAMED_ROUTES = "named-routes";
+
   private final ServingObserver observer;
   private final ServingLoop loop;
   private final StatusReport report;
@@ -225,12 +233,61 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
                 .build(),
             context));
     if (routing.watchesRoutes()) {
-      sources.add(owned(HTTPRoute.class, context));
+      sources.add(
+          new InformerEventSource<>(
+              InformerEventSourceConfiguration.from(HTTPRoute.class, ModelDeployment.class)
+                  .withName(SERVING_ROUTES)
+                  .withLabelSelector(SERVING_OBJECTS)
+                  .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ModelDeployment.class))
+                  .build(),
+              context));
+    }
+    if (routing.watchesNamedRoutes()) {
+      sources.add(namedRoutes(context));
     }
     if (routing.watchesGateway()) {
       sources.add(gateway(routing.target().orElseThrow(), context));
     }
     return sources;
+  }
+
+  /**
+   * The HTTPRoutes rollouts set weights on: a user's (or Argo CD's) objects, with no label of ours,
+   * so every route in the watched namespaces is cached and mapped to the deployments whose spec
+   * names it; read by name, so a route created before the spec named it is found too.
+   */
+  private static InformerEventSource<HTTPRoute, ModelDeployment> namedRoutes(
+      EventSourceContext<ModelDeployment> context) {
+    context
+        .getPrimaryCache()
+        .addIndexer(
+            NAMED_ROUTE_INDEX,
+            md ->
+                RouteDecision.namedRoute(md).stream()
+                    .map(name -> md.getMetadata().getNamespace() + "/" + name)
+                    .toList());
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(HTTPRoute.class, ModelDeployment.class)
+            .withName(NAMED_ROUTES)
+            .withSecondaryToPrimaryMapper(
+                route ->
+                    context
+                        .getPrimaryCache()
+                        .byIndex(
+                            NAMED_ROUTE_INDEX,
+                            route.getMetadata().getNamespace()
+                                + "/"
+                                + route.getMetadata().getName())
+                        .stream()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .withPrimaryToSecondaryMapper(
+                primary ->
+                    RouteDecision.namedRoute((ModelDeployment) primary).stream()
+                        .map(name -> new ResourceID(name, primary.getMetadata().getNamespace()))
+                        .collect(Collectors.toSet()))
+            .build(),
+        context);
   }
 
   /**

@@ -34,6 +34,7 @@ import dev.lathe.operator.rollout.GateJobs;
 import dev.lathe.operator.rollout.GateRequest;
 import dev.lathe.operator.rollout.RolloutDurations;
 import dev.lathe.operator.rollout.RolloutGate;
+import dev.lathe.operator.rollout.traffic.RouteWeightsCheck;
 import dev.lathe.operator.serving.AdapterListBuilder;
 import dev.lathe.operator.serving.RuntimeDeploymentBuilder;
 import dev.lathe.operator.serving.ServingNames;
@@ -394,9 +395,15 @@ final class RolloutDecision {
         int candidateReady = ready(candidateWorkload);
         int stablePods = pods(stableWorkload);
         CanaryReplicas sizes = target.towards(replicas, stablePods, candidateReady);
-        status.setCanaryWeight(
-            CanaryReplicas.share(candidateReady, ready(Optional.of(stableWorkload))));
-        ServingTargets serving = serving(sizes);
+        // With a route, traffic keeps the last step's weight while this step's pods come.
+        int routeWeight = index == 0 ? 0 : steps.get(index - 1).getWeight();
+        if (routesByHttpRoute()) {
+          status.setCanaryWeight(routeWeight);
+        } else {
+          status.setCanaryWeight(
+              CanaryReplicas.share(candidateReady, ready(Optional.of(stableWorkload))));
+        }
+        ServingTargets serving = serving(sizes, routeWeight);
         boolean reached =
             candidateReady >= target.candidate()
                 && stablePods <= target.stable()
@@ -404,14 +411,25 @@ final class RolloutDecision {
         if (!reached) {
           return moving(index, steps.size(), target, candidateReady, serving);
         }
-        if (status.getPauseStartTime() == null) {
-          status.setPauseStartTime(now.toString());
-        }
         if (promoting) {
           return promote();
         }
         CanaryStep step = steps.get(index);
         String at = "step " + index + " (weight " + step.getWeight() + "%)";
+        if (routesByHttpRoute()) {
+          serving = serving(sizes, step.getWeight());
+          if (status.getPauseStartTime() == null) {
+            Optional<ServingTargets> routing = routeMoving(index, steps.size(), step, serving);
+            if (routing.isPresent()) {
+              return routing.get();
+            }
+          } else {
+            status.setCanaryWeight(step.getWeight());
+          }
+        }
+        if (status.getPauseStartTime() == null) {
+          status.setPauseStartTime(now.toString());
+        }
         Optional<ServingTargets> held = holds(step, index, at, serving);
         if (held.isPresent()) {
           return held.get();
@@ -469,11 +487,6 @@ final class RolloutDecision {
       if (listed.filter(w -> w == weight).isPresent() && ready(candidateWorkload) > 0) {
         return Optional.empty();
       }
-      Duration deadline =
-          RolloutDurations.orDefault(
-              spec.getProgressDeadline(), RolloutDurations.DEFAULT_PROGRESS_DEADLINE);
-      Instant started =
-          Optional.ofNullable(status.getStepStartTime()).map(Instant::parse).orElse(now);
       String where =
           "step "
               + index
@@ -490,23 +503,14 @@ final class RolloutDecision {
               + ", on its way to "
               + weight
               + "%";
-      if (!now.isBefore(started.plus(deadline))) {
-        return Optional.of(
-            rollBack(
-                ModelDeploymentConditions.CANDIDATE_UNHEALTHY,
-                "the candidate adapter was not served within the progress deadline of "
-                    + deadline.toSeconds()
-                    + "s at "
-                    + where
-                    + "; requests for "
-                    + adapterName()
-                    + " are back on "
-                    + stableName));
-      }
-      progressing(
-          ModelDeploymentConditions.ROLLOUT_IN_PROGRESS, where, ServingConditionWriter.NORMAL);
-      plan.nextAtLatest(Duration.between(now, started.plus(deadline)));
-      return Optional.of(serving);
+      return Optional.of(
+          withinDeadline(
+              ModelDeploymentConditions.ROLLOUT_IN_PROGRESS,
+              where,
+              serving,
+              ModelDeploymentConditions.CANDIDATE_UNHEALTHY,
+              "the candidate adapter was not served",
+              "requests for " + adapterName() + " are"));
     }
 
     /** The candidate's weight in the served model's adapter list as the cache shows it. */
@@ -567,11 +571,6 @@ final class RolloutDecision {
         CanaryReplicas target,
         int candidateReady,
         ServingTargets serving) {
-      Duration deadline =
-          RolloutDurations.orDefault(
-              spec.getProgressDeadline(), RolloutDurations.DEFAULT_PROGRESS_DEADLINE);
-      Instant started =
-          Optional.ofNullable(status.getStepStartTime()).map(Instant::parse).orElse(now);
       Optional<String> unschedulable = unschedulable();
       String where =
           (index >= stepCount ? "promotion" : "step " + index + " of " + stepCount)
@@ -586,22 +585,108 @@ final class RolloutDecision {
               + " gives way to "
               + target.stable()
               + unschedulable.map(u -> "; " + u).orElse("");
-      if (!now.isBefore(started.plus(deadline))) {
-        return rollBack(
-            ModelDeploymentConditions.CANDIDATE_UNHEALTHY,
-            "the candidate was not ready within the progress deadline of "
-                + deadline.toSeconds()
-                + "s at "
-                + where
-                + "; traffic is back on "
-                + stableName);
-      }
-      progressing(
+      return withinDeadline(
           index >= stepCount
               ? ModelDeploymentConditions.PROMOTING
               : ModelDeploymentConditions.ROLLOUT_IN_PROGRESS,
           where,
-          ServingConditionWriter.NORMAL);
+          serving,
+          ModelDeploymentConditions.CANDIDATE_UNHEALTHY,
+          "the candidate was not ready",
+          "traffic is");
+    }
+
+    /** Traffic is split by exact weights on the HTTPRoute spec.rollout.trafficRouting names. */
+    private boolean routesByHttpRoute() {
+      return adapter.isEmpty() && RouteDecision.namedRoute(md).isPresent();
+    }
+
+    /**
+     * The step's pods are there; its weight counts as set only once the named route carries it and
+     * every Gateway the route's status lists has accepted it: until then wait, within the progress
+     * deadline, and after it roll back with the route's own words.
+     */
+    private Optional<ServingTargets> routeMoving(
+        int index, int stepCount, CanaryStep step, ServingTargets serving) {
+      String stableService = ServingNames.trackService(md, ServingNames.STABLE);
+      String canaryService = ServingNames.trackService(md, ServingNames.CANARY);
+      RouteWeightsCheck.Readback readback =
+          seen.route().namedRoutesWatched()
+              ? RouteWeightsCheck.read(
+                  seen.route().namedRoute().orElse(null),
+                  stableService,
+                  canaryService,
+                  step.getWeight())
+              : new RouteWeightsCheck.Readback(
+                  false,
+                  "this cluster served no gateway.networking.k8s.io/v1 HTTPRoute when the operator"
+                      + " started (install the Gateway API CRDs and restart the operator)");
+      if (readback.set()) {
+        status.setCanaryWeight(step.getWeight());
+        return Optional.empty();
+      }
+      String route = RouteDecision.namedRoute(md).orElseThrow();
+      String where =
+          "step "
+              + index
+              + " of "
+              + stepCount
+              + ": HTTPRoute "
+              + route
+              + " is to send "
+              + step.getWeight()
+              + "% to "
+              + canaryService
+              + " ("
+              + candidateName
+              + ") and the rest to "
+              + stableService
+              + " ("
+              + stableName
+              + "), and does not yet: "
+              + readback.reason();
+      return Optional.of(
+          withinDeadline(
+              ModelDeploymentConditions.ROLLOUT_IN_PROGRESS,
+              where,
+              serving,
+              ModelDeploymentConditions.TRAFFIC_NOT_ROUTED,
+              "the step's weight was not set",
+              "traffic is"));
+    }
+
+    /**
+     * Waits for what a step needs ({@code where} says what), within the progress deadline from the
+     * step's start; past it, rolls back with {@code failure} and the deadline in the message.
+     *
+     * @param back what goes back to stable, as in "traffic is" back on the stable version
+     */
+    private ServingTargets withinDeadline(
+        String waiting,
+        String where,
+        ServingTargets serving,
+        String failure,
+        String what,
+        String back) {
+      Duration deadline =
+          RolloutDurations.orDefault(
+              spec.getProgressDeadline(), RolloutDurations.DEFAULT_PROGRESS_DEADLINE);
+      Instant started =
+          Optional.ofNullable(status.getStepStartTime()).map(Instant::parse).orElse(now);
+      if (!now.isBefore(started.plus(deadline))) {
+        return rollBack(
+            failure,
+            what
+                + " within the progress deadline of "
+                + deadline.toSeconds()
+                + "s at "
+                + where
+                + "; "
+                + back
+                + " back on "
+                + stableName);
+      }
+      progressing(waiting, where, ServingConditionWriter.NORMAL);
       plan.nextAtLatest(Duration.between(now, started.plus(deadline)));
       return serving;
     }
@@ -897,13 +982,20 @@ final class RolloutDecision {
       return new ServingTargets(served, Optional.of(stableName));
     }
 
-    private ServingTargets serving(CanaryReplicas sizes) {
+    /**
+     * Both versions at {@code sizes}; with a route, the canary at {@code routeWeight} on it and the
+     * endpoint Service on stable alone, so that the canary's share is exactly the route's.
+     */
+    private ServingTargets serving(CanaryReplicas sizes, int routeWeight) {
+      boolean routed = routesByHttpRoute();
       return new ServingTargets(
           List.of(
               new Served(stableName, Optional.of(stable), sizes.stable(), ServingNames.STABLE),
               new Served(
                   candidateName, Optional.of(candidate), sizes.candidate(), ServingNames.CANARY)),
-          Optional.empty());
+          routed ? Optional.of(stableName) : Optional.empty(),
+          List.of(),
+          routed ? routeWeight : 0);
     }
 
     private void progressing(String reason, String message, String eventType) {

@@ -14,9 +14,17 @@ import java.util.Optional;
  * @param gateway that Gateway as cached (its addresses and listeners), when watched and present;
  *     not watched when LATHE_GATEWAY_URL gives the URL
  * @param routes the HTTPRoutes this operator made for the ModelDeployment
+ * @param namedRoutesWatched whether the cluster serves HTTPRoutes, so that the one
+ *     spec.rollout.trafficRouting names is watched (decided once at start, see {@link Routing})
+ * @param namedRoute that route as cached, when the spec names one and it exists
  */
 public record RouteSnapshot(
-    Mode mode, Optional<GatewayTarget> target, Optional<Gateway> gateway, List<HTTPRoute> routes) {
+    Mode mode,
+    Optional<GatewayTarget> target,
+    Optional<Gateway> gateway,
+    List<HTTPRoute> routes,
+    boolean namedRoutesWatched,
+    Optional<HTTPRoute> namedRoute) {
 
   /** Whether HTTPRoutes are made, as decided once at start (see {@link Routing}). */
   public enum Mode {
@@ -29,7 +37,17 @@ public record RouteSnapshot(
   }
 
   public static final RouteSnapshot OFF =
-      new RouteSnapshot(Mode.OFF, Optional.empty(), Optional.empty(), List.of());
+      new RouteSnapshot(
+          Mode.OFF, Optional.empty(), Optional.empty(), List.of(), false, Optional.empty());
+
+  /** Routes and the Gateway as {@code mode} shows them; no route named in the spec watched. */
+  public RouteSnapshot(
+      Mode mode,
+      Optional<GatewayTarget> target,
+      Optional<Gateway> gateway,
+      List<HTTPRoute> routes) {
+    this(mode, target, gateway, routes, false, Optional.empty());
+  }
 
   public RouteSnapshot {
     routes = List.copyOf(routes);

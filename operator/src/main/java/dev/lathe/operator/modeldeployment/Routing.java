@@ -5,10 +5,11 @@ import java.util.Optional;
 
 /**
  * How the ModelDeployment reconciler routes, decided once when the operator starts: the Gateway of
- * LATHE_GATEWAY, and whether the cluster serves the Gateway API's HTTPRoute kind. Informers for
- * HTTPRoutes (and for the Gateway, when no LATHE_GATEWAY_URL gives its URL) are registered only
- * when both hold, so the operator starts on clusters without the Gateway API CRDs; installing them
- * later takes a restart.
+ * LATHE_GATEWAY, and whether the cluster serves the Gateway API's HTTPRoute kind. Informers for the
+ * operator's own HTTPRoutes (and for the Gateway, when no LATHE_GATEWAY_URL gives its URL) are
+ * registered only when both hold, the one for routes a rollout's spec names whenever the kind is
+ * served, so the operator starts on clusters without the Gateway API CRDs; installing them later
+ * takes a restart.
  *
  * @param target the Gateway routes attach to; absent means no routing
  * @param gatewayApiServed whether discovery lists gateway.networking.k8s.io/v1 HTTPRoute
@@ -27,6 +28,11 @@ public record Routing(Optional<GatewayTarget> target, boolean gatewayApiServed) 
   /** HTTPRoutes are made and watched. */
   public boolean watchesRoutes() {
     return mode() == RouteSnapshot.Mode.ON;
+  }
+
+  /** Routes named by spec.rollout.trafficRouting are watched: the cluster serves HTTPRoutes. */
+  public boolean watchesNamedRoutes() {
+    return gatewayApiServed;
   }
 
   /** The Gateway object is watched for its address: routing is on and no URL is configured. */

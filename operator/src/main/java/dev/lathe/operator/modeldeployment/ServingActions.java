@@ -28,4 +28,12 @@ public interface ServingActions {
 
   /** Deletes one object the spec no longer wants; one already gone is no error. */
   void remove(ModelDeployment deployment, ServingStep.Remove step);
+
+  /**
+   * Sets a named HTTPRoute's canary and stable weights by server-side apply; fields of other
+   * managers stay theirs.
+   *
+   * @throws WorkloadRejected when the API server refuses it (RBAC, admission, an invalid route)
+   */
+  void setRouteWeights(ModelDeployment deployment, ServingStep.SetRouteWeights step);
 }

@@ -16,6 +16,7 @@ import dev.lathe.api.v1alpha1.ModelDeploymentStatus;
 import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.ModelVersionStatus;
 import dev.lathe.operator.rollout.RolloutGate;
+import dev.lathe.operator.rollout.traffic.RouteWeightsBuilder;
 import dev.lathe.operator.serving.AdapterListBuilder;
 import dev.lathe.operator.serving.RuntimeDeploymentBuilder;
 import dev.lathe.operator.serving.ServingNames;
@@ -27,6 +28,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -227,6 +229,15 @@ public final class ServingDecision {
         endpoint,
         find(seen.services(), name(endpoint)),
         ServingDecision::sameService);
+    if (RouteDecision.namedRoute(md).isPresent()) {
+      routeTracks(plan, applied, seen, targets, versionName);
+    } else {
+      // The spec routes by pod ratio again: the track Services have nothing left to do.
+      for (String track : List.of(ServingNames.STABLE, ServingNames.CANARY)) {
+        find(seen.services(), ServingNames.trackService(md, track))
+            .ifPresent(service -> plan.step(new ServingStep.Remove(service)));
+      }
+    }
     workloads.forEach(Runnable::run);
 
     if (rollout.isEmpty()) {
@@ -392,6 +403,48 @@ public final class ServingDecision {
   }
 
   /** The API server refused {@code object}: the deployment is degraded until the spec changes. */
+  /**
+   * HTTPRoute traffic routing: the stable and canary track Services select the versions the targets
+   * put on those tracks (the canary one falls back to stable outside a rollout), and the named
+   * route carries the targets' canary weight. A route that is missing or points nowhere is left
+   * alone here; a rollout waits on it and says why.
+   */
+  private static void routeTracks(
+      ServingPlan plan,
+      List<String> applied,
+      ServingSnapshot seen,
+      ServingTargets targets,
+      String versionName) {
+    ModelDeployment md = seen.deployment();
+    String stable = targets.onTrack(ServingNames.STABLE).orElse(versionName);
+    String canary = targets.onTrack(ServingNames.CANARY).orElse(stable);
+    for (Service track :
+        List.of(
+            ServingServiceBuilder.track(md, ServingNames.STABLE, stable),
+            ServingServiceBuilder.track(md, ServingNames.CANARY, canary))) {
+      reconcileChild(
+          plan, applied, track, find(seen.services(), name(track)), ServingDecision::sameService);
+    }
+    Optional<HTTPRoute> route = seen.route().namedRoute();
+    if (route.isEmpty()) {
+      return;
+    }
+    HTTPRoute weights;
+    try {
+      weights =
+          RouteWeightsBuilder.apply(
+              route.get(),
+              ServingNames.trackService(md, ServingNames.STABLE),
+              ServingNames.trackService(md, ServingNames.CANARY),
+              targets.routeWeight());
+    } catch (IllegalArgumentException noRuleToStable) {
+      return;
+    }
+    if (!Objects.equals(weights.getSpec().getRules(), route.get().getSpec().getRules())) {
+      plan.step(new ServingStep.SetRouteWeights(weights));
+    }
+  }
+
   public void rejected(ServingPlan plan, HasMetadata object, String message) {
     plan.conditions()
         .set(
@@ -471,7 +524,11 @@ public final class ServingDecision {
       status.setReplicas(0);
       status.setReadyReplicas(0);
     }
-    status.setAdapters(adapterStatuses(seen.deployment(), List.of(), Map.of(), 0, desired));
+    if (status.getAdapters() == null) {
+      status.setAdapters(adapterStatuses(seen.deployment(), List.of(), Map.of(), 0, desired));
+    }
+    // Else nothing was touched while waiting: the pods serve the adapters status names, and an
+    // adapter's stable version must stay known, or its candidate would replace it unrolled.
   }
 
   /** Ready: Accepted, then Degraded, then Available decide, in that order. */

@@ -32,6 +32,13 @@ public final class ServingLoop {
         actions.retire(seen.deployment(), retire);
       } else if (step instanceof ServingStep.Remove remove) {
         actions.remove(seen.deployment(), remove);
+      } else if (step instanceof ServingStep.SetRouteWeights weights) {
+        try {
+          actions.setRouteWeights(seen.deployment(), weights);
+        } catch (ServingActions.WorkloadRejected e) {
+          decision.rejected(plan, weights.weights(), e.getMessage());
+          return plan;
+        }
       }
     }
     return plan;

@@ -90,15 +90,25 @@ public final class ServingObserver {
 
   /** Routes and the Gateway are read only when their informers are registered (see Routing). */
   private RouteSnapshot route(Context<ModelDeployment> context) {
-    if (routing.mode() == RouteSnapshot.Mode.OFF) {
-      return RouteSnapshot.OFF;
-    }
     return new RouteSnapshot(
         routing.mode(),
         routing.target(),
         routing.watchesGateway() ? context.getSecondaryResource(Gateway.class) : Optional.empty(),
         routing.watchesRoutes()
-            ? context.getSecondaryResourcesAsStream(HTTPRoute.class).toList()
-            : List.of());
+            ? routes(context, ModelDeploymentReconciler.SERVING_ROUTES).toList()
+            : List.of(),
+        routing.watchesNamedRoutes(),
+        routing.watchesNamedRoutes()
+            ? routes(context, ModelDeploymentReconciler.NAMED_ROUTES).findFirst()
+            : Optional.empty());
+  }
+
+  /** Two informers cache HTTPRoutes (the operator's own, and those a spec names): by name. */
+  private static Stream<HTTPRoute> routes(Context<ModelDeployment> context, String informer) {
+    return context
+        .eventSourceRetriever()
+        .getEventSourceFor(HTTPRoute.class, informer)
+        .getSecondaryResources(context.getPrimaryResource())
+        .stream();
   }
 }

@@ -1,6 +1,8 @@
 package dev.lathe.operator.modeldeployment;
 
+import dev.lathe.operator.rollout.traffic.RouteWeightsBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import java.util.List;
 
 /** One effect on the cluster that a {@link ServingDecision} asks {@link ServingActions} for. */
@@ -30,4 +32,13 @@ public sealed interface ServingStep {
    * @param object the object, as observed
    */
   record Remove(HasMetadata object) implements ServingStep {}
+
+  /**
+   * Sets the canary's and stable's weights on the user's HTTPRoute that spec.rollout
+   * .trafficRouting names, as field manager {@link RouteWeightsBuilder#FIELD_MANAGER}.
+   *
+   * @param weights the apply configuration {@link RouteWeightsBuilder} built: the route's name and
+   *     its spec.rules, every rule as observed except the two weights
+   */
+  record SetRouteWeights(HTTPRoute weights) implements ServingStep {}
 }

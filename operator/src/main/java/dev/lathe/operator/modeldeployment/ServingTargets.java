@@ -1,6 +1,7 @@
 package dev.lathe.operator.modeldeployment;
 
 import dev.lathe.api.v1alpha1.ModelVersion;
+import dev.lathe.operator.serving.ServingNames;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,13 +14,25 @@ import java.util.Optional;
  *     every serving pod (the replica-ratio split)
  * @param adapters the adapters whose served version is not simply the one spec.adapters names (an
  *     adapter rollout, ended or running); every other adapter is served as the spec names it
+ * @param routeWeight with HTTPRoute traffic routing, the canary track's weight on the named route
+ *     (0 to 100); the canary track Service selects the {@link ServingNames#CANARY} version served
+ *     with a model, else the stable one
  */
 record ServingTargets(
-    List<Served> versions, Optional<String> endpointOnly, List<AdapterChoice> adapters) {
+    List<Served> versions,
+    Optional<String> endpointOnly,
+    List<AdapterChoice> adapters,
+    int routeWeight) {
 
-  /** Versions to serve, every adapter as the spec names it. */
+  /** Versions to serve, every adapter as the spec names it, no canary weight on a route. */
   ServingTargets(List<Served> versions, Optional<String> endpointOnly) {
-    this(versions, endpointOnly, List.of());
+    this(versions, endpointOnly, List.of(), 0);
+  }
+
+  /** Versions to serve with adapters as {@code adapters} say, no canary weight on a route. */
+  ServingTargets(
+      List<Served> versions, Optional<String> endpointOnly, List<AdapterChoice> adapters) {
+    this(versions, endpointOnly, adapters, 0);
   }
 
   /**
@@ -47,6 +60,14 @@ record ServingTargets(
   ServingTargets {
     versions = List.copyOf(versions);
     adapters = List.copyOf(adapters);
+  }
+
+  /** The version on {@code track} (stable or canary) that is served with a model, if any. */
+  Optional<String> onTrack(String track) {
+    return versions.stream()
+        .filter(v -> v.track().equals(track) && v.model().isPresent())
+        .map(Served::name)
+        .findFirst();
   }
 
   /** The choice made for adapter {@code name}, if any. */

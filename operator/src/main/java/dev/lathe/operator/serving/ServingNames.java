@@ -45,6 +45,15 @@ public final class ServingNames {
     return dns1035(md.getMetadata().getName() + "-" + modelVersion);
   }
 
+  /**
+   * The Service of one track ({@link #STABLE} or {@link #CANARY}) that a user's HTTPRoute points at
+   * under HTTPRoute traffic routing: its name never changes, its selector follows the version on
+   * that track, so a GitOps tool sees only the weights move.
+   */
+  public static String trackService(ModelDeployment md, String track) {
+    return dns1035(md.getMetadata().getName() + "-" + track);
+  }
+
   /** The operator's default HTTPRoute to the endpoint Service (see {@link HttpRouteBuilder}). */
   public static String route(ModelDeployment md) {
     return BoundedNames.shorten(md.getMetadata().getName());

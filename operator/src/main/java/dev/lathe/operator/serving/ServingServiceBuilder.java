@@ -53,6 +53,19 @@ public final class ServingServiceBuilder {
         ServingNames.versionSelector(md, modelVersion));
   }
 
+  /**
+   * The track Service a user's HTTPRoute sends a track's share to (HTTPRoute traffic routing):
+   * named by the track, selecting {@code modelVersion}'s pods. No track label: that label marks
+   * version Services, which say which version is stable.
+   */
+  public static Service track(ModelDeployment md, String track, String modelVersion) {
+    return service(
+        md,
+        ServingNames.trackService(md, track),
+        ServingNames.deploymentLabels(md),
+        ServingNames.versionSelector(md, modelVersion));
+  }
+
   /** The OpenAI base URL of the endpoint Service inside the cluster. */
   public static String inClusterUrl(ModelDeployment md) {
     return "http://"

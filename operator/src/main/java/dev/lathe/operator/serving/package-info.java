@@ -25,7 +25,14 @@
  *       rollout's scaleDownDelay, it selects the stable version's pods only (traffic leaves them at
  *       once, the pods go later).
  *   <li>A version Service selects {@code model-deployment} and {@code model-version}: the backend
- *       an HTTPRoute weights and an evaluation gate addresses.
+ *       an evaluation gate addresses.
+ *   <li>With HTTPRoute traffic routing, two track Services, {@code NAME-stable} and {@code
+ *       NAME-canary}, are the backends the user's HTTPRoute weights. Their names are fixed and
+ *       their selectors follow the versions: both select the stable version outside a rollout, the
+ *       canary one selects the candidate while it rolls out, and promotion points the stable one at
+ *       the candidate. A route in Git therefore never names a version, and only its weights drift;
+ *       during a rollout the endpoint Service selects the stable version only, so the canary's
+ *       share is exactly the route's.
  * </ul>
  *
  * A pod whose init container refuses its artifact never becomes ready, so no Service sends it

@@ -85,6 +85,26 @@ class AdapterRolloutTest {
   }
 
   @Test
+  void theServedModelLosingItsVerificationMidRolloutKeepsTheAdaptersStableVersionKnown() {
+    servingV1ThenV2(approval(25));
+    h.until(ModelDeploymentConditions.AWAITING_APPROVAL);
+
+    h.world.verification(BASE, Condition.FALSE, "DigestMismatch", "model.safetensors changed");
+    ServingPlan waiting = h.reconcile();
+    assertThat(reason(waiting, "Degraded")).isEqualTo(ModelDeploymentConditions.MODEL_NOT_VERIFIED);
+    assertThat(adapterStatus(waiting).getModelVersion()).isEqualTo(V1);
+    assertThat(adapterStatus(waiting).getManifestDigest()).isEqualTo(h.digest(V1));
+
+    h.world.verified(BASE);
+    ServingPlan resumed = h.reconcile();
+    assertThat(resumed.status().getCanaryVersion())
+        .as("the rollout goes on; V2 did not simply replace V1")
+        .isEqualTo(V2);
+    assertThat(listed().get("manifestDigest").asText()).isEqualTo(h.digest(V1));
+    assertThat(listed().at("/canary/weight").asInt()).isEqualTo(25);
+  }
+
+  @Test
   void theStepsWeightCountsAsSetOnceTheCachedAdapterListCarriesIt() {
     servingV1ThenV2(step(25), step(50));
 
@@ -269,5 +289,11 @@ class AdapterRolloutTest {
         .filter(a -> ADAPTER.equals(a.getName()))
         .findFirst()
         .orElseThrow();
+  }
+
+  private static CanaryStep approval(int weight) {
+    CanaryStep step = step(weight);
+    step.setPause(new dev.lathe.api.v1alpha1.CanaryPause());
+    return step;
   }
 }

@@ -141,4 +141,36 @@ class ClusterServingActionsTest {
         .isInstanceOf(ServingActions.WorkloadRejected.class)
         .hasMessageContaining("exceeded quota: gpu-quota");
   }
+
+  @Test
+  void routeWeightsChangeTheRulesOfTheUsersRouteAndLeaveItsParentsAlone() {
+    ClusterServingActions actions = new ClusterServingActions(client, () -> false);
+    world.userRoute("support-bot-public");
+    client.resource(world.namedRoute).create();
+    HTTPRoute weights =
+        dev.lathe.operator.rollout.traffic.RouteWeightsBuilder.apply(
+            client
+                .resources(HTTPRoute.class)
+                .inNamespace(NAMESPACE)
+                .withName("support-bot-public")
+                .get(),
+            "support-bot-stable",
+            "support-bot-canary",
+            30);
+
+    actions.setRouteWeights(world.deployment, new ServingStep.SetRouteWeights(weights));
+
+    HTTPRoute stored =
+        client
+            .resources(HTTPRoute.class)
+            .inNamespace(NAMESPACE)
+            .withName("support-bot-public")
+            .get();
+    assertThat(stored.getSpec().getParentRefs()).extracting("name").containsExactly("edge");
+    assertThat(stored.getSpec().getRules().get(0).getBackendRefs())
+        .extracting("name", "weight")
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("support-bot-stable", 70),
+            org.assertj.core.groups.Tuple.tuple("support-bot-canary", 30));
+  }
 }

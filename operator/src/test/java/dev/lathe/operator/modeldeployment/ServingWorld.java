@@ -29,6 +29,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatusBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +60,12 @@ final class ServingWorld {
   RouteSnapshot.Mode routeMode = RouteSnapshot.Mode.OFF;
   Optional<GatewayTarget> gatewayTarget = Optional.empty();
   Optional<Gateway> gateway = Optional.empty();
+
+  /** The cluster serves HTTPRoutes, so a route the spec names is watched. */
+  boolean namedRoutesWatched;
+
+  /** The user's HTTPRoute that spec.rollout.trafficRouting names, as the cluster has it. */
+  HTTPRoute namedRoute;
 
   ServingWorld() {
     deployment = new ModelDeployment();
@@ -171,6 +179,9 @@ final class ServingWorld {
    */
   ServingWorld settle(String... stuck) {
     List<String> unready = List.of(stuck);
+    if (namedRoute != null && !unready.contains("route")) {
+      gatewayAcceptsRoute();
+    }
     for (Deployment d : all(Deployment.class)) {
       int asked = Optional.ofNullable(d.getSpec().getReplicas()).orElse(1);
       String version = d.getMetadata().getLabels().get(ServingNames.VERSION_LABEL);
@@ -183,6 +194,82 @@ final class ServingWorld {
               .build());
     }
     return this;
+  }
+
+  /**
+   * A user's HTTPRoute {@code name} (one rule, one backendRef: the stable track Service, as the
+   * README shows), which the spec then names for HTTPRoute traffic routing.
+   */
+  ServingWorld userRoute(String name) {
+    namedRoutesWatched = true;
+    namedRoute =
+        new HTTPRouteBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(NAMESPACE)
+            .withGeneration(1L)
+            .endMetadata()
+            .withNewSpec()
+            .addNewParentRef()
+            .withName("edge")
+            .endParentRef()
+            .addNewRule()
+            .addNewBackendRef()
+            .withName(ServingNames.trackService(deployment, ServingNames.STABLE))
+            .withPort(8080)
+            .endBackendRef()
+            .endRule()
+            .endSpec()
+            .build();
+    return this;
+  }
+
+  /** The API server taking the rollout's weights: the route's rules replaced, a new generation. */
+  void routeWeightsSet(HTTPRoute weights) {
+    HTTPRoute stored = JSON.clone(namedRoute);
+    stored.getSpec().setRules(JSON.clone(weights).getSpec().getRules());
+    stored.getMetadata().setGeneration(namedRoute.getMetadata().getGeneration() + 1);
+    namedRoute = stored;
+  }
+
+  /** The route's Gateway accepting its current generation, all references resolved. */
+  ServingWorld gatewayAcceptsRoute() {
+    long generation = namedRoute.getMetadata().getGeneration();
+    namedRoute.setStatus(
+        new HTTPRouteStatusBuilder()
+            .addNewParent()
+            .withControllerName("traefik.io/gateway-controller")
+            .withNewParentRef()
+            .withName("edge")
+            .endParentRef()
+            .withConditions(
+                new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                    .withType("Accepted")
+                    .withStatus("True")
+                    .withReason("Accepted")
+                    .withObservedGeneration(generation)
+                    .build(),
+                new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                    .withType("ResolvedRefs")
+                    .withStatus("True")
+                    .withReason("ResolvedRefs")
+                    .withObservedGeneration(generation)
+                    .build())
+            .endParent()
+            .build());
+    return this;
+  }
+
+  /** The backendRef weights of the named route's first rule, by Service name. */
+  Map<String, Integer> routeWeights() {
+    Map<String, Integer> weights = new LinkedHashMap<>();
+    namedRoute
+        .getSpec()
+        .getRules()
+        .get(0)
+        .getBackendRefs()
+        .forEach(b -> weights.put(b.getName(), b.getWeight() == null ? 1 : b.getWeight()));
+    return weights;
   }
 
   /** A verified full model the spec now names: the candidate of a rollout. */
@@ -311,8 +398,12 @@ final class ServingWorld {
         pods,
         all(Job.class),
         new ServingInputs(IMAGE, KEYS),
-        routeMode == RouteSnapshot.Mode.OFF
-            ? RouteSnapshot.OFF
-            : new RouteSnapshot(routeMode, gatewayTarget, gateway, all(HTTPRoute.class)));
+        new RouteSnapshot(
+            routeMode,
+            gatewayTarget,
+            gateway,
+            routeMode == RouteSnapshot.Mode.ON ? all(HTTPRoute.class) : List.of(),
+            namedRoutesWatched,
+            Optional.ofNullable(namedRoute).map(JSON::clone)));
   }
 }

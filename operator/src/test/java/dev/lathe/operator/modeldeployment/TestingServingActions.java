@@ -45,6 +45,16 @@ final class TestingServingActions implements ServingActions {
     world.objects.remove(ServingWorld.key(step.object()));
   }
 
+  @Override
+  public void setRouteWeights(ModelDeployment deployment, ServingStep.SetRouteWeights step) {
+    if (refusedKinds.contains(step.weights().getKind())) {
+      throw new WorkloadRejected(
+          "admission webhook \"policy.example\" denied the request: " + step.weights().getKind());
+    }
+    steps.add(step);
+    world.routeWeightsSet(step.weights());
+  }
+
   List<String> applied() {
     return steps.stream()
         .filter(ServingStep.Apply.class::isInstance)
