@@ -55,14 +55,43 @@ public final class LlamaModel {
    * at different times share one cache and one forward pass (continuous batching).
    */
   public NDArray forward(NDArray tokenIds, KvCache cache, int[] leftPadding, boolean training) {
+    requireRowPerSequence(tokenIds, leftPadding);
+    if (!training) {
+      return new InferenceForward(this, projections, rotary)
+          .run(tokenIds, cache, leftPadding, false);
+    }
+    return trainingForward(tokenIds, cache, leftPadding);
+  }
+
+  /**
+   * Logits [batch, 1, vocab] of the last position only, at inference, as {@link #forward(NDArray,
+   * KvCache, int[], boolean)} computes them: what prefilling a prompt needs, without the output
+   * projection of every prompt position.
+   */
+  public NDArray lastLogits(NDArray tokenIds, KvCache cache, int[] leftPadding) {
+    requireRowPerSequence(tokenIds, leftPadding);
+    return new InferenceForward(this, projections, rotary).run(tokenIds, cache, leftPadding, true);
+  }
+
+  private static void requireRowPerSequence(NDArray tokenIds, int[] leftPadding) {
+    if (leftPadding != null && leftPadding.length != tokenIds.getShape().get(0)) {
+      throw new IllegalArgumentException(
+          "leftPadding has "
+              + leftPadding.length
+              + " rows, the batch "
+              + tokenIds.getShape().get(0));
+    }
+  }
+
+  /**
+   * The forward pass that training backpropagates through, as it always was: separate projections,
+   * transformers' repeat_kv attention.
+   */
+  private NDArray trainingForward(NDArray tokenIds, KvCache cache, int[] leftPadding) {
     NDManager manager = tokenIds.getManager();
     long batch = tokenIds.getShape().get(0);
     int tokens = (int) tokenIds.getShape().get(1);
     int past = cache == null ? 0 : cache.length();
-    if (leftPadding != null && leftPadding.length != batch) {
-      throw new IllegalArgumentException(
-          "leftPadding has " + leftPadding.length + " rows, the batch " + batch);
-    }
 
     NDArray hidden =
         weights
@@ -105,9 +134,9 @@ public final class LlamaModel {
     for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
       String prefix = "model.layers." + layer + ".";
       NDArray normed = rmsNorm(hidden, weights.get(prefix + "input_layernorm.weight"));
-      hidden = hidden.add(attention(layer, normed, cos, sin, mask, cache, training));
+      hidden = hidden.add(attention(layer, normed, cos, sin, mask, cache));
       normed = rmsNorm(hidden, weights.get(prefix + "post_attention_layernorm.weight"));
-      hidden = hidden.add(mlp(layer, normed, training));
+      hidden = hidden.add(mlp(layer, normed));
     }
     if (cache != null) {
       cache.advance(tokens);
@@ -117,13 +146,7 @@ public final class LlamaModel {
   }
 
   private NDArray attention(
-      int layer,
-      NDArray x,
-      NDArray cos,
-      NDArray sin,
-      NDArray mask,
-      KvCache cache,
-      boolean training) {
+      int layer, NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache) {
     long batch = x.getShape().get(0);
     long tokens = x.getShape().get(1);
     int heads = config.numAttentionHeads();
@@ -131,17 +154,17 @@ public final class LlamaModel {
     int headDim = config.headDim();
     NDArray q =
         projections
-            .apply(layer, "self_attn.q_proj", x, training)
+            .apply(layer, "self_attn.q_proj", x, true)
             .reshape(batch, tokens, heads, headDim)
             .transpose(0, 2, 1, 3);
     NDArray k =
         projections
-            .apply(layer, "self_attn.k_proj", x, training)
+            .apply(layer, "self_attn.k_proj", x, true)
             .reshape(batch, tokens, kvHeads, headDim)
             .transpose(0, 2, 1, 3);
     NDArray v =
         projections
-            .apply(layer, "self_attn.v_proj", x, training)
+            .apply(layer, "self_attn.v_proj", x, true)
             .reshape(batch, tokens, kvHeads, headDim)
             .transpose(0, 2, 1, 3);
     q = rotate(q, cos, sin);
@@ -151,31 +174,24 @@ public final class LlamaModel {
       k = history[0];
       v = history[1];
     }
-    NDArray attended;
-    if (training) {
-      // Training keeps transformers' repeat_kv: backpropagating through the folded attention
-      // below turned the loss into NaN within a few steps (FineTuningAccuracyIT), while its
-      // forward matches transformers' logits; inference, where the fold saves a copy of the whole
-      // cache every step, keeps it.
-      if (config.kvGroups() > 1) {
-        k = k.repeat(1, config.kvGroups());
-        v = v.repeat(1, config.kvGroups());
-      }
-      NDArray scale = x.getManager().create((float) (1.0 / Math.sqrt(headDim)));
-      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask.squeeze(2));
-      attended = scores.softmax(3).matMul(v);
-    } else {
-      attended = foldedAttention(q, k, v, mask, batch, tokens, heads, kvHeads, headDim);
+    // Training keeps transformers' repeat_kv: backpropagating through the folded attention of
+    // InferenceForward turned the loss into NaN within a few steps (FineTuningAccuracyIT).
+    if (config.kvGroups() > 1) {
+      k = k.repeat(1, config.kvGroups());
+      v = v.repeat(1, config.kvGroups());
     }
+    NDArray scale = x.getManager().create((float) (1.0 / Math.sqrt(headDim)));
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask.squeeze(2));
+    NDArray attended = scores.softmax(3).matMul(v);
     NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, tokens, (long) heads * headDim);
-    return projections.apply(layer, "self_attn.o_proj", merged, training);
+    return projections.apply(layer, "self_attn.o_proj", merged, true);
   }
 
-  private NDArray mlp(int layer, NDArray x, boolean training) {
-    NDArray gate = projections.apply(layer, "mlp.gate_proj", x, training);
-    NDArray up = projections.apply(layer, "mlp.up_proj", x, training);
+  private NDArray mlp(int layer, NDArray x) {
+    NDArray gate = projections.apply(layer, "mlp.gate_proj", x, true);
+    NDArray up = projections.apply(layer, "mlp.up_proj", x, true);
     NDArray activated = gate.mul(Activation.sigmoid(gate)).mul(up);
-    return projections.apply(layer, "mlp.down_proj", activated, training);
+    return projections.apply(layer, "mlp.down_proj", activated, true);
   }
 
   /** x · rsqrt(mean(x²) + ε) · weight, over the last axis. */
@@ -192,37 +208,6 @@ public final class LlamaModel {
     ai.djl.ndarray.NDList halves = x.split(new long[] {half}, last);
     NDArray rotated = halves.get(1).neg().concat(halves.get(0), last);
     return x.mul(cos).add(rotated.mul(sin));
-  }
-
-  /**
-   * Attention with each key/value head's query heads folded into the token axis, so they share
-   * their key/value head in one matmul instead of copying the keys and values kvGroups times.
-   */
-  private NDArray foldedAttention(
-      NDArray q,
-      NDArray k,
-      NDArray v,
-      NDArray mask,
-      long batch,
-      long tokens,
-      int heads,
-      int kvHeads,
-      int headDim) {
-    // Each key/value head serves kvGroups consecutive query heads (transformers' repeat_kv).
-    int groups = config.kvGroups();
-    long keyCount = k.getShape().get(2);
-    NDArray grouped = q.reshape(batch, kvHeads, groups * tokens, headDim);
-    NDArray scores =
-        grouped
-            .matMul(k.transpose(0, 1, 3, 2))
-            .mul((float) (1.0 / Math.sqrt(headDim)))
-            .reshape(batch, kvHeads, groups, tokens, keyCount)
-            .add(mask);
-    return scores
-        .softmax(4)
-        .reshape(batch, kvHeads, groups * tokens, keyCount)
-        .matMul(v)
-        .reshape(batch, heads, tokens, headDim);
   }
 
   /**

@@ -1,7 +1,10 @@
 package dev.lathe.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.lathe.engine.config.ModelConfig;
@@ -13,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,12 @@ public final class LlamaWeights implements AutoCloseable {
   private final ModelConfig config;
   private final NDManager manager;
   private final Map<String, NDArray> arrays;
+
+  /** Concatenated projection weights by "layer/first module", see {@link #fuseProjections()}. */
+  private final Map<String, NDArray> fused = new HashMap<>();
+
+  /** The key in {@link #fused} of each weight that is a view of a fused array. */
+  private final Map<String, String> fusedKeyOf = new HashMap<>();
 
   private LlamaWeights(ModelConfig config, NDManager manager, Map<String, NDArray> arrays) {
     this.config = config;
@@ -209,8 +219,66 @@ public final class LlamaWeights implements AutoCloseable {
     return config.tieWordEmbeddings() ? get("model.embed_tokens.weight") : get("lm_head.weight");
   }
 
-  /** Replaces a weight (merging an adapter into the base); the old array is freed. */
+  /**
+   * Concatenates each layer's q/k/v and gate/up weights into one array each, so that inference
+   * computes them in one matmul ({@link Projections#queryKeyValue}, {@link Projections#gateUp}),
+   * and keeps the separate weights as views of those arrays: no weight is held twice. For weights
+   * that serve (a trainer's weights stay as loaded). Idempotent.
+   */
+  public void fuseProjections() {
+    for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
+      fuse(layer, Projections.QUERY_KEY_VALUE);
+      fuse(layer, Projections.GATE_UP);
+    }
+  }
+
+  private void fuse(int layer, String[] modules) {
+    String key = layer + "/" + modules[0];
+    if (fused.containsKey(key)) {
+      return;
+    }
+    NDList parts = new NDList(modules.length);
+    for (String module : modules) {
+      parts.add(get(weightName(layer, module)));
+    }
+    NDArray joined = NDArrays.concat(parts, 0);
+    joined.attach(manager);
+    long row = 0;
+    for (String module : modules) {
+      String name = weightName(layer, module);
+      long rows = arrays.get(name).getShape().get(0);
+      NDArray view = joined.get(new NDIndex().addSliceDim(row, row + rows));
+      view.attach(manager);
+      arrays.put(name, view).close();
+      fusedKeyOf.put(name, key);
+      row += rows;
+    }
+    fused.put(key, joined);
+  }
+
+  /**
+   * The concatenated weights of {@code modules} (q/k/v or gate/up) of {@code layer}, or null when
+   * they are not fused.
+   */
+  NDArray fused(int layer, String[] modules) {
+    return fused.get(layer + "/" + modules[0]);
+  }
+
+  private static String weightName(int layer, String module) {
+    return "model.layers." + layer + "." + module + ".weight";
+  }
+
+  /**
+   * Replaces a weight (merging an adapter into the base); the old array is freed, and a fused array
+   * that held it is dropped, so that inference never computes with the weight replaced.
+   */
   public void replace(String name, NDArray value) {
+    String fusedKey = fusedKeyOf.get(name);
+    if (fusedKey != null) {
+      // The other weights of the group stay valid: a view keeps its storage alive.
+      fused.remove(fusedKey).close();
+      fusedKeyOf.values().removeIf(fusedKey::equals);
+    }
     NDArray old = arrays.put(name, value);
     value.attach(manager);
     if (old != null && old != value) {

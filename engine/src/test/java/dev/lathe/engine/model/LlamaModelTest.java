@@ -141,4 +141,74 @@ class LlamaModelTest {
       }
     }
   }
+
+  @Test
+  void theInferencePassGivesTheLogitsOfTheTrainingPass() {
+    // Grouped-query attention (4 heads, 2 key/value heads) with a sliding window and a padded row.
+    try (NDManager manager = NDManager.newBaseManager();
+        LlamaWeights weights = LlamaWeights.random(tiny(Optional.of(3)), 21, manager)) {
+      LlamaModel model = new LlamaModel(weights);
+      NDArray ids = manager.create(new long[] {5, 17, 99, 3, 42, 0, 0, 7, 8, 9}, new Shape(2, 5));
+      int[] padding = {0, 2};
+      float[] training = model.forward(ids, null, padding, true).toFloatArray();
+      float[] inference = model.forward(ids, null, padding, false).toFloatArray();
+      assertClose(inference, training, 1e-5f);
+      float[] last = model.lastLogits(ids, null, padding).toFloatArray();
+      int vocab = weights.config().vocabSize();
+      for (int row = 0; row < 2; row++) {
+        for (int i = 0; i < vocab; i++) {
+          assertThat(last[row * vocab + i])
+              .isCloseTo(inference[(row * 5 + 4) * vocab + i], within(1e-6f));
+        }
+      }
+    }
+  }
+
+  @Test
+  void fusedProjectionsGiveTheLogitsOfSeparateOnesAndSaveTheSameWeights(@TempDir Path dir) {
+    try (NDManager manager = NDManager.newBaseManager();
+        LlamaWeights separate = LlamaWeights.random(tiny(Optional.empty()), 4, manager);
+        LlamaWeights fused = LlamaWeights.random(tiny(Optional.empty()), 4, manager)) {
+      fused.fuseProjections();
+      fused.fuseProjections();
+      NDArray ids = manager.create(new long[] {1, 2, 3, 60}, new Shape(1, 4));
+      assertClose(
+          new LlamaModel(fused).forward(ids, null, false).toFloatArray(),
+          new LlamaModel(separate).forward(ids, null, false).toFloatArray(),
+          1e-6f);
+      Checkpoint.write(dir, fused.toTensors(DType.F32), Long.MAX_VALUE);
+      try (LlamaWeights loaded = LlamaWeights.load(fused.config(), Checkpoint.open(dir), manager)) {
+        for (String name : LlamaWeights.expectedShapes(fused.config()).keySet()) {
+          assertThat(loaded.get(name).toFloatArray())
+              .as(name)
+              .containsExactly(separate.get(name).toFloatArray());
+        }
+      }
+    }
+  }
+
+  @Test
+  void aWeightReplacedAfterFusingIsWhatInferenceComputesWith() {
+    try (NDManager manager = NDManager.newBaseManager();
+        LlamaWeights separate = LlamaWeights.random(tiny(Optional.empty()), 6, manager);
+        LlamaWeights fused = LlamaWeights.random(tiny(Optional.empty()), 6, manager)) {
+      fused.fuseProjections();
+      String name = "model.layers.1.self_attn.k_proj.weight";
+      NDArray changed = separate.get(name).mul(3f);
+      separate.replace(name, changed.duplicate());
+      fused.replace(name, changed);
+      NDArray ids = manager.create(new long[] {9, 8, 7}, new Shape(1, 3));
+      assertClose(
+          new LlamaModel(fused).forward(ids, null, false).toFloatArray(),
+          new LlamaModel(separate).forward(ids, null, false).toFloatArray(),
+          1e-6f);
+    }
+  }
+
+  private static void assertClose(float[] actual, float[] expected, float tolerance) {
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(actual[i]).as("logit %d", i).isCloseTo(expected[i], within(tolerance));
+    }
+  }
 }

@@ -90,10 +90,11 @@ final class PromptBatch implements AutoCloseable {
       scope.suppressNotUsedWarning();
       LlamaModel model =
           new LlamaModel(base.weights(), new BatchProjections(base.weights(), adapters));
-      NDArray logits =
-          model.forward(manager.create(chunk, new Shape(rows, positions)), cache, padding, false);
+      NDArray ids = manager.create(chunk, new Shape(rows, positions));
+      // Only the last position's logits are ever sampled, and only once the prompts are complete.
+      NDArray logits = model.lastLogits(ids, cache, padding);
       if (start + positions == width) {
-        lastLogits = logits.get(":, -1, :").toFloatArray();
+        lastLogits = logits.toFloatArray();
       }
     }
     return complete();

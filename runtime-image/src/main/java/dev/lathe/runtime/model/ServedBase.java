@@ -62,6 +62,8 @@ public final class ServedBase implements AutoCloseable {
     NDManager manager = NDManager.newBaseManager();
     try {
       LlamaWeights weights = loadWeights(config, verified, manager);
+      // A served base is never trained: its q/k/v and gate/up weights can be one matmul each.
+      weights.fuseProjections();
       TextTokenizer tokenizer = TextTokenizer.load(dir.resolve("tokenizer.json"));
       Set<Integer> endTokens = new LinkedHashSet<>(config.eosTokenIds());
       endTokens.addAll(generationConfigEos(dir));

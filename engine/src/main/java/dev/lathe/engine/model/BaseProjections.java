@@ -1,0 +1,39 @@
+package dev.lathe.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.core.Linear;
+
+/**
+ * The base weights' projections: x · Wᵀ in one native call (torch's linear, no transposed view),
+ * and q/k/v or gate/up as one matmul over their concatenated weights once the weights are fused.
+ */
+final class BaseProjections implements Projections {
+
+  private final LlamaWeights weights;
+
+  BaseProjections(LlamaWeights weights) {
+    this.weights = weights;
+  }
+
+  @Override
+  public NDArray apply(int layer, String module, NDArray x, boolean training) {
+    // torch's linear is matmul(x, Wᵀ) itself, so training's gradients are those of x · Wᵀ.
+    return linear(x, weights.get("model.layers." + layer + "." + module + ".weight"));
+  }
+
+  @Override
+  public NDArray queryKeyValue(int layer, NDArray x) {
+    NDArray fused = weights.fused(layer, QUERY_KEY_VALUE);
+    return fused == null ? Projections.super.queryKeyValue(layer, x) : linear(x, fused);
+  }
+
+  @Override
+  public NDArray gateUp(int layer, NDArray x) {
+    NDArray fused = weights.fused(layer, GATE_UP);
+    return fused == null ? Projections.super.gateUp(layer, x) : linear(x, fused);
+  }
+
+  static NDArray linear(NDArray x, NDArray weight) {
+    return Linear.linear(x, weight).singletonOrThrow();
+  }
+}
