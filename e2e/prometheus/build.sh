@@ -69,7 +69,9 @@ ldflags+=" -X github.com/prometheus/common/version.Branch=go-module"
 ldflags+=" -X github.com/prometheus/common/version.Revision=go-module-${version}"
 ldflags+=" -X github.com/prometheus/common/version.BuildUser=lathe"
 ldflags+=" -X github.com/prometheus/common/version.BuildDate=${version_time}"
-build=(go build -trimpath -buildvcs=false -ldflags "$ldflags" -o "$stage/prometheus"
+# remove_all_sd: only the file, HTTP and static service discovery the tests use are linked, not
+# the cloud providers' SDKs (Prometheus' own build tag; plugins/ in its module).
+build=(go build -trimpath -buildvcs=false -tags remove_all_sd -ldflags "$ldflags" -o "$stage/prometheus"
   github.com/prometheus/prometheus/cmd/prometheus)
 
 start=$(date +%s)
