@@ -311,9 +311,12 @@ final class RolloutDecision {
 
     ServingTargets decide() {
       RolloutAbort abort = status.getAbort();
+      // Rolled back stays rolled back while the spec names that candidate; a spec that named
+      // another version since (status.canaryDigest moved on or was cleared) starts it afresh.
       if (abort != null
           && candidateName.equals(abort.getVersion())
           && candidateDigest.equals(abort.getDigest())
+          && candidateDigest.equals(status.getCanaryDigest())
           && Objects.equals(adapterName(), abort.getAdapter())) {
         return rolledBack(abort);
       }
@@ -323,7 +326,9 @@ final class RolloutDecision {
         start();
       }
       String abortAsked = annotation(RolloutAnnotations.ABORT);
-      if (abortAsked != null && !pastDigest(abortAsked)) {
+      // An abort naming this candidate counts even when its digest was stable once (a version
+      // rolled out again); another past digest is a leftover, neither obeyed nor refused.
+      if (abortAsked != null && (abortAsked.equals(candidateDigest) || !pastDigest(abortAsked))) {
         if (abortAsked.equals(candidateDigest)) {
           return rollBack(
               ModelDeploymentConditions.ROLLOUT_ABORTED,
@@ -534,6 +539,14 @@ final class RolloutDecision {
     }
 
     private void start() {
+      // A version aborted before and named again after another: it rolls out afresh. Another
+      // version's abort stays, so that its leftover annotation is known as such.
+      RolloutAbort before = status.getAbort();
+      if (before != null
+          && candidateDigest.equals(before.getDigest())
+          && Objects.equals(adapterName(), before.getAdapter())) {
+        status.setAbort(null);
+      }
       status.setCanaryAdapter(adapterName());
       status.setCanaryVersion(candidateName);
       status.setCanaryDigest(candidateDigest);

@@ -425,6 +425,51 @@ class RolloutDecisionTest {
   }
 
   @Test
+  void aVersionThatWasStableOnceIsRolledOutAgainAndItsAbortIsObeyed() {
+    RolloutHarness h = new RolloutHarness(2, untilApproved(50));
+    approveAndPromote(h, NEXT);
+    h.world.names("support-bot-v5").verified("support-bot-v5");
+    approveAndPromote(h, "support-bot-v5");
+
+    h.world.names(NEXT);
+    ServingPlan again = h.until(ModelDeploymentConditions.AWAITING_APPROVAL);
+    assertThat(again.status().getCanaryVersion()).isEqualTo(NEXT);
+    h.world.annotate(RolloutAnnotations.ABORT, h.digest(NEXT));
+    ServingPlan aborted = h.reconcile();
+
+    assertThat(reason(aborted, "RolledBack")).isEqualTo(ModelDeploymentConditions.ROLLOUT_ABORTED);
+    assertThat(aborted.status().getStableVersion()).isEqualTo("support-bot-v5");
+  }
+
+  @Test
+  void anAbortedVersionNamedAgainAfterAnotherOneRollsOutAfresh() {
+    RolloutHarness h = new RolloutHarness(2, untilApproved(50));
+    h.until(ModelDeploymentConditions.AWAITING_APPROVAL);
+    h.world.annotate(RolloutAnnotations.ABORT, h.digest(NEXT));
+    assertThat(reason(h.reconcile(), "RolledBack"))
+        .isEqualTo(ModelDeploymentConditions.ROLLOUT_ABORTED);
+
+    h.world.names("support-bot-v5").verified("support-bot-v5");
+    ServingPlan other = h.until(ModelDeploymentConditions.AWAITING_APPROVAL);
+    assertThat(other.status().getCanaryVersion()).isEqualTo("support-bot-v5");
+    h.world.deployment.getMetadata().getAnnotations().remove(RolloutAnnotations.ABORT);
+    h.world.names(NEXT);
+    ServingPlan again = h.until(ModelDeploymentConditions.AWAITING_APPROVAL);
+
+    assertThat(again.status().getCanaryVersion()).isEqualTo(NEXT);
+    assertThat(reason(again, "RolledBack")).isNotEqualTo(ModelDeploymentConditions.ROLLOUT_ABORTED);
+  }
+
+  private static void approveAndPromote(RolloutHarness h, String version) {
+    h.until(ModelDeploymentConditions.AWAITING_APPROVAL);
+    h.world.annotate(
+        RolloutAnnotations.PROMOTE, new Approval(h.digest(version), 0, Hold.pause).value());
+    h.untilPlan(
+        p -> version.equals(p.status().getStableVersion()) && p.status().getCanaryVersion() == null,
+        "promotion of " + version);
+  }
+
+  @Test
   void afterTheLastStepTheCandidateGrowsToSpecReplicasAndBecomesStableWithoutANewPodTemplate() {
     RolloutHarness h = new RolloutHarness(2, step(50));
     h.until(ModelDeploymentConditions.PROMOTING);

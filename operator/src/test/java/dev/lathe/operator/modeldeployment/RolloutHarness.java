@@ -116,7 +116,12 @@ final class RolloutHarness {
       }
     }
     throw new AssertionError(
-        "never reached " + what + "; Progressing is " + condition(last, "Progressing"));
+        "never reached "
+            + what
+            + "; Progressing is "
+            + condition(last, "Progressing").getReason()
+            + ": "
+            + condition(last, "Progressing").getMessage());
   }
 
   /** The Job named {@code job} ends with the verdict the gate will read from it. */
