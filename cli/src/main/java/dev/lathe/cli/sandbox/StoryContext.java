@@ -13,20 +13,19 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import picocli.CommandLine;
 
-/** What the story's steps share: the cluster, the sandbox's layout, the narrator. */
+/** What the story's steps share: the cluster it plays on, the narrator. */
 final class StoryContext {
 
   static final String NAMESPACE = "demo";
 
+  private final StoryTarget target;
   private final KubernetesClient client;
-  private final SandboxLayout layout;
   private final Narrator narrator;
   private final Runnable liveness;
 
-  StoryContext(
-      KubernetesClient client, SandboxLayout layout, Narrator narrator, Runnable liveness) {
-    this.client = client;
-    this.layout = layout;
+  StoryContext(StoryTarget target, Narrator narrator, Runnable liveness) {
+    this.target = target;
+    this.client = target.client();
     this.narrator = narrator;
     this.liveness = liveness;
   }
@@ -35,8 +34,8 @@ final class StoryContext {
     return client;
   }
 
-  SandboxLayout layout() {
-    return layout;
+  StoryTarget target() {
+    return target;
   }
 
   Narrator narrator() {
