@@ -1,0 +1,51 @@
+package dev.lathe.sandbox;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The story on a real cluster where Lathe is installed (by the chart), named by {@code
+ * LATHE_E2E_KUBECONFIG} and the other {@code LATHE_E2E_*} variables (docs/e2e.md); skipped when it
+ * is not set. {@link SandboxAsExistingClusterIT} proves this mode on a sandbox of its own.
+ */
+class ExistingClusterStoryIT {
+
+  private static final Path REPOSITORY = SandboxSignalsIT.repository();
+
+  private static ExistingCluster cluster;
+
+  @TempDir Path state;
+
+  @BeforeAll
+  static void needsAClusterWithLatheInstalled() {
+    cluster =
+        ExistingCluster.from(System::getenv)
+            .orElseThrow(
+                () -> {
+                  Assumptions.abort(
+                      "skipped: set "
+                          + ExistingCluster.KUBECONFIG
+                          + " (with "
+                          + ExistingCluster.VOLUME_ROOT
+                          + ", "
+                          + ExistingCluster.SIGNING_KEY
+                          + " and "
+                          + ExistingCluster.TRUSTED_KEY
+                          + "; see docs/e2e.md) to play the story on a cluster where Lathe is"
+                          + " installed");
+                  return new IllegalStateException("unreachable: abort throws");
+                });
+  }
+
+  @Test
+  void theStoryOnTheGivenClusterPromotesV2RollsBackV3AndLeavesV2Answering() throws Exception {
+    String out = ClusterStory.play(REPOSITORY, cluster, state);
+    System.out.println(out);
+
+    StoryOutput.assertTheWholeStory(out);
+    ClusterStory.assertWhatAUserSees(cluster);
+  }
+}

@@ -1,0 +1,116 @@
+package dev.lathe.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The e2e suite's real-cluster mode proved without a real cluster: a sandbox started with {@code
+ * --no-demo} (a real kube-apiserver, node, gateway and operator, and no story) is given Lathe's
+ * signing key and trust policy with the commands docs/install.md gives a platform team, and is then
+ * named by the {@code LATHE_E2E_*} variables as {@link ExistingClusterStoryIT} would be told of a
+ * cluster: {@code lathe story} plays there, from outside the sandbox's process, and the same checks
+ * run.
+ */
+class SandboxAsExistingClusterIT {
+
+  private static final Path REPOSITORY = SandboxSignalsIT.repository();
+
+  @TempDir Path state;
+
+  @BeforeAll
+  static void needsTheBuiltControlPlane() {
+    SandboxSignalsIT.needsTheBuiltControlPlane();
+  }
+
+  @Test
+  void theStoryPlaysOnASandboxStartedWithoutItAsOnAClusterWhereLatheIsInstalled() throws Exception {
+    Path sandboxState = state.resolve("sandbox");
+    try (LaunchedSandbox sandbox =
+        LaunchedSandbox.start(
+            REPOSITORY,
+            sandboxState,
+            List.of("env", "LATHE_SKIP_BUILD=true", "bash", "scripts/sandbox.sh", "--no-demo"))) {
+      sandbox.awaitReady(Duration.ofMinutes(4));
+      Path keys = Files.createDirectories(state.resolve("keys"));
+      install(sandbox.kubeconfig(), keys);
+      ExistingCluster cluster =
+          new ExistingCluster(
+              sandbox.kubeconfig(),
+              sandboxState.resolve("kubelet/volumes"),
+              keys.resolve("signing.pem"),
+              keys.resolve("signing.pub"));
+
+      String out = ClusterStory.play(REPOSITORY, cluster, state.resolve("story"));
+      System.out.println(out);
+
+      StoryOutput.assertTheWholeStory(out);
+      assertThat(out)
+          .as("no step of the sandbox's own: the installation's key is used")
+          .doesNotContain("signing key (Secret)")
+          .contains("==> step 1: the tiny base model");
+      ClusterStory.assertWhatAUserSees(cluster);
+      assertThat(sandbox.process().isAlive())
+          .as("the sandbox still runs; its output:\n%s", sandbox.log())
+          .isTrue();
+    }
+  }
+
+  /** What a platform team does after installing the operator: docs/install.md's set-up. */
+  private void install(Path kubeconfig, Path keys) throws IOException, InterruptedException {
+    run(
+        kubeconfig,
+        "java",
+        "-jar",
+        REPOSITORY.resolve("cli/target/lathe-cli.jar").toString(),
+        "keys",
+        "generate",
+        "--private-key",
+        keys.resolve("signing.pem").toString(),
+        "--public-key",
+        keys.resolve("signing.pub").toString());
+    run(kubeconfig, "kubectl", "create", "namespace", "lathe-system");
+    run(
+        kubeconfig,
+        "kubectl",
+        "-n",
+        "lathe-system",
+        "create",
+        "secret",
+        "generic",
+        "lathe-signing-key",
+        "--from-file=signing-key.pem=" + keys.resolve("signing.pem"));
+    run(
+        kubeconfig,
+        "kubectl",
+        "-n",
+        "lathe-system",
+        "create",
+        "configmap",
+        "lathe-trust-policy",
+        "--from-file=operator.pem=" + keys.resolve("signing.pub"));
+  }
+
+  private void run(Path kubeconfig, String... command) throws IOException, InterruptedException {
+    Path log = state.resolve("install.log");
+    ProcessBuilder builder =
+        new ProcessBuilder(new ArrayList<>(List.of(command)))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    Process process = builder.start();
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).as(String.join(" ", command)).isTrue();
+    assertThat(process.exitValue())
+        .as("%s; output:\n%s", String.join(" ", command), Files.readString(log))
+        .isZero();
+  }
+}
