@@ -155,7 +155,9 @@ public final class StoryCommand implements Callable<Integer> {
     if (path == null) {
       throw new IllegalArgumentException(option + " or $" + variable + " is required");
     }
-    if (!Files.isDirectory(path)) {
+    // A node that has made no claim yet may not have made its root either; its parent it has.
+    Path parent = path.toAbsolutePath().getParent();
+    if (!Files.isDirectory(path) && (parent == null || !Files.isDirectory(parent))) {
       throw new IllegalArgumentException(option + " " + path + ": no such directory");
     }
   }

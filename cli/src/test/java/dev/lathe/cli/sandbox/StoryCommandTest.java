@@ -33,11 +33,11 @@ class StoryCommandTest {
             "--kubeconfig",
             kubeconfig.toString(),
             "--volume-root",
-            dir.resolve("absent").toString());
+            dir.resolve("absent/volumes").toString());
 
     assertThat(result.code()).isEqualTo(2);
     assertThat(result.err())
-        .contains("--volume-root " + dir.resolve("absent") + ": no such directory");
+        .contains("--volume-root " + dir.resolve("absent/volumes") + ": no such directory");
   }
 
   @Test

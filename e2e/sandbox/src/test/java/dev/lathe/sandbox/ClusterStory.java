@@ -68,10 +68,7 @@ final class ClusterStory {
    * answering with v2's verified digest.
    */
   static void assertWhatAUserSees(ExistingCluster cluster) throws Exception {
-    try (KubernetesClient client =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig())))
-            .build()) {
+    try (KubernetesClient client = client(cluster)) {
       for (String job : List.of("v1", "v2", "v3")) {
         assertThat(condition(get(client, "FineTuneJob", job), "Succeeded"))
             .as("FineTuneJob %s Succeeded", job)
@@ -107,7 +104,14 @@ final class ClusterStory {
     }
   }
 
-  private static GenericKubernetesResource get(KubernetesClient client, String kind, String name) {
+  static KubernetesClient client(ExistingCluster cluster) throws IOException {
+    return new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig())))
+        .build();
+  }
+
+  /** A resource of the story's namespace, as {@code kubectl get KIND NAME -n demo} reads it. */
+  static GenericKubernetesResource get(KubernetesClient client, String kind, String name) {
     GenericKubernetesResource resource =
         client
             .genericKubernetesResources(API_VERSION, kind)
@@ -119,7 +123,7 @@ final class ClusterStory {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> condition(GenericKubernetesResource resource, String type) {
+  static Map<String, Object> condition(GenericKubernetesResource resource, String type) {
     Map<String, Object> status =
         (Map<String, Object>) resource.getAdditionalProperties().get("status");
     assertThat(status).as("%s status", resource.getMetadata().getName()).isNotNull();

@@ -2,7 +2,7 @@ package dev.lathe.sandbox;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,12 +15,16 @@ class ExistingClusterStoryIT {
 
   private static final Path REPOSITORY = SandboxSignalsIT.repository();
 
-  private static ExistingCluster cluster;
+  private ExistingCluster cluster;
 
   @TempDir Path state;
 
-  @BeforeAll
-  static void needsAClusterWithLatheInstalled() {
+  /**
+   * Per test rather than per class: a skipped test is then reported as skipped, with this message,
+   * where a class skipped before its tests is reported as no tests at all.
+   */
+  @BeforeEach
+  void needsAClusterWithLatheInstalled() {
     cluster =
         ExistingCluster.from(System::getenv)
             .orElseThrow(

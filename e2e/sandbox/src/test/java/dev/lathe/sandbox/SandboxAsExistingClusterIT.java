@@ -2,6 +2,8 @@ package dev.lathe.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,14 +36,17 @@ class SandboxAsExistingClusterIT {
 
   @Test
   void theStoryPlaysOnASandboxStartedWithoutItAsOnAClusterWhereLatheIsInstalled() throws Exception {
-    Path sandboxState = state.resolve("sandbox");
+    // The sandbox's state where a user's would be, ~/.cache/lathe/local, below a home of the
+    // test's own: the README's session names its kubeconfig and keys by those paths.
+    Path home = state.resolve("home");
+    Path sandboxState = home.resolve(".cache/lathe/local");
     try (LaunchedSandbox sandbox =
         LaunchedSandbox.start(
             REPOSITORY,
             sandboxState,
             List.of("env", "LATHE_SKIP_BUILD=true", "bash", "scripts/sandbox.sh", "--no-demo"))) {
       sandbox.awaitReady(Duration.ofMinutes(4));
-      Path keys = Files.createDirectories(state.resolve("keys"));
+      Path keys = Files.createDirectories(sandboxState.resolve("keys"));
       install(sandbox.kubeconfig(), keys);
       ExistingCluster cluster =
           new ExistingCluster(
@@ -59,10 +64,55 @@ class SandboxAsExistingClusterIT {
           .doesNotContain("signing key (Secret)")
           .contains("==> step 1: the tiny base model");
       ClusterStory.assertWhatAUserSees(cluster);
+
+      String session = runReadmeSession(home);
+      assertThat(session)
+          .contains("approved step 0 (pause) of ModelVersion v1")
+          .contains("asked to abort the rollout of ModelVersion v2")
+          .contains("trained by FineTuneJob demo/v1")
+          .contains("base model (no provenance)");
+      try (KubernetesClient client = ClusterStory.client(cluster)) {
+        GenericKubernetesResource md = ClusterStory.get(client, "ModelDeployment", "tiny-chat");
+        assertThat(ClusterStory.condition(md, "RolledBack"))
+            .as("after the README's abort; its session:\n%s", session)
+            .containsEntry("status", "True")
+            .containsEntry("reason", "RolloutAborted");
+        assertThat(ClusterStory.condition(md, "Ready")).containsEntry("status", "True");
+      }
       assertThat(sandbox.process().isAlive())
           .as("the sandbox still runs; its output:\n%s", sandbox.log())
           .isTrue();
     }
+  }
+
+  /**
+   * The README's kubectl session as a newcomer types it in a second terminal: {@code kubectl} and
+   * the CLI linked as its plugin {@code kubectl-lathe} on the PATH, ~ the home the sandbox's state
+   * is under. Returns what it printed; fails unless every command succeeded.
+   */
+  private String runReadmeSession(Path home) throws IOException, InterruptedException {
+    Path bin = Files.createDirectories(state.resolve("bin"));
+    Files.createSymbolicLink(bin.resolve("kubectl-lathe"), REPOSITORY.resolve("cli/bin/lathe"));
+    Path script = state.resolve("readme-session.sh");
+    Files.writeString(
+        script, ReadmeSession.script(ReadmeSession.commands(REPOSITORY.resolve("README.md"))));
+    Path log = state.resolve("readme-session.log");
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", script.toString())
+            .directory(REPOSITORY.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().put("HOME", home.toString());
+    builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    builder.environment().remove("KUBECONFIG");
+    Process process = builder.start();
+    boolean ended = process.waitFor(10, TimeUnit.MINUTES);
+    process.destroyForcibly();
+    String out = Files.readString(log);
+    System.out.println(out);
+    assertThat(ended).as("the README's session ends within 10 minutes:\n%s", out).isTrue();
+    assertThat(process.exitValue()).as("the README's session:\n%s", out).isZero();
+    return out;
   }
 
   /** What a platform team does after installing the operator: docs/install.md's set-up. */
