@@ -2,14 +2,11 @@ package dev.lathe.cli.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lathe.cli.LatheCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.lathe.cli.LatheRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class StoryCommandTest {
 
@@ -17,9 +14,9 @@ class StoryCommandTest {
 
   @Test
   void withoutAKubeconfigTheStoryRefusesNamingTheOptionAndItsVariable() {
-    Result result = run("story", "--volume-root", dir.toString());
+    LatheRun result = LatheRun.of("story", "--volume-root", dir.toString());
 
-    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("--kubeconfig or $LATHE_E2E_KUBECONFIG is required");
   }
 
@@ -27,15 +24,15 @@ class StoryCommandTest {
   void aVolumeRootThatIsNotADirectoryIsRefusedBeforeTheClusterIsAsked() throws Exception {
     Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), "apiVersion: v1\n");
 
-    Result result =
-        run(
+    LatheRun result =
+        LatheRun.of(
             "story",
             "--kubeconfig",
             kubeconfig.toString(),
             "--volume-root",
             dir.resolve("absent/volumes").toString());
 
-    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err())
         .contains("--volume-root " + dir.resolve("absent/volumes") + ": no such directory");
   }
@@ -49,16 +46,4 @@ class StoryCommandTest {
     assertThat(installed).containsExactlyElementsOf(sandbox.subList(1, sandbox.size()));
     assertThat(sandbox.get(0)).contains("signing key");
   }
-
-  private static Result run(String... args) {
-    CommandLine commandLine = LatheCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    int code = commandLine.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
-  private record Result(int code, String out, String err) {}
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,50 +116,37 @@ class SandboxAsExistingClusterIT {
 
   /** What a platform team does after installing the operator: docs/install.md's set-up. */
   private void install(Path kubeconfig, Path keys) throws IOException, InterruptedException {
+    String pem = keys.resolve("signing.pem").toString();
+    String pub = keys.resolve("signing.pub").toString();
+    String cli = REPOSITORY.resolve("cli/target/lathe-cli.jar").toString();
     run(
         kubeconfig,
-        "java",
-        "-jar",
-        REPOSITORY.resolve("cli/target/lathe-cli.jar").toString(),
-        "keys",
-        "generate",
-        "--private-key",
-        keys.resolve("signing.pem").toString(),
-        "--public-key",
-        keys.resolve("signing.pub").toString());
-    run(kubeconfig, "kubectl", "create", "namespace", "lathe-system");
+        "java -jar " + cli + " keys generate --private-key " + pem + " --public-key " + pub);
+    run(kubeconfig, "kubectl create namespace lathe-system");
     run(
         kubeconfig,
-        "kubectl",
-        "-n",
-        "lathe-system",
-        "create",
-        "secret",
-        "generic",
-        "lathe-signing-key",
-        "--from-file=signing-key.pem=" + keys.resolve("signing.pem"));
+        "kubectl -n lathe-system create secret generic lathe-signing-key"
+            + " --from-file=signing-key.pem="
+            + pem);
     run(
         kubeconfig,
-        "kubectl",
-        "-n",
-        "lathe-system",
-        "create",
-        "configmap",
-        "lathe-trust-policy",
-        "--from-file=operator.pem=" + keys.resolve("signing.pub"));
+        "kubectl -n lathe-system create configmap lathe-trust-policy"
+            + " --from-file=operator.pem="
+            + pub);
   }
 
-  private void run(Path kubeconfig, String... command) throws IOException, InterruptedException {
+  /** Runs a command line (words split at spaces: the test's paths have none), as in a shell. */
+  private void run(Path kubeconfig, String commandLine) throws IOException, InterruptedException {
     Path log = state.resolve("install.log");
     ProcessBuilder builder =
-        new ProcessBuilder(new ArrayList<>(List.of(command)))
+        new ProcessBuilder(List.of(commandLine.split(" ")))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
     Process process = builder.start();
-    assertThat(process.waitFor(2, TimeUnit.MINUTES)).as(String.join(" ", command)).isTrue();
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).as(commandLine).isTrue();
     assertThat(process.exitValue())
-        .as("%s; output:\n%s", String.join(" ", command), Files.readString(log))
+        .as("%s; output:\n%s", commandLine, Files.readString(log))
         .isZero();
   }
 }
