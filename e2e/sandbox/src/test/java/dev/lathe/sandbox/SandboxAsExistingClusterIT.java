@@ -76,7 +76,7 @@ class SandboxAsExistingClusterIT {
             .as("after the README's abort; its session:\n%s", session)
             .containsEntry("status", "True")
             .containsEntry("reason", "RolloutAborted");
-        assertThat(ClusterStory.condition(md, "Ready")).containsEntry("status", "True");
+        assertThat(ClusterStory.condition(md, "Available")).containsEntry("status", "True");
       }
       assertThat(sandbox.process().isAlive())
           .as("the sandbox still runs; its output:\n%s", sandbox.log())
