@@ -73,7 +73,7 @@ class ReadmeCommandsTest {
 
     assertThat(script)
         .startsWith("set -euo pipefail\n")
-        .contains("\ntimeout 15 kubectl lathe status md/x -n demo --watch || test $? -eq 124\n")
+        .contains("\ntimeout 30 kubectl lathe status md/x -n demo --watch || test $? -eq 124\n")
         .contains("\nkubectl wait md/x --for=jsonpath='{.status.a}'=v1\n")
         .doesNotContain("Ctrl-C leaves");
   }

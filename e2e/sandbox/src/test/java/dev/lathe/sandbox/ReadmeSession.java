@@ -16,7 +16,7 @@ final class ReadmeSession {
   static final String MARKER = "<!-- run by SandboxAsExistingClusterIT";
 
   /** How long a {@code --watch} line runs before the script ends it, as a person's Ctrl-C would. */
-  static final int WATCH_SECONDS = 15;
+  static final int WATCH_SECONDS = 30;
 
   /** A comment at a line's end, after two spaces: a jsonpath's '#' never follows two spaces. */
   private static final Pattern TRAILING_COMMENT = Pattern.compile("\\s{2,}#.*$");

@@ -66,17 +66,21 @@ class SandboxAsExistingClusterIT {
 
       String session = runReadmeSession(home);
       assertThat(session)
-          .contains("approved step 0 (pause) of ModelVersion v1")
-          .contains("asked to abort the rollout of ModelVersion v2")
-          .contains("trained by FineTuneJob demo/v1")
+          .as("the README's session")
+          .contains("Canary:     v1 at ")
+          .contains("asked to abort the rollout of ModelVersion v1")
+          .contains("approved step 0 (pause) of ModelVersion v3")
+          .contains("GateVerdict")
+          .contains("trained by FineTuneJob demo/v2")
           .contains("base model (no provenance)");
       try (KubernetesClient client = ClusterStory.client(cluster)) {
         GenericKubernetesResource md = ClusterStory.get(client, "ModelDeployment", "tiny-chat");
         assertThat(ClusterStory.condition(md, "RolledBack"))
-            .as("after the README's abort; its session:\n%s", session)
+            .as("after the README's session:\n%s", session)
             .containsEntry("status", "True")
-            .containsEntry("reason", "RolloutAborted");
+            .containsEntry("reason", "GateFailed");
         assertThat(ClusterStory.condition(md, "Available")).containsEntry("status", "True");
+        assertThat(ClusterStory.servedAdapterVersion(md)).as("tiny-copy serves").isEqualTo("v2");
       }
       assertThat(sandbox.process().isAlive())
           .as("the sandbox still runs; its output:\n%s", sandbox.log())
