@@ -5,7 +5,8 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /**
- * A {@code lathe} command run in the test's JVM as a user types it, with what it printed.
+ * A {@code lathe} command run in this JVM as a user types it, with what it printed: how the
+ * sandbox's story types its commands, and how tests run them.
  *
  * @param exitCode its exit status
  * @param out what it printed on stdout
