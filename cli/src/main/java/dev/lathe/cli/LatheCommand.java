@@ -3,6 +3,7 @@ package dev.lathe.cli;
 import dev.lathe.cli.rollout.AbortCommand;
 import dev.lathe.cli.rollout.PromoteCommand;
 import dev.lathe.cli.sandbox.SandboxCommand;
+import dev.lathe.cli.sandbox.StoryCommand;
 import dev.lathe.cli.status.StatusCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       PromoteCommand.class,
       AbortCommand.class,
       SandboxCommand.class,
+      StoryCommand.class,
       BenchCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

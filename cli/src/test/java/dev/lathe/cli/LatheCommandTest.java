@@ -9,8 +9,6 @@ import dev.lathe.artifact.manifest.ModelHasher;
 import dev.lathe.artifact.signing.SigningKeys;
 import dev.lathe.artifact.storage.ArtifactPublisher;
 import dev.lathe.artifact.storage.FilesystemStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -19,22 +17,13 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class LatheCommandTest {
 
   @TempDir Path dir;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run lathe(String... args) {
-    CommandLine commandLine = LatheCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    int code = commandLine.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static LatheRun lathe(String... args) {
+    return LatheRun.of(args);
   }
 
   private Path model(String name, String weights) throws Exception {
@@ -48,7 +37,7 @@ class LatheCommandTest {
   void generatedKeySignsAModelThatVerifiesUntilAByteChanges() throws Exception {
     Path key = dir.resolve("key.pem");
     Path pub = dir.resolve("key.pub");
-    Run generated =
+    LatheRun generated =
         lathe("keys", "generate", "--private-key", key.toString(), "--public-key", pub.toString());
     assertThat(generated.exitCode()).isZero();
     assertThat(generated.out().trim())
@@ -59,12 +48,12 @@ class LatheCommandTest {
     assertThat(lathe("sign", model.toString(), "--key", key.toString()).exitCode()).isZero();
     assertThat(model.resolve("model.sig")).exists();
 
-    Run verified = lathe("verify", model.toString(), "-k", pub.toString(), "-o", "json");
+    LatheRun verified = lathe("verify", model.toString(), "-k", pub.toString(), "-o", "json");
     assertThat(verified.exitCode()).as(verified.err()).isZero();
     assertThat(new ObjectMapper().readTree(verified.out()).path("verified").asBoolean()).isTrue();
 
     Files.writeString(model.resolve("model.safetensors"), "weightz");
-    Run tampered = lathe("verify", model.toString(), "-k", pub.toString());
+    LatheRun tampered = lathe("verify", model.toString(), "-k", pub.toString());
     assertThat(tampered.exitCode()).isEqualTo(1);
     assertThat(tampered.err())
         .contains("content differs from the signed digest: model.safetensors");
@@ -79,8 +68,8 @@ class LatheCommandTest {
     Path model = model("m", "weights");
     Path notAKey = Files.writeString(dir.resolve("not-a-key.pem"), "hello");
 
-    Run badKey = lathe("sign", model.toString(), "--key", notAKey.toString());
-    Run noModel = lathe("sign", dir.resolve("absent").toString(), "--key", key.toString());
+    LatheRun badKey = lathe("sign", model.toString(), "--key", notAKey.toString());
+    LatheRun noModel = lathe("sign", dir.resolve("absent").toString(), "--key", key.toString());
 
     assertThat(badKey.exitCode()).isNotZero();
     assertThat(badKey.err()).startsWith("lathe: ").contains("PEM");
@@ -100,7 +89,7 @@ class LatheCommandTest {
     Files.write(
         model.resolve("model.sig"), java.util.Arrays.copyOf(signature, signature.length / 2));
 
-    Run truncated = lathe("verify", model.toString(), "-k", pub.toString());
+    LatheRun truncated = lathe("verify", model.toString(), "-k", pub.toString());
 
     assertThat(truncated.exitCode()).as(truncated.err()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
     assertThat(truncated.err()).contains("model.sig").contains("not JSON");
@@ -125,9 +114,9 @@ class LatheCommandTest {
         dir.resolve("b.pub").toString());
     lathe("sign", model.toString(), "--key", dir.resolve("a.pem").toString());
 
-    Run untrusted = lathe("verify", model.toString(), "-k", dir.resolve("b.pub").toString());
-    Run usage = lathe("verify", model.toString());
-    Run unknownAlgorithm =
+    LatheRun untrusted = lathe("verify", model.toString(), "-k", dir.resolve("b.pub").toString());
+    LatheRun usage = lathe("verify", model.toString());
+    LatheRun unknownAlgorithm =
         lathe("keys", "generate", "--algorithm", "rsa", "--private-key", "x", "--public-key", "y");
 
     assertThat(untrusted.exitCode()).isEqualTo(1);
@@ -187,9 +176,9 @@ class LatheCommandTest {
     Path pub = chain.publicKey();
     var base = chain.base();
 
-    Run tree = lathe("lineage", tuned, "-k", pub.toString());
-    Run json = lathe("lineage", tuned, "-k", pub.toString(), "-o", "json");
-    Run dot = lathe("lineage", tuned, "-k", pub.toString(), "-o", "dot");
+    LatheRun tree = lathe("lineage", tuned, "-k", pub.toString());
+    LatheRun json = lathe("lineage", tuned, "-k", pub.toString(), "-o", "json");
+    LatheRun dot = lathe("lineage", tuned, "-k", pub.toString(), "-o", "dot");
 
     assertThat(tree.exitCode()).as(tree.err()).isZero();
     assertThat(tree.out())
@@ -207,7 +196,7 @@ class LatheCommandTest {
   void lineageRefusesAProvenanceWhoseBaseLocationHoldsAnotherModel() throws Exception {
     Chain chain = signedChain(Optional.of("ab".repeat(32)));
 
-    Run run = lathe("lineage", chain.tuned(), "-k", chain.publicKey().toString());
+    LatheRun run = lathe("lineage", chain.tuned(), "-k", chain.publicKey().toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())

@@ -38,16 +38,12 @@ final class BaseModelStep implements StoryStep {
   @Override
   public void run(StoryContext story) throws Exception {
     Path built = TinyBase.ensureBuilt(story);
-    Path claims = story.layout().volumes().resolve(StoryContext.NAMESPACE);
+    Path claims = story.target().claims();
     Path target = claims.resolve("models").resolve(name);
     deleteRecursively(target);
     Files.createDirectories(claims.resolve("datasets"));
     copyRecursively(built, target);
-    story.lathe(
-        "sign",
-        target.toString(),
-        "--key",
-        story.layout().keys().resolve("signing.pem").toString());
+    story.lathe("sign", target.toString(), "--key", story.target().signingKey().toString());
     story.narrator().detail("signed " + target);
     story.apply(
         """

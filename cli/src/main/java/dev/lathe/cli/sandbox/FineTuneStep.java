@@ -56,7 +56,7 @@ final class FineTuneStep implements StoryStep {
 
   @Override
   public void run(StoryContext story) throws Exception {
-    dataset.write(story.layout().volumes().resolve(StoryContext.NAMESPACE));
+    dataset.write(story.target().claims());
     story.apply(
         """
         apiVersion: lathe.dev/v1alpha1

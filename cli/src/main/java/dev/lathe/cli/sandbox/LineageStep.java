@@ -36,10 +36,10 @@ final class LineageStep implements StoryStep {
         "--namespace",
         StoryContext.NAMESPACE,
         "--kubeconfig",
-        story.layout().kubeconfig().toString(),
+        story.target().kubeconfig().toString(),
         "-k",
-        story.layout().keys().resolve("signing.pub").toString(),
+        story.target().trustedKey().toString(),
         "--volume-root",
-        story.layout().volumes().toString());
+        story.target().volumes().toString());
   }
 }

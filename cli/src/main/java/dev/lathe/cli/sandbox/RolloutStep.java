@@ -127,7 +127,7 @@ final class RolloutStep implements StoryStep {
 
   @Override
   public void run(StoryContext story) throws Exception {
-    evaluation.write(story.layout().volumes().resolve(StoryContext.NAMESPACE));
+    evaluation.write(story.target().claims());
     Map<String, String> names = digests(story);
     ModelDeployment before =
         story

@@ -4,7 +4,6 @@ import dev.lathe.controlplane.ControlPlaneBinaries;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -128,15 +127,8 @@ public final class SandboxCommand implements Callable<Integer> {
         };
 
     if (!noDemo) {
-      StoryContext story = new StoryContext(cluster.client(), layout, narrator, liveness);
-      Instant began = Instant.now();
-      for (StoryStep step : Story.today()) {
-        narrator.step(step.title(), step.watch(story));
-        step.run(story);
-        narrator.stepDone();
-      }
-      narrator.phase("the story took " + Narrator.seconds(Duration.between(began, Instant.now())));
-      StorySummary.print(cluster.client(), narrator);
+      StoryTarget target = StoryTarget.sandbox(cluster.client(), layout);
+      Story.play(Story.today(), new StoryContext(target, narrator, liveness));
     }
     if (exit) {
       narrator.phase("--exit: stopping everything");

@@ -1,5 +1,7 @@
 package dev.lathe.cli.sandbox;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /** The story, step by step. */
@@ -56,5 +58,29 @@ final class Story {
         new RolloutStep(
             BASE, ADAPTER, BETTER, WORSE, RolloutStep.Outcome.ROLLED_BACK, WEIGHTS, EVALUATION),
         new LineageStep(BETTER));
+  }
+
+  /**
+   * The story on a cluster where Lathe is already installed, as by its chart: the platform team's
+   * signing key and trust policy are the installation's, so the story starts at the base model.
+   */
+  static List<StoryStep> withLatheInstalled() {
+    return today().stream().filter(step -> !(step instanceof TrustStep)).toList();
+  }
+
+  /**
+   * Plays the steps in order, each told with what to type to watch it and how long it took, then
+   * what the story left in its namespace.
+   */
+  static void play(List<StoryStep> steps, StoryContext story) throws Exception {
+    Narrator narrator = story.narrator();
+    Instant began = Instant.now();
+    for (StoryStep step : steps) {
+      narrator.step(step.title(), step.watch(story));
+      step.run(story);
+      narrator.stepDone();
+    }
+    narrator.phase("the story took " + Narrator.seconds(Duration.between(began, Instant.now())));
+    StorySummary.print(story.client(), narrator);
   }
 }

@@ -1,32 +1,28 @@
 package dev.lathe.cli.sandbox;
 
-import dev.lathe.cli.LatheCommand;
+import dev.lathe.cli.LatheRun;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import picocli.CommandLine;
 
-/** What the story's steps share: the cluster, the sandbox's layout, the narrator. */
+/** What the story's steps share: the cluster it plays on, the narrator. */
 final class StoryContext {
 
   static final String NAMESPACE = "demo";
 
+  private final StoryTarget target;
   private final KubernetesClient client;
-  private final SandboxLayout layout;
   private final Narrator narrator;
   private final Runnable liveness;
 
-  StoryContext(
-      KubernetesClient client, SandboxLayout layout, Narrator narrator, Runnable liveness) {
-    this.client = client;
-    this.layout = layout;
+  StoryContext(StoryTarget target, Narrator narrator, Runnable liveness) {
+    this.target = target;
+    this.client = target.client();
     this.narrator = narrator;
     this.liveness = liveness;
   }
@@ -35,8 +31,8 @@ final class StoryContext {
     return client;
   }
 
-  SandboxLayout layout() {
-    return layout;
+  StoryTarget target() {
+    return target;
   }
 
   Narrator narrator() {
@@ -98,16 +94,16 @@ final class StoryContext {
    * Runs a {@code lathe} command in this JVM, as a user would type it; fails on a non-zero exit.
    */
   String lathe(String... args) {
-    CommandLine commandLine = LatheCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    int code = commandLine.execute(args);
-    if (code != 0) {
+    LatheRun run = LatheRun.of(args);
+    if (run.exitCode() != 0) {
       throw new IllegalStateException(
-          "lathe " + String.join(" ", args) + " exited " + code + ": " + err.toString().strip());
+          "lathe "
+              + String.join(" ", args)
+              + " exited "
+              + run.exitCode()
+              + ": "
+              + run.err().strip());
     }
-    return out.toString();
+    return run.out();
   }
 }

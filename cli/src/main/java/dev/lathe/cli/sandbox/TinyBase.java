@@ -39,15 +39,15 @@ final class TinyBase {
           .narrator()
           .detail("pretraining the tiny base once into " + cache() + " (about four minutes)");
     }
-    Path log = story.layout().state().resolve("tiny-base.log");
-    Path out = story.layout().state().resolve("tiny-base.path");
+    Path log = story.target().scratch().resolve("tiny-base.log");
+    Path out = story.target().scratch().resolve("tiny-base.path");
     ProcessBuilder builder =
         new ProcessBuilder(
                 List.of(
                     SandboxLayout.java().toString(),
                     "-Dai.djl.offline=true",
                     "-cp",
-                    story.layout().trainerJar().toString(),
+                    story.target().trainerJar().toString(),
                     "dev.lathe.engine.tinybase.TinyBaseModel"))
             .redirectOutput(out.toFile())
             .redirectError(log.toFile());

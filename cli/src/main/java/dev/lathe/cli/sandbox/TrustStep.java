@@ -27,9 +27,9 @@ final class TrustStep implements StoryStep {
 
   @Override
   public void run(StoryContext story) throws Exception {
-    Path keys = story.layout().keys();
-    Path privateKey = keys.resolve("signing.pem");
-    Path publicKey = keys.resolve("signing.pub");
+    Path privateKey = story.target().signingKey();
+    Path publicKey = story.target().trustedKey();
+    Path keys = privateKey.getParent();
     Files.createDirectories(keys);
     if (!Files.isRegularFile(privateKey) || !Files.isRegularFile(publicKey)) {
       String keyId =

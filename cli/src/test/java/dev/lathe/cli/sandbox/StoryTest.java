@@ -125,7 +125,9 @@ class StoryTest {
   void everyStepTellsWhatToTypeToWatchIt() {
     StoryContext story =
         new StoryContext(
-            null, new SandboxLayout(Path.of("/repo"), Path.of("/state")), null, () -> {});
+            StoryTarget.sandbox(null, new SandboxLayout(Path.of("/repo"), Path.of("/state"))),
+            null,
+            () -> {});
 
     for (StoryStep step : Story.today()) {
       assertThat(step.watch(story)).as(step.title()).isNotEmpty();

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.lathe.api.v1alpha1.FineTuneJob;
 import dev.lathe.api.v1alpha1.ModelDeployment;
 import dev.lathe.api.v1alpha1.ModelVersion;
-import dev.lathe.cli.LatheCommand;
+import dev.lathe.cli.LatheRun;
 import dev.lathe.controlplane.ControlPlaneExtension;
 import dev.lathe.controlplane.LocalControlPlane;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -38,8 +38,6 @@ class StatusCommandIT {
     this.client = plane.client();
   }
 
-  private record Run(int exitCode, String out, String err) {}
-
   @BeforeEach
   void namespace() {
     namespace = "status-" + UUID.randomUUID().toString().substring(0, 8);
@@ -50,14 +48,8 @@ class StatusCommandIT {
         .create();
   }
 
-  private Run lathe(String... args) {
-    CommandLine commandLine = LatheCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    int code = commandLine.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private LatheRun lathe(String... args) {
+    return LatheRun.of(args);
   }
 
   private <T extends CustomResource<?, ?>> T create(T resource) {
@@ -78,7 +70,7 @@ class StatusCommandIT {
     create(StatusFixtures.job());
     writeStatus(FineTuneJob.class, "support-bot-v3", j -> j.setStatus(StatusFixtures.training(40)));
 
-    Run run =
+    LatheRun run =
         lathe(
             "status",
             "ftj/support-bot-v3",
@@ -108,9 +100,10 @@ class StatusCommandIT {
         d -> d.setStatus(StatusFixtures.canaryAtSecondStep()));
     String kubeconfig = plane.kubeconfig().toString();
 
-    Run version =
+    LatheRun version =
         lathe("status", "mv/llama-3-1-8b-instruct", "-n", namespace, "--kubeconfig", kubeconfig);
-    Run deployment = lathe("status", "md/support-bot", "-n", namespace, "--kubeconfig", kubeconfig);
+    LatheRun deployment =
+        lathe("status", "md/support-bot", "-n", namespace, "--kubeconfig", kubeconfig);
 
     assertThat(version.exitCode()).as(version.err()).isZero();
     assertThat(version.out())
@@ -126,7 +119,7 @@ class StatusCommandIT {
 
   @Test
   void aResourceThatDoesNotExistIsAUsageErrorNamingIt() {
-    Run run =
+    LatheRun run =
         lathe(
             "status", "mv/nothing", "-n", namespace, "--kubeconfig", plane.kubeconfig().toString());
 

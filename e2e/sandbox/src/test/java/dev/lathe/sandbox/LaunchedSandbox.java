@@ -11,10 +11,12 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * A sandbox command started the way a user starts it in a terminal: in a process group of its own
@@ -103,6 +105,22 @@ final class LaunchedSandbox implements AutoCloseable {
       return "ok".equals(client.raw("/readyz"));
     } catch (RuntimeException notYet) {
       return false;
+    }
+  }
+
+  /**
+   * Waits until its API server answers and its operator listens, failing with its output when it
+   * exits first or takes longer than {@code limit}.
+   */
+  void awaitReady(Duration limit) {
+    try {
+      Awaitility.await("the API server answers and the operator listens")
+          .atMost(limit)
+          .pollInterval(Duration.ofMillis(500))
+          .failFast("the sandbox exited", () -> !process.isAlive())
+          .until(() -> apiServerAnswers() && operatorListening());
+    } catch (RuntimeException notReady) {
+      throw new AssertionError(notReady.getMessage() + "; its output:\n" + log(), notReady);
     }
   }
 

@@ -72,16 +72,7 @@ class SandboxSignalsIT {
   private void stopsEverythingOn(
       List<String> command, Consumer<LaunchedSandbox> signal, int expectedExit) {
     try (LaunchedSandbox sandbox = LaunchedSandbox.start(REPOSITORY, state, command)) {
-      try {
-        await("the API server answers and the operator listens")
-            .atMost(Duration.ofMinutes(4))
-            .pollInterval(Duration.ofMillis(500))
-            .failFast("the sandbox exited", () -> !sandbox.process().isAlive())
-            .until(() -> sandbox.apiServerAnswers() && sandbox.operatorListening());
-      } catch (RuntimeException notReady) {
-        throw new AssertionError(
-            notReady.getMessage() + "; its output:\n" + sandbox.log(), notReady);
-      }
+      sandbox.awaitReady(Duration.ofMinutes(4));
       URI apiServer = sandbox.apiServer();
       List<ProcessHandle> started = sandbox.processTree();
       assertThat(started.stream().map(p -> p.info().command().orElse("?")))
