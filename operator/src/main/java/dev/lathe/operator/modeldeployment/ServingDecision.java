@@ -402,7 +402,6 @@ public final class ServingDecision {
             + status.getCanaryVersion();
   }
 
-  /** The API server refused {@code object}: the deployment is degraded until the spec changes. */
   /**
    * HTTPRoute traffic routing: the stable and canary track Services select the versions the targets
    * put on those tracks (the canary one falls back to stable outside a rollout), and the named
@@ -445,6 +444,7 @@ public final class ServingDecision {
     }
   }
 
+  /** The API server refused {@code object}: the deployment is degraded until the spec changes. */
   public void rejected(ServingPlan plan, HasMetadata object, String message) {
     plan.conditions()
         .set(
