@@ -60,7 +60,8 @@ import java.util.stream.Collectors;
  * same step with the same pods and never runs a gate twice.
  *
  * <p>A step moves through: its pod counts ({@link CanaryReplicas}: the candidate grows, the stable
- * version gives way, within one pod of surge) → its pause (a duration from status.pauseStartTime,
+ * version gives way, within one pod of surge) → with HTTPRoute traffic routing, its weight on the
+ * named route, accepted by the route's Gateways ({@link RouteWeightsCheck}) → its pause (a duration from status.pauseStartTime,
  * or an approval bound to the candidate's digest) → its gate (an evaluation Job per run, with
  * failureLimit and consecutiveErrorLimit as Argo Rollouts defines them) → the next step. After the
  * last, the candidate grows to spec.replicas and becomes stable by a status and Service-label
