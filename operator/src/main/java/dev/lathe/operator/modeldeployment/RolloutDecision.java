@@ -61,15 +61,15 @@ import java.util.stream.Collectors;
  *
  * <p>A step moves through: its pod counts ({@link CanaryReplicas}: the candidate grows, the stable
  * version gives way, within one pod of surge) → with HTTPRoute traffic routing, its weight on the
- * named route, accepted by the route's Gateways ({@link RouteWeightsCheck}) → its pause (a duration from status.pauseStartTime,
- * or an approval bound to the candidate's digest) → its gate (an evaluation Job per run, with
- * failureLimit and consecutiveErrorLimit as Argo Rollouts defines them) → the next step. After the
- * last, the candidate grows to spec.replicas and becomes stable by a status and Service-label
- * change, without a pod restart; the replaced version's last pod goes after scaleDownDelay. A
- * failed gate, a candidate that refuses its artifact or is not ready within the progress deadline,
- * or an abort takes the candidate's traffic away at once (the endpoint selects stable only), scales
- * stable back and removes the candidate's pods after scaleDownDelay; the deployment stays Degraded
- * until the spec names another version.
+ * named route, accepted by the route's Gateways ({@link RouteWeightsCheck}) → its pause (a duration
+ * from status.pauseStartTime, or an approval bound to the candidate's digest) → its gate (an
+ * evaluation Job per run, with failureLimit and consecutiveErrorLimit as Argo Rollouts defines
+ * them) → the next step. After the last, the candidate grows to spec.replicas and becomes stable by
+ * a status and Service-label change, without a pod restart; the replaced version's last pod goes
+ * after scaleDownDelay. A failed gate, a candidate that refuses its artifact or is not ready within
+ * the progress deadline, or an abort takes the candidate's traffic away at once (the endpoint
+ * selects stable only), scales stable back and removes the candidate's pods after scaleDownDelay;
+ * the deployment stays Degraded until the spec names another version.
  */
 final class RolloutDecision {
 
