@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * How the operator runs, read from environment variables (documented in the README).
+ * How the operator runs, read from environment variables (documented in docs/environment.md).
  *
  * @param leaderElection whether replicas elect a leader through a Lease (LATHE_LEADER_ELECTION)
  * @param leaseName the Lease's name (LATHE_LEASE_NAME)

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * How the operator builds and watches workloads, signs and keeps artifacts, read from environment
- * variables (documented in the README).
+ * variables (documented in docs/environment.md).
  *
  * @param trainerImage the default trainer image, also running the fetch and verify steps
  *     (LATHE_TRAINER_IMAGE); pin it by digest in production

@@ -4,7 +4,7 @@ package dev.lathe.artifact.contract;
  * The runtime contract's environment variable names, written once: the operator sets them on a
  * ModelDeployment's pods (the {@code fetch-and-verify} init container and the {@code serve}
  * container), the runtime image reads them, each as the default of a flag of the same meaning.
- * Renaming one here renames it on both sides. Documented in the README's runtime contract.
+ * Renaming one here renames it on both sides. Documented in docs/runtime.md (the runtime contract).
  */
 public final class RuntimeEnvironment {
 

@@ -203,7 +203,9 @@ public final class TrainingJobBuilder {
     return job.build();
   }
 
-  /** The trainer contract (README, DESIGN.md §5) as the trainer container sees it. */
+  /**
+   * The trainer contract (docs/trainer-contract.md, DESIGN.md §5) as the trainer container sees it.
+   */
   static List<EnvVar> contractEnvironment(
       FineTuneJob ftj, TrainingInputs inputs, StoreAddress output) {
     FineTuneJobSpec spec = ftj.getSpec();

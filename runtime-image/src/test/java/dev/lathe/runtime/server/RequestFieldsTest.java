@@ -42,12 +42,15 @@ class RequestFieldsTest {
   }
 
   @Test
-  void theReadmeListsEveryFieldTheServerKnows() throws Exception {
-    Path readme = Path.of(System.getProperty("user.dir")).resolveSibling("README.md");
-    String text = Files.readString(readme);
-    String section =
-        text.substring(
-            text.indexOf("### Request fields"), text.indexOf("### The runtime contract"));
+  void theRuntimeDocsListEveryFieldTheServerKnows() throws Exception {
+    Path page =
+        Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("runtime.md");
+    String text = Files.readString(page);
+    int start = text.indexOf("## Request fields");
+    int end = text.indexOf("## The runtime contract");
+    assertThat(start).as("docs/runtime.md has its request fields section").isNotNegative();
+    assertThat(end).as("and the runtime contract after it").isGreaterThan(start);
+    String section = text.substring(start, end);
     for (String field : RequestFields.RULES.keySet()) {
       assertThat(section).as(field).contains("`" + field + "`");
     }

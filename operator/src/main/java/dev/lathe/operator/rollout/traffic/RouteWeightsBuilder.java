@@ -22,7 +22,7 @@ import java.util.Objects;
  * configuration therefore repeats every rule exactly as observed, changing only those two weights.
  * Everything outside {@code spec.rules} (parentRefs, hostnames, labels, annotations) is left out of
  * it and stays the user's (or Argo CD's). An Argo CD Application that owns the route therefore
- * needs {@code ignoreDifferences} for the weights (README: "HTTPRoute weights").
+ * needs {@code ignoreDifferences} for the weights (docs/rollout.md, "HTTPRoute weights").
  */
 public final class RouteWeightsBuilder {
 
