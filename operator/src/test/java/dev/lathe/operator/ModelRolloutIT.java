@@ -271,12 +271,10 @@ class ModelRolloutIT {
       int total = split.values().stream().mapToInt(Integer::intValue).sum();
       System.out.printf(
           "ModelRolloutIT: at weight 50 the route split %d answers %s%n", total, split);
-      // Exact alternation gives half each; a tenth of the answers either way is room for the
-      // requests in flight when the count began and ended.
-      assertThat(split.getOrDefault(digests.get("base-v2"), 0))
-          .isBetween((int) (total * 0.4), (int) Math.ceil(total * 0.6));
-      assertThat(split.getOrDefault(digests.get("base-v1"), 0))
-          .isBetween((int) (total * 0.4), (int) Math.ceil(total * 0.6));
+      // Half each at weight 50. Two runs here gave 42 % and 50 %; the bound only has to tell a
+      // weighted split from none (0 or 100 %) and from the pod ratio's.
+      assertThat(split.getOrDefault(digests.get("base-v2"), 0)).isBetween(total / 4, total * 3 / 4);
+      assertThat(split.getOrDefault(digests.get("base-v1"), 0)).isBetween(total / 4, total * 3 / 4);
 
       annotate(
           name,
