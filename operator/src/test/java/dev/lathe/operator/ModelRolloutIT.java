@@ -271,7 +271,7 @@ class ModelRolloutIT {
       int total = split.values().stream().mapToInt(Integer::intValue).sum();
       System.out.printf(
           "ModelRolloutIT: at weight 50 the route split %d answers %s%n", total, split);
-      // Half each at weight 50. Two runs here gave 42 % and 50 %; the bound only has to tell a
+      // Half each at weight 50. Runs here gave 48 %, 42 % and 50 %; the bound only has to tell a
       // weighted split from none (0 or 100 %) and from the pod ratio's.
       assertThat(split.getOrDefault(digests.get("base-v2"), 0)).isBetween(total / 4, total * 3 / 4);
       assertThat(split.getOrDefault(digests.get("base-v1"), 0)).isBetween(total / 4, total * 3 / 4);
