@@ -15,6 +15,9 @@ import dev.lathe.artifact.storage.LoopbackS3;
 import dev.lathe.controlplane.ControlPlaneExtension;
 import dev.lathe.controlplane.LocalGateway;
 import dev.lathe.controlplane.LocalKubelet;
+import dev.lathe.operator.serving.GatewayTarget;
+import dev.lathe.operator.serving.HttpRouteBuilder;
+import dev.lathe.operator.serving.ServingServiceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -356,32 +359,22 @@ class ModelRolloutIT {
         .withNamespace(NAMESPACE)
         .endMetadata()
         .withNewSpec()
-        .addNewParentRef()
-        .withName(LocalGateway.GATEWAY)
-        .withNamespace(LocalGateway.NAMESPACE)
-        .withSectionName(LocalGateway.LISTENER)
-        .endParentRef()
-        .addNewRule()
-        .addNewMatch()
-        .withNewPath()
-        .withType("PathPrefix")
-        .withValue("/public/" + deployment)
-        .endPath()
-        .endMatch()
-        .addNewFilter()
-        .withType("URLRewrite")
-        .withNewUrlRewrite()
-        .withNewPath()
-        .withType("ReplacePrefixMatch")
-        .withReplacePrefixMatch("/")
-        .endPath()
-        .endUrlRewrite()
-        .endFilter()
-        .addNewBackendRef()
-        .withName(deployment + "-stable")
-        .withPort(dev.lathe.operator.serving.ServingServiceBuilder.PORT)
-        .endBackendRef()
-        .endRule()
+        .withParentRefs(
+            HttpRouteBuilder.parent(
+                GatewayTarget.fromSettings(
+                        LocalGateway.NAMESPACE
+                            + "/"
+                            + LocalGateway.GATEWAY
+                            + "/"
+                            + LocalGateway.LISTENER,
+                        null)
+                    .orElseThrow()))
+        .withRules(
+            HttpRouteBuilder.rule(
+                "/public/" + deployment,
+                List.of(
+                    new HttpRouteBuilder.Backend(
+                        deployment + "-stable", ServingServiceBuilder.PORT, null))))
         .endSpec()
         .build();
   }

@@ -36,19 +36,6 @@ public record RouteSnapshot(
     ON
   }
 
-  public static final RouteSnapshot OFF =
-      new RouteSnapshot(
-          Mode.OFF, Optional.empty(), Optional.empty(), List.of(), false, Optional.empty());
-
-  /** Routes and the Gateway as {@code mode} shows them; no route named in the spec watched. */
-  public RouteSnapshot(
-      Mode mode,
-      Optional<GatewayTarget> target,
-      Optional<Gateway> gateway,
-      List<HTTPRoute> routes) {
-    this(mode, target, gateway, routes, false, Optional.empty());
-  }
-
   public RouteSnapshot {
     routes = List.copyOf(routes);
   }
