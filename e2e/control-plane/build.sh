@@ -12,6 +12,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
+source "$here/../scripts/measured-go-build.sh"
 
 # Build exactly what go.mod/go.sum pin; never rewrite them during a build.
 export GOFLAGS="-mod=readonly"
@@ -34,14 +35,6 @@ if $all_there; then
   exit 0
 fi
 
-# GNU time gives the peak RSS of the biggest single process of the build.
-if [[ ! -x /usr/bin/time ]] && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-  echo "installing GNU time (apt-get install -y time)" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1 ||
-    { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1; } ||
-    echo "warning: could not install GNU time; peak RSS per process will not be reported" >&2
-fi
-
 # Same -X flags as kubernetes' hack/lib/version.sh, so that /version reports
 # the real version (without them it says v0.0.0-master, which kubectl and
 # client libraries treat as a very old server).
@@ -57,28 +50,7 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 ldflags+=" -X go.etcd.io/etcd/api/v3/version.GitSHA=go-module-${etcd_version}"
 
-mkdir -p "$out"
-stage="$(mktemp -d "$out/.build.XXXXXX")"
-sampler_pid=""
-cleanup() {
-  if [[ -n "$sampler_pid" ]]; then kill "$sampler_pid" 2>/dev/null || true; fi
-  rm -rf "$stage"
-}
-trap cleanup EXIT
-
-# Machine-wide memory in use, sampled every second, for a "whole build" peak
-# (GNU time only sees one process at a time; the go command runs several).
-mem_used_kib() { awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{print t-a}' /proc/meminfo; }
-mem_before=$(mem_used_kib)
-(
-  peak=0
-  while :; do
-    m=$(mem_used_kib)
-    (( m > peak )) && { peak=$m; echo "$peak" >"$stage/mem-peak"; }
-    sleep 1
-  done
-) &
-sampler_pid=$!
+measured_stage "$out"
 
 echo "building Kubernetes ${k8s_version} (kube-apiserver, kube-controller-manager, kube-scheduler) and etcd ${etcd_version} with $(go version | awk '{print $3}') on $(nproc) cores into $out" >&2
 echo "(about 5 minutes on 2 cores when nothing is cached; seconds with a warm Go build cache)" >&2
@@ -89,17 +61,7 @@ build=(go build -trimpath -buildvcs=false -ldflags "$ldflags" -o "$stage/"
   k8s.io/kubernetes/cmd/kube-scheduler
   ./etcd)
 
-start=$(date +%s)
-if [[ -x /usr/bin/time ]]; then
-  /usr/bin/time -v -o "$stage/time.txt" "${build[@]}"
-else
-  "${build[@]}"
-fi
-end=$(date +%s)
-
-kill "$sampler_pid" 2>/dev/null || true
-wait "$sampler_pid" 2>/dev/null || true
-sampler_pid=""
+measured_build "$stage" "${build[@]}"
 
 for b in "${binaries[@]}"; do
   [[ -x "$stage/$b" ]] || { echo "error: $b was not built" >&2; exit 1; }
@@ -109,20 +71,10 @@ for b in "${binaries[@]}"; do
   mv -f "$stage/$b" "$out/$b"
 done
 
-secs=$((end - start))
-echo "build time: ${secs} s" >&2
-if [[ -f "$stage/time.txt" ]]; then
-  rss_kib=$(awk -F': ' '/Maximum resident set size/{print $2}' "$stage/time.txt")
-  echo "peak memory (largest single process, GNU time max RSS): $((rss_kib / 1024)) MiB" >&2
-fi
-if [[ -f "$stage/mem-peak" ]]; then
-  echo "peak memory (whole machine, above what was in use before the build): $((($(cat "$stage/mem-peak") - mem_before) / 1024)) MiB" >&2
-fi
 {
   echo "k8s.io/kubernetes ${k8s_version}"
   echo "go.etcd.io/etcd/server/v3 ${etcd_version}"
-  echo "go $(go env GOVERSION)"
-  echo "build_seconds ${secs}"
+  measured_build_info
 } >"$out/BUILD-INFO"
 du -sh "$out" | awk '{print "binaries: " $1 " in " $2}' >&2
 echo "$out"

@@ -14,6 +14,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
+source "$here/../scripts/measured-go-build.sh"
 
 # Build exactly what go.mod/go.sum pin; never rewrite them during a build.
 export GOFLAGS="-mod=readonly"
@@ -52,34 +53,7 @@ if [[ -x "$out/traefik" ]]; then
   exit 0
 fi
 
-if [[ ! -x /usr/bin/time ]] && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-  echo "installing GNU time (apt-get install -y time)" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1 ||
-    { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1; } ||
-    echo "warning: could not install GNU time; peak RSS will not be reported" >&2
-fi
-
-mkdir -p "$out"
-stage="$(mktemp -d "$out/.build.XXXXXX")"
-sampler_pid=""
-cleanup() {
-  if [[ -n "$sampler_pid" ]]; then kill "$sampler_pid" 2>/dev/null || true; fi
-  rm -rf "$stage"
-}
-trap cleanup EXIT
-
-# Machine-wide memory in use, sampled every second (GNU time sees one process only).
-mem_used_kib() { awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{print t-a}' /proc/meminfo; }
-mem_before=$(mem_used_kib)
-(
-  peak=0
-  while :; do
-    m=$(mem_used_kib)
-    (( m > peak )) && { peak=$m; echo "$peak" >"$stage/mem-peak"; }
-    sleep 1
-  done
-) &
-sampler_pid=$!
+measured_stage "$out"
 
 echo "building Traefik ${traefik_version} with $(go version | awk '{print $3}') on $(nproc) cores into $out" >&2
 
@@ -91,36 +65,16 @@ ldflags+=" -X github.com/traefik/traefik/v3/pkg/version.BuildDate=${traefik_time
 build=(go build -trimpath -buildvcs=false -ldflags "$ldflags" -o "$stage/traefik"
   github.com/traefik/traefik/v3/cmd/traefik)
 
-start=$(date +%s)
-if [[ -x /usr/bin/time ]]; then
-  /usr/bin/time -v -o "$stage/time.txt" "${build[@]}"
-else
-  "${build[@]}"
-fi
-end=$(date +%s)
-
-kill "$sampler_pid" 2>/dev/null || true
-wait "$sampler_pid" 2>/dev/null || true
-sampler_pid=""
+measured_build "$stage" "${build[@]}"
 
 [[ -x "$stage/traefik" ]] || { echo "error: traefik was not built" >&2; exit 1; }
 # Moved into place last, so an interrupted build never looks finished.
 mv -f "$stage/traefik" "$out/traefik"
 
-secs=$((end - start))
-echo "build time: ${secs} s" >&2
-if [[ -f "$stage/time.txt" ]]; then
-  rss_kib=$(awk -F': ' '/Maximum resident set size/{print $2}' "$stage/time.txt")
-  echo "peak memory (largest single process, GNU time max RSS): $((rss_kib / 1024)) MiB" >&2
-fi
-if [[ -f "$stage/mem-peak" ]]; then
-  echo "peak memory (whole machine, above what was in use before the build): $((($(cat "$stage/mem-peak") - mem_before) / 1024)) MiB" >&2
-fi
 {
   echo "github.com/traefik/traefik/v3 ${traefik_version}"
   echo "sigs.k8s.io/gateway-api ${gateway_api_version}"
-  echo "go $(go env GOVERSION)"
-  echo "build_seconds ${secs}"
+  measured_build_info
 } >"$out/BUILD-INFO"
 du -sh "$out/traefik" | awk '{print "binary: " $1 " " $2}' >&2
 echo "$out"

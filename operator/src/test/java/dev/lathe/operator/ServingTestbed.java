@@ -116,6 +116,15 @@ final class ServingTestbed {
       String namespace,
       String operatorNamespace,
       Map<String, String> environment) {
+    return operator(client, Set.of(namespace), operatorNamespace, environment);
+  }
+
+  /** A started operator watching every namespace of {@code namespaces}, as above. */
+  static LatheOperator operator(
+      KubernetesClient client,
+      Set<String> namespaces,
+      String operatorNamespace,
+      Map<String, String> environment) {
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.put("LATHE_OPERATOR_NAMESPACE", operatorNamespace);
     env.put("LATHE_TRAINER_IMAGE", "registry.local/lathe-trainer:it");
@@ -125,7 +134,7 @@ final class ServingTestbed {
             false,
             "unused",
             null,
-            Set.of(namespace),
+            namespaces,
             0,
             "127.0.0.1",
             Duration.ofSeconds(2),

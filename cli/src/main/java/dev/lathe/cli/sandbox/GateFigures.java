@@ -44,11 +44,13 @@ final class GateFigures {
   }
 
   /**
-   * "accuracy: candidate 0.917, stable 0.458, difference +0.458, 95% interval [+0.312, +0.583],
-   * maxRegression 0.1 → Passed".
+   * "accuracy (evaluation): candidate 0.917, stable 0.458, difference +0.458, 95% interval [+0.312,
+   * +0.583], maxRegression 0.1 → Passed".
    */
   static String metric(MetricResult result) {
-    StringBuilder out = new StringBuilder(name(result)).append(": candidate ");
+    StringBuilder out = new StringBuilder(name(result));
+    Optional.ofNullable(result.getSource()).ifPresent(s -> out.append(" (").append(s).append(')'));
+    out.append(": candidate ");
     out.append(figure(result.getCanary())).append(", stable ").append(figure(result.getStable()));
     if (result.getDifference() != null) {
       out.append(", difference ").append(signed(result.getDifference()));

@@ -157,11 +157,19 @@ final class ModelDeploymentView {
         out.append(
             String.format(
                 Locale.ROOT,
-                "      %-14s canary %-10s stable %-10s %s%n",
+                "      %-14s canary %-10s stable %-10s %s%s%n",
                 metricName(result),
                 figure(result.getCanary()),
                 figure(result.getStable()),
-                result.getPassed() == null ? "" : result.getPassed() ? "held" : "FAILED"));
+                result.getPassed() == null ? "" : result.getPassed() ? "held" : "FAILED",
+                result.getSource() == null ? "" : "  from " + result.getSource()));
+        // A Prometheus figure is only as good as its query: the one that ran, as it ran.
+        if (result.getCanaryQuery() != null) {
+          out.append("        canary query: ").append(result.getCanaryQuery()).append('\n');
+        }
+        if (result.getStableQuery() != null) {
+          out.append("        stable query: ").append(result.getStableQuery()).append('\n');
+        }
       }
     }
   }

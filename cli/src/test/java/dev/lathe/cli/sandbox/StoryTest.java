@@ -232,7 +232,7 @@ class StoryTest {
   }
 
   @Test
-  void aGateRunIsToldWithEachThresholdsFiguresIntervalBoundAndVerdict() {
+  void aGateRunIsToldWithEachThresholdsSourceFiguresIntervalBoundAndVerdict() {
     AnalysisRun run = new AnalysisRun();
     run.setStep(0);
     run.setCanaryVersion("v3");
@@ -249,12 +249,13 @@ class StoryTest {
     accuracy.setIntervalUpper(-0.76);
     accuracy.setMaxRegression(0.1);
     accuracy.setVerdict(MetricVerdict.Failed);
+    accuracy.setSource("evaluation");
     run.setResults(List.of(accuracy));
 
     assertThat(GateFigures.describe(run))
         .containsExactly(
             "gate of step 1 (v3 vs v2): Failed (GateFailed) on 48 items",
-            "  accuracy: candidate 0.0, stable 0.875, difference -0.875, 95% interval [-0.940,"
+            "  accuracy (evaluation): candidate 0.0, stable 0.875, difference -0.875, 95% interval [-0.940,"
                 + " -0.760], maxRegression 0.1 → Failed");
   }
 

@@ -154,7 +154,18 @@ final class StatusFixtures {
     accuracy.setCanary(0.91);
     accuracy.setStable(0.88);
     accuracy.setPassed(true);
-    run.setResults(List.of(accuracy));
+    accuracy.setSource("evaluation");
+    MetricResult latency = new MetricResult();
+    latency.setMetric(EvaluationMetric.LATENCY_P95_MS);
+    latency.setCanary(212.0);
+    latency.setStable(198.0);
+    latency.setPassed(true);
+    latency.setSource("prometheus");
+    latency.setCanaryQuery(
+        "histogram_quantile(0.95, rate(lathe_request_seconds_bucket{version=\"v3\"}[5m]))");
+    latency.setStableQuery(
+        "histogram_quantile(0.95, rate(lathe_request_seconds_bucket{version=\"v2\"}[5m]))");
+    run.setResults(List.of(accuracy, latency));
     status.setAnalysisRuns(List.of(run));
     status.setConditions(
         new ArrayList<>(

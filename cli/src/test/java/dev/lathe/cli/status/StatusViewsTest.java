@@ -132,7 +132,11 @@ class StatusViewsTest {
         .contains("  ✓ 0  weight 10%  pause 15m  evaluate\n")
         .contains("  ▶ 1  weight 50%  pause 30m  evaluate\n")
         .contains("step 0  support-bot-v3 vs support-bot-v2  Passed: every threshold held")
-        .containsPattern("accuracy +canary 0.9100 +stable 0.8800 +held");
+        .containsPattern("accuracy +canary 0.9100 +stable 0.8800 +held  from evaluation")
+        .containsPattern("latencyP95Ms +canary 212.0 +stable 198.0 +held  from prometheus")
+        .contains(
+            "        canary query: histogram_quantile(0.95,"
+                + " rate(lathe_request_seconds_bucket{version=\"v3\"}[5m]))\n");
   }
 
   @Test

@@ -18,10 +18,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * with a selector, this node keeps one slice of address type FQDN — whose addresses are checked as
  * DNS names, which a dotted loopback address is — listing its matching pods with the conditions a
  * kubelet's pod status implies (ready = the pod's Ready condition, terminating = being deleted),
- * labelled {@code kubernetes.io/service-name} so consumers that list a Service's slices (Traefik's
- * Gateway provider does) find it, and owned by the Service so it goes with it.
+ * labelled as the Service is and {@code kubernetes.io/service-name} so consumers that list a
+ * Service's slices (Traefik's Gateway provider does) find it, and owned by the Service so it goes
+ * with it.
  *
  * <p>The real controller's own slice for the Service stays empty (it keeps retrying the write the
  * API server refuses); consumers skip it as it has no ports.
@@ -81,9 +84,12 @@ final class LocalEndpointSlices {
         if (current == null) {
           client.resource(desired).create();
         } else if (!Objects.equals(current.getEndpoints(), desired.getEndpoints())
-            || !Objects.equals(current.getPorts(), desired.getPorts())) {
+            || !Objects.equals(current.getPorts(), desired.getPorts())
+            || !Objects.equals(
+                current.getMetadata().getLabels(), desired.getMetadata().getLabels())) {
           current.setEndpoints(desired.getEndpoints());
           current.setPorts(desired.getPorts());
+          current.getMetadata().setLabels(desired.getMetadata().getLabels());
           client.resource(current).update();
         }
       } catch (KubernetesClientException e) {
@@ -170,6 +176,9 @@ final class LocalEndpointSlices {
         .withNewMetadata()
         .withName(sliceName(service))
         .withNamespace(service.getMetadata().getNamespace())
+        // The Service's own labels, as the endpointslice controller copies them, so that consumers
+        // that select slices by their Service's labels (the Lathe operator does) find these too.
+        .withLabels(new TreeMap<>(serviceLabels(service)))
         .addToLabels(SERVICE_NAME, service.getMetadata().getName())
         .addToLabels(MANAGED_BY, MANAGER)
         .withOwnerReferences(
@@ -186,6 +195,14 @@ final class LocalEndpointSlices {
         .withEndpoints(endpoints)
         .withPorts(ports)
         .build();
+  }
+
+  private static Map<String, String> serviceLabels(Service service) {
+    Map<String, String> labels =
+        new HashMap<>(Optional.ofNullable(service.getMetadata().getLabels()).orElse(Map.of()));
+    labels.remove(SERVICE_NAME);
+    labels.remove(MANAGED_BY);
+    return labels;
   }
 
   /**

@@ -91,6 +91,9 @@ class ChartTemplateTest {
             .getRules();
     assertThat(verbs(rules, "gateway.networking.k8s.io", "httproutes"))
         .containsExactly("get", "list", "watch", "patch", "update");
+    assertThat(verbs(rules, "discovery.k8s.io", "endpointslices"))
+        .as("a rollout reads its track Services' slices before it moves a weight")
+        .containsExactly("get", "list", "watch");
     assertThat(env(out.only(Deployment.class, "Deployment"))).doesNotContainKey("LATHE_GATEWAY");
   }
 
@@ -106,6 +109,7 @@ class ChartTemplateTest {
                 withheld.ofKind("ClusterRole").findFirst().get())
             .getRules();
     assertThat(verbs(rules, "gateway.networking.k8s.io", "httproutes")).isEmpty();
+    assertThat(verbs(rules, "discovery.k8s.io", "endpointslices")).isEmpty();
     assertThat(env(withheld.only(Deployment.class, "Deployment")))
         .containsEntry("LATHE_HTTPROUTES", "false");
   }

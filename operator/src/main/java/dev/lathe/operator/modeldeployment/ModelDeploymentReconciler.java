@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
@@ -69,7 +70,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   /** Rollout evaluation Jobs, owned by their ModelDeployment. */
   static final String EVALUATION_JOBS = made("=" + GateJobs.COMPONENT);
 
-  private static final String POD_INDEX = "lathe-serving-pods";
+  private static final String DEPLOYMENT_LABEL_INDEX = "lathe-deployment-label";
 
   private static final String NAMED_ROUTE_INDEX = "lathe-named-routes";
 
@@ -168,8 +169,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   /**
    * The ModelVersions a deployment names (served or adapters), and the serving objects it owns: a
-   * change of any wakes it. Pods are owned by ReplicaSets, so they map back through their
-   * ModelDeployment label.
+   * change of any wakes it. Pods and EndpointSlices map back through their ModelDeployment label.
    */
   @Override
   public List<EventSource<?, ModelDeployment>> prepareEventSources(
@@ -181,28 +181,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     context
         .getPrimaryCache()
         .addIndexer(
-            POD_INDEX,
+            DEPLOYMENT_LABEL_INDEX,
             md ->
                 List.of(
                     md.getMetadata().getNamespace() + "/" + ServingNames.deploymentLabelValue(md)));
-    SecondaryToPrimaryMapper<Pod> podToDeployment =
-        pod -> {
-          var labels = pod.getMetadata().getLabels();
-          String label =
-              labels == null
-                  ? null
-                  : labels.getOrDefault(
-                      ServingNames.DEPLOYMENT_LABEL, labels.get(GateJobs.EVALUATES_LABEL));
-          if (label == null) {
-            return Set.of();
-          }
-          return context
-              .getPrimaryCache()
-              .byIndex(POD_INDEX, pod.getMetadata().getNamespace() + "/" + label)
-              .stream()
-              .map(ResourceID::fromResource)
-              .collect(Collectors.toSet());
-        };
+    SecondaryToPrimaryMapper<Pod> podToDeployment = byDeploymentLabel(context);
     List<EventSource<?, ModelDeployment>> sources = new ArrayList<>();
     sources.add(
         new InformerEventSource<>(
@@ -244,11 +227,45 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     }
     if (routing.watchesNamedRoutes()) {
       sources.add(namedRoutes(context));
+      sources.add(
+          new InformerEventSource<>(
+              InformerEventSourceConfiguration.from(EndpointSlice.class, ModelDeployment.class)
+                  // The endpointslice controller copies a Service's labels onto its slices.
+                  .withLabelSelector(SERVING_OBJECTS)
+                  .withSecondaryToPrimaryMapper(byDeploymentLabel(context))
+                  .build(),
+              context));
     }
     if (routing.watchesGateway()) {
       sources.add(gateway(routing.target().orElseThrow(), context));
     }
     return sources;
+  }
+
+  /**
+   * Maps an object to the ModelDeployments its deployment label (or, for an evaluation pod, its
+   * {@link GateJobs#EVALUATES_LABEL}) names in its namespace: pods are owned by ReplicaSets and
+   * EndpointSlices by Services, not by the ModelDeployment.
+   */
+  private static <R extends HasMetadata> SecondaryToPrimaryMapper<R> byDeploymentLabel(
+      EventSourceContext<ModelDeployment> context) {
+    return object -> {
+      var labels = object.getMetadata().getLabels();
+      String label =
+          labels == null
+              ? null
+              : labels.getOrDefault(
+                  ServingNames.DEPLOYMENT_LABEL, labels.get(GateJobs.EVALUATES_LABEL));
+      if (label == null) {
+        return Set.of();
+      }
+      return context
+          .getPrimaryCache()
+          .byIndex(DEPLOYMENT_LABEL_INDEX, object.getMetadata().getNamespace() + "/" + label)
+          .stream()
+          .map(ResourceID::fromResource)
+          .collect(Collectors.toSet());
+    };
   }
 
   /**

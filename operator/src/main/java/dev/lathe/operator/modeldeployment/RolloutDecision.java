@@ -35,6 +35,7 @@ import dev.lathe.operator.rollout.GateRequest;
 import dev.lathe.operator.rollout.RolloutDurations;
 import dev.lathe.operator.rollout.RolloutGate;
 import dev.lathe.operator.rollout.traffic.RouteWeightsCheck;
+import dev.lathe.operator.rollout.traffic.TrackEndpoints;
 import dev.lathe.operator.serving.AdapterListBuilder;
 import dev.lathe.operator.serving.RuntimeDeploymentBuilder;
 import dev.lathe.operator.serving.ServingNames;
@@ -60,7 +61,8 @@ import java.util.stream.Collectors;
  * same step with the same pods and never runs a gate twice.
  *
  * <p>A step moves through: its pod counts ({@link CanaryReplicas}: the candidate grows, the stable
- * version gives way, within one pod of surge) → with HTTPRoute traffic routing, its weight on the
+ * version gives way, within one pod of surge) → with HTTPRoute traffic routing, the canary track
+ * Service's EndpointSlices listing those pods ({@link TrackEndpoints}), then its weight on the
  * named route, accepted by the route's Gateways ({@link RouteWeightsCheck}) → its pause (a duration
  * from status.pauseStartTime, or an approval bound to the candidate's digest) → its gate (an
  * evaluation Job per run, with failureLimit and consecutiveErrorLimit as Argo Rollouts defines
@@ -423,13 +425,19 @@ final class RolloutDecision {
         CanaryStep step = steps.get(index);
         String at = "step " + index + " (weight " + step.getWeight() + "%)";
         if (routesByHttpRoute()) {
-          serving = serving(sizes, step.getWeight());
           if (status.getPauseStartTime() == null) {
+            Optional<ServingTargets> listing =
+                endpointsMoving(index, steps.size(), target, serving);
+            if (listing.isPresent()) {
+              return listing.get();
+            }
+            serving = serving(sizes, step.getWeight());
             Optional<ServingTargets> routing = routeMoving(index, steps.size(), step, serving);
             if (routing.isPresent()) {
               return routing.get();
             }
           } else {
+            serving = serving(sizes, step.getWeight());
             status.setCanaryWeight(step.getWeight());
           }
         }
@@ -616,6 +624,51 @@ final class RolloutDecision {
     }
 
     /**
+     * The step's pods are ready; the route gets the step's weight only once the canary track
+     * Service's EndpointSlices list them, since the gateway sends the canary's share to what the
+     * slices list ({@link TrackEndpoints}). Until then the route keeps the last step's weight
+     * ({@code serving}), within the progress deadline.
+     */
+    private Optional<ServingTargets> endpointsMoving(
+        int index, int stepCount, CanaryReplicas target, ServingTargets serving) {
+      if (!seen.route().namedRoutesWatched()) {
+        // No slice is watched either; the route's check says why the step cannot go on.
+        return Optional.empty();
+      }
+      String canaryService = ServingNames.trackService(md, ServingNames.CANARY);
+      int listed =
+          TrackEndpoints.readyPods(
+              seen.route().endpointSlices(),
+              canaryService,
+              seen.pods(),
+              ServingNames.versionSelector(md, candidateName));
+      if (listed >= target.candidate()) {
+        return Optional.empty();
+      }
+      String where =
+          "step "
+              + index
+              + " of "
+              + stepCount
+              + ": Service "
+              + canaryService
+              + " lists "
+              + listed
+              + " of the "
+              + target.candidate()
+              + " ready pods of "
+              + candidateName
+              + " as endpoints yet, so HTTPRoute "
+              + RouteDecision.namedRoute(md).orElseThrow()
+              + " keeps "
+              + serving.routeWeight()
+              + "% on the canary";
+      return Optional.of(
+          untilTrafficRouted(
+              where, serving, "the canary Service's endpoints did not list the candidate's pods"));
+    }
+
+    /**
      * The step's pods are there; its weight counts as set only once the named route carries it and
      * every Gateway the route's status lists has accepted it: until then wait, within the progress
      * deadline, and after it roll back with the route's own words.
@@ -659,14 +712,18 @@ final class RolloutDecision {
               + stableName
               + "), and does not yet: "
               + readback.reason();
-      return Optional.of(
-          withinDeadline(
-              ModelDeploymentConditions.ROLLOUT_IN_PROGRESS,
-              where,
-              serving,
-              ModelDeploymentConditions.TRAFFIC_NOT_ROUTED,
-              "the step's weight was not set",
-              "traffic is"));
+      return Optional.of(untilTrafficRouted(where, serving, "the step's weight was not set"));
+    }
+
+    /** Waits for the route's traffic to follow the step; past the deadline, TrafficNotRouted. */
+    private ServingTargets untilTrafficRouted(String where, ServingTargets serving, String what) {
+      return withinDeadline(
+          ModelDeploymentConditions.ROLLOUT_IN_PROGRESS,
+          where,
+          serving,
+          ModelDeploymentConditions.TRAFFIC_NOT_ROUTED,
+          what,
+          "traffic is");
     }
 
     /**
@@ -1077,32 +1134,32 @@ final class RolloutDecision {
           : md.getMetadata().getAnnotations().get(key);
     }
 
+    /**
+     * The gate's request: for a model rollout each version on its own Service and pods (scraped for
+     * the live figures); for an adapter rollout both on the served model's, told apart by pinned
+     * adapter names.
+     */
     private GateRequest request(int index) {
       if (adapter.isPresent()) {
         String served = adapter.get().served().getMetadata().getName();
         String service = ServingNames.versionService(md, served);
-        List<String> pods =
-            podsOf(served).stream()
-                .filter(RolloutDecision::isReady)
-                .map(p -> p.getStatus().getPodIP() + ":" + RuntimeDeploymentBuilder.HTTP_PORT)
-                .sorted()
-                .toList();
+        List<String> pods = readyAddresses(served);
         return new GateRequest(
-                md,
-                index,
-                spec.getEvaluation(),
-                candidateName,
-                candidateDigest,
-                service,
-                stableName,
-                digest(stable),
-                service,
-                seen.inputs())
-            .pinned(
-                AdapterListBuilder.pinned(adapterName(), candidateDigest),
-                AdapterListBuilder.pinned(adapterName(), digest(stable)),
-                pods,
-                pods);
+            md,
+            index,
+            spec.getEvaluation(),
+            candidateName,
+            candidateDigest,
+            service,
+            stableName,
+            digest(stable),
+            service,
+            seen.inputs(),
+            0,
+            pods,
+            pods,
+            AdapterListBuilder.pinned(adapterName(), candidateDigest),
+            AdapterListBuilder.pinned(adapterName(), digest(stable)));
       }
       return new GateRequest(
           md,
@@ -1114,7 +1171,21 @@ final class RolloutDecision {
           stableName,
           digest(stable),
           ServingNames.versionService(md, stableName),
-          seen.inputs());
+          seen.inputs(),
+          0,
+          readyAddresses(candidateName),
+          readyAddresses(stableName),
+          null,
+          null);
+    }
+
+    /** {@code IP:PORT} of the HTTP port of each ready pod of {@code version}, sorted. */
+    private List<String> readyAddresses(String version) {
+      return podsOf(version).stream()
+          .filter(RolloutDecision::isReady)
+          .map(p -> p.getStatus().getPodIP() + ":" + RuntimeDeploymentBuilder.HTTP_PORT)
+          .sorted()
+          .toList();
     }
 
     private List<AnalysisRun> runsOf(int index) {

@@ -1,6 +1,7 @@
 package dev.lathe.operator.modeldeployment;
 
 import dev.lathe.operator.serving.GatewayTarget;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import java.util.List;
@@ -17,6 +18,9 @@ import java.util.Optional;
  * @param namedRoutesWatched whether the cluster serves HTTPRoutes, so that the one
  *     spec.rollout.trafficRouting names is watched (decided once at start, see {@link Routing})
  * @param namedRoute that route as cached, when the spec names one and it exists
+ * @param endpointSlices the EndpointSlices of this deployment's Services (watched with the named
+ *     routes: a rollout puts a weight on the route only once its track Service's slices list the
+ *     pods it should send to)
  */
 public record RouteSnapshot(
     Mode mode,
@@ -24,7 +28,8 @@ public record RouteSnapshot(
     Optional<Gateway> gateway,
     List<HTTPRoute> routes,
     boolean namedRoutesWatched,
-    Optional<HTTPRoute> namedRoute) {
+    Optional<HTTPRoute> namedRoute,
+    List<EndpointSlice> endpointSlices) {
 
   /** Whether HTTPRoutes are made, as decided once at start (see {@link Routing}). */
   public enum Mode {
@@ -38,5 +43,6 @@ public record RouteSnapshot(
 
   public RouteSnapshot {
     routes = List.copyOf(routes);
+    endpointSlices = List.copyOf(endpointSlices);
   }
 }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -88,7 +89,10 @@ public final class ServingObserver {
         route(context));
   }
 
-  /** Routes and the Gateway are read only when their informers are registered (see Routing). */
+  /**
+   * Routes, the Gateway and EndpointSlices are read only when their informers are registered (see
+   * Routing).
+   */
   private RouteSnapshot route(Context<ModelDeployment> context) {
     return new RouteSnapshot(
         routing.mode(),
@@ -100,7 +104,10 @@ public final class ServingObserver {
         routing.watchesNamedRoutes(),
         routing.watchesNamedRoutes()
             ? routes(context, ModelDeploymentReconciler.NAMED_ROUTES).findFirst()
-            : Optional.empty());
+            : Optional.empty(),
+        routing.watchesNamedRoutes()
+            ? context.getSecondaryResourcesAsStream(EndpointSlice.class).toList()
+            : List.of());
   }
 
   /** Two informers cache HTTPRoutes (the operator's own, and those a spec names): by name. */

@@ -89,6 +89,53 @@ class HttpRouteRolloutTest {
   }
 
   @Test
+  void theWeightWaitsUntilTheCanaryServicesEndpointSlicesListTheCandidatesReadyPods() {
+    RolloutHarness h = routed(approval(50));
+    // The controller's slices still list what the canary Service selected before the rollout:
+    // the stable version's pods, which must not count as the candidate's.
+    ServingPlan waiting = h.until(ModelDeploymentConditions.ROLLOUT_IN_PROGRESS, "endpoints");
+    for (int i = 0; i < 3; i++) {
+      h.world.settle("endpoints");
+      waiting = h.reconcile();
+    }
+
+    assertThat(h.world.routeWeights()).containsEntry(canary(h.world), 0);
+    assertThat(waiting.status().getCanaryWeight()).isZero();
+    assertThat(condition(waiting, "Progressing").getMessage())
+        .contains(
+            "Service " + canary(h.world) + " lists 0 of the 1 ready pods of " + NEXT,
+            "HTTPRoute " + ROUTE + " keeps 0% on the canary");
+
+    ServingPlan listed = h.until(ModelDeploymentConditions.AWAITING_APPROVAL);
+    assertThat(h.world.routeWeights()).containsEntry(canary(h.world), 50);
+    assertThat(listed.status().getCanaryWeight()).isEqualTo(50);
+  }
+
+  @Test
+  void endpointsThatNeverListTheCandidateRollBackAtTheProgressDeadline() {
+    RolloutHarness h = routed(step(50));
+    h.rollout().setProgressDeadline("2m");
+    h.until(ModelDeploymentConditions.ROLLOUT_IN_PROGRESS, "endpoints");
+    for (int i = 0; i < 3; i++) {
+      h.world.settle("endpoints");
+      h.reconcile();
+    }
+
+    h.now = h.now.plusSeconds(180);
+    ServingPlan rolledBack = h.reconcile();
+
+    assertThat(reason(rolledBack, "RolledBack"))
+        .isEqualTo(ModelDeploymentConditions.TRAFFIC_NOT_ROUTED);
+    assertThat(condition(rolledBack, "Degraded").getMessage())
+        .contains(
+            "the canary Service's endpoints did not list the candidate's pods within the"
+                + " progress deadline of 120s",
+            "lists 0 of the 1 ready pods",
+            "back on " + BASE);
+    assertThat(h.world.routeWeights()).containsEntry(canary(h.world), 0);
+  }
+
+  @Test
   void whileTheNextStepsPodsComeTheRouteKeepsTheLastStepsWeight() {
     RolloutHarness h = routed(step(25), approval(75));
     h.untilPlan(p -> p.status().getCurrentStep() == 1, "step 1");

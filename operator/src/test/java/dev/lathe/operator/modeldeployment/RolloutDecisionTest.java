@@ -260,6 +260,23 @@ class RolloutDecisionTest {
   }
 
   @Test
+  void theGateScrapesEachVersionsOwnReadyPodsForItsLiveFigures() {
+    RolloutHarness h = new RolloutHarness(2, gated(step(50)));
+
+    h.until(ModelDeploymentConditions.GATE_RUNNING);
+
+    var request = h.gate.requests.get(h.gate.requests.size() - 1);
+    assertThat(request.candidateModel()).as("the served model name reaches each").isNull();
+    assertThat(request.candidateService())
+        .isEqualTo(ServingNames.versionService(h.world.deployment, NEXT));
+    assertThat(request.candidatePods()).containsExactlyElementsOf(h.world.podAddresses(NEXT));
+    assertThat(request.stablePods()).containsExactlyElementsOf(h.world.podAddresses(BASE));
+    assertThat(request.candidatePods())
+        .hasSize(1)
+        .doesNotContainAnyElementsOf(request.stablePods());
+  }
+
+  @Test
   void aPassedGateMovesTheRolloutToTheNextStep() {
     RolloutHarness h = new RolloutHarness(2, gated(step(50)), step(75));
     h.until(ModelDeploymentConditions.GATE_RUNNING);

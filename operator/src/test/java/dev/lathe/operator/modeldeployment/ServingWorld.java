@@ -11,7 +11,9 @@ import dev.lathe.api.v1alpha1.ModelVersion;
 import dev.lathe.api.v1alpha1.ModelVersionSpec;
 import dev.lathe.api.v1alpha1.ModelVersionStatus;
 import dev.lathe.api.v1alpha1.StorageLocation;
+import dev.lathe.operator.rollout.traffic.TrackEndpoints;
 import dev.lathe.operator.serving.GatewayTarget;
+import dev.lathe.operator.serving.RuntimeDeploymentBuilder;
 import dev.lathe.operator.serving.ServingInputs;
 import dev.lathe.operator.serving.ServingNames;
 import dev.lathe.operator.status.Acceptance;
@@ -27,6 +29,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
@@ -57,6 +63,16 @@ final class ServingWorld {
   final Map<String, ModelVersion> versions = new LinkedHashMap<>();
   final Map<String, HasMetadata> objects = new LinkedHashMap<>();
   final List<Pod> pods = new ArrayList<>();
+
+  /** The Deployments' pods as the last {@link #settle} left them (named DEPLOYMENT-i). */
+  final List<Pod> runningPods = new ArrayList<>();
+
+  /**
+   * The Services' EndpointSlices, as the endpointslice controller wrote them at the last {@link
+   * #settle} that did not hold them ("endpoints" among its stuck names).
+   */
+  final List<EndpointSlice> endpointSlices = new ArrayList<>();
+
   RouteSnapshot.Mode routeMode = RouteSnapshot.Mode.OFF;
   Optional<GatewayTarget> gatewayTarget = Optional.empty();
   Optional<Gateway> gateway = Optional.empty();
@@ -182,18 +198,93 @@ final class ServingWorld {
     if (namedRoute != null && !unready.contains("route")) {
       gatewayAcceptsRoute();
     }
+    runningPods.clear();
     for (Deployment d : all(Deployment.class)) {
       int asked = Optional.ofNullable(d.getSpec().getReplicas()).orElse(1);
       String version = d.getMetadata().getLabels().get(ServingNames.VERSION_LABEL);
+      boolean ready = !unready.contains(version);
       d.setStatus(
           new DeploymentStatusBuilder()
               .withReplicas(asked)
-              .withReadyReplicas(unready.contains(version) ? 0 : asked)
+              .withReadyReplicas(ready ? asked : 0)
               .withUpdatedReplicas(asked)
               .withObservedGeneration(d.getMetadata().getGeneration())
               .build());
+      for (int i = 0; i < asked; i++) {
+        runningPods.add(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(d.getMetadata().getName() + "-" + i)
+                .withNamespace(NAMESPACE)
+                .withLabels(d.getSpec().getTemplate().getMetadata().getLabels())
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Running")
+                .withPodIP("10.0.0." + (runningPods.size() + 1))
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus(ready ? "True" : "False")
+                .endCondition()
+                .endStatus()
+                .build());
+      }
+    }
+    if (!unready.contains("endpoints")) {
+      endpointSlices.clear();
+      all(Service.class).forEach(s -> endpointSlices.add(sliceOf(s)));
     }
     return this;
+  }
+
+  /** {@code IP:8000} of each ready pod of {@code version}, as the last settle left them, sorted. */
+  List<String> podAddresses(String version) {
+    String label = ServingNames.versionLabelValue(version);
+    return runningPods.stream()
+        .filter(p -> label.equals(p.getMetadata().getLabels().get(ServingNames.VERSION_LABEL)))
+        .filter(
+            p ->
+                p.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+        .map(p -> p.getStatus().getPodIP() + ":" + RuntimeDeploymentBuilder.HTTP_PORT)
+        .sorted()
+        .toList();
+  }
+
+  /** The slice the endpointslice controller writes for {@code service}: its selected pods. */
+  private EndpointSlice sliceOf(Service service) {
+    Map<String, String> selector = service.getSpec().getSelector();
+    Map<String, String> labels = new LinkedHashMap<>(service.getMetadata().getLabels());
+    labels.put(TrackEndpoints.SERVICE_NAME_LABEL, service.getMetadata().getName());
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (Pod pod : runningPods) {
+      Map<String, String> podLabels = pod.getMetadata().getLabels();
+      if (selector.entrySet().stream()
+          .allMatch(e -> e.getValue().equals(podLabels.get(e.getKey())))) {
+        boolean ready =
+            pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        endpoints.add(
+            new EndpointBuilder()
+                .withAddresses("10.0.0." + (endpoints.size() + 1))
+                .withNewConditions()
+                .withReady(ready)
+                .endConditions()
+                .withNewTargetRef()
+                .withKind("Pod")
+                .withName(pod.getMetadata().getName())
+                .endTargetRef()
+                .build());
+      }
+    }
+    return new EndpointSliceBuilder()
+        .withNewMetadata()
+        .withName(service.getMetadata().getName() + "-abcde")
+        .withNamespace(NAMESPACE)
+        .withLabels(labels)
+        .endMetadata()
+        .withAddressType("IPv4")
+        .withEndpoints(endpoints)
+        .build();
   }
 
   /**
@@ -395,7 +486,7 @@ final class ServingWorld {
         all(Deployment.class),
         all(Service.class),
         all(ConfigMap.class),
-        pods,
+        java.util.stream.Stream.concat(pods.stream(), runningPods.stream()).toList(),
         all(Job.class),
         new ServingInputs(IMAGE, KEYS),
         new RouteSnapshot(
@@ -404,6 +495,7 @@ final class ServingWorld {
             gateway,
             routeMode == RouteSnapshot.Mode.ON ? all(HTTPRoute.class) : List.of(),
             namedRoutesWatched,
-            Optional.ofNullable(namedRoute).map(JSON::clone)));
+            Optional.ofNullable(namedRoute).map(JSON::clone),
+            namedRoutesWatched ? endpointSlices : List.of()));
   }
 }

@@ -158,13 +158,7 @@ class EvaluationJobBuilderTest {
     PrometheusSource prometheus = new PrometheusSource();
     prometheus.setAddress("http://prometheus.monitoring.svc:9090");
     gate.setPrometheus(prometheus);
-    GateRequest request =
-        GateRequests.request(gate, 0, List.of("10.0.0.7:8000"))
-            .pinned(
-                "copy@" + GateRequests.CANDIDATE_DIGEST,
-                "copy@" + GateRequests.STABLE_DIGEST,
-                List.of("10.0.0.7:8000"),
-                List.of("10.0.0.7:8000"));
+    GateRequest request = GateRequests.pinned(gate, List.of("10.0.0.7:8000"));
 
     List<String> args = args(request);
 
@@ -191,7 +185,12 @@ class EvaluationJobBuilderTest {
             request.stableVersion(),
             request.stableDigest(),
             request.stableService(),
-            request.inputs());
+            request.inputs(),
+            0,
+            List.of(),
+            List.of(),
+            null,
+            null);
     assertThat(EvaluationJobBuilder.name(otherDigest)).isEqualTo("chat-gate-1-abababababab");
   }
 

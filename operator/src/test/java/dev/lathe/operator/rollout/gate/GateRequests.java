@@ -55,7 +55,30 @@ final class GateRequests {
         new ServingInputs("lathe-runtime:1", "keys"),
         attempt,
         candidatePods,
-        List.of("10.0.0.9:8000"));
+        List.of("10.0.0.9:8000"),
+        null,
+        null);
+  }
+
+  /** An adapter rollout's request: both versions on {@code pods}, told apart by pinned names. */
+  static GateRequest pinned(EvaluationGate gate, List<String> pods) {
+    GateRequest r = request(gate, 0, pods);
+    return new GateRequest(
+        r.deployment(),
+        r.step(),
+        gate,
+        r.candidateVersion(),
+        r.candidateDigest(),
+        r.candidateService(),
+        r.stableVersion(),
+        r.stableDigest(),
+        r.candidateService(),
+        r.inputs(),
+        0,
+        pods,
+        pods,
+        "copy@" + CANDIDATE_DIGEST,
+        "copy@" + STABLE_DIGEST);
   }
 
   static GateRequest request() {
