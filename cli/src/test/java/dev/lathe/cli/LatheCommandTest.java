@@ -9,6 +9,8 @@ import dev.lathe.artifact.manifest.ModelHasher;
 import dev.lathe.artifact.signing.SigningKeys;
 import dev.lathe.artifact.storage.ArtifactPublisher;
 import dev.lathe.artifact.storage.FilesystemStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class LatheCommandTest {
 
@@ -31,6 +34,33 @@ class LatheCommandTest {
     Files.writeString(model.resolve("config.json"), "{\"model_type\": \"llama\"}");
     Files.writeString(model.resolve("model.safetensors"), weights);
     return model;
+  }
+
+  @Test
+  void aSubcommandBuiltAloneAnswersAsInTheWholeCommandAndHelpStillListsEverySubcommand() {
+    for (String[] args :
+        List.of(
+            new String[] {"sign", "--help"},
+            new String[] {"verify", "--help"},
+            new String[] {"sign", "--no-such-option"},
+            new String[] {"status", "--help"})) {
+      CommandLine alone = LatheCommand.commandLine(args);
+      assertThat(alone.getSubcommands()).containsOnlyKeys(args[0]);
+      StringWriter aloneOut = new StringWriter();
+      StringWriter wholeOut = new StringWriter();
+      alone.setOut(new PrintWriter(aloneOut)).setErr(new PrintWriter(aloneOut));
+      CommandLine whole = LatheCommand.commandLine();
+      whole.setOut(new PrintWriter(wholeOut)).setErr(new PrintWriter(wholeOut));
+      assertThat(alone.execute(args)).isEqualTo(whole.execute(args));
+      assertThat(aloneOut.toString()).isEqualTo(wholeOut.toString()).isNotEmpty();
+    }
+    LatheRun help = lathe("--help");
+    assertThat(help.exitCode()).isZero();
+    for (Class<?> subcommand : LatheCommand.SUBCOMMANDS) {
+      String name = subcommand.getAnnotation(CommandLine.Command.class).name();
+      assertThat(help.out()).containsPattern("(?m)^ +" + name + " ");
+    }
+    assertThat(lathe("sing", "x").err()).contains("Did you mean: lathe sign");
   }
 
   @Test
