@@ -235,6 +235,42 @@ class LatheCommandTest {
   }
 
   @Test
+  void signUnderTheLaunchersJitFilesPrintsOnlyItsOwnLine() throws Exception {
+    Path key = dir.resolve("key.pem");
+    lathe(
+        "keys",
+        "generate",
+        "--private-key",
+        key.toString(),
+        "--public-key",
+        dir.resolve("key.pub").toString());
+    Path model = model("m", "weights");
+    Path bin = Path.of("bin").toAbsolutePath();
+
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:CompilerDirectivesFile=" + bin.resolve("sign-jit-directives.json"),
+                "-XX:-DisplayVMOutput",
+                "-XX:CompileCommandFile=" + bin.resolve("sign-jit-commands"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LatheCommand.class.getName(),
+                "sign",
+                model.toString(),
+                "--key",
+                key.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes());
+
+    assertThat(process.waitFor()).as(output).isZero();
+    // A JIT file the JVM cannot parse, or one that is not quiet, would show up here.
+    assertThat(output).matches("signed 2 resources, sha256:[0-9a-f]{64} -> .*model\\.sig\\n");
+  }
+
+  @Test
   void theCommandAsAProcessPrintsEverythingBeforeItExits() throws Exception {
     Path key = dir.resolve("key.pem");
     Path pub = dir.resolve("key.pub");
