@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -247,22 +248,13 @@ class LatheCommandTest {
     Path model = model("m", "weights");
     Path bin = Path.of("bin").toAbsolutePath();
 
-    Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UnlockDiagnosticVMOptions",
-                "-XX:CompilerDirectivesFile=" + bin.resolve("sign-jit-directives.json"),
-                "-XX:-DisplayVMOutput",
-                "-XX:CompileCommandFile=" + bin.resolve("sign-jit-commands"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                LatheCommand.class.getName(),
-                "sign",
-                model.toString(),
-                "--key",
-                key.toString())
-            .redirectErrorStream(true)
-            .start();
+    List<String> jit =
+        List.of(
+            "-XX:+UnlockDiagnosticVMOptions",
+            "-XX:CompilerDirectivesFile=" + bin.resolve("sign-jit-directives.json"),
+            "-XX:-DisplayVMOutput",
+            "-XX:CompileCommandFile=" + bin.resolve("sign-jit-commands"));
+    Process process = latheProcess(jit, "sign", model.toString(), "--key", key.toString()).start();
     String output = new String(process.getInputStream().readAllBytes());
 
     assertThat(process.waitFor()).as(output).isZero();
@@ -279,21 +271,22 @@ class LatheCommandTest {
     lathe("sign", model.toString(), "--key", key.toString());
 
     Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                LatheCommand.class.getName(),
-                "lineage",
-                model.toString(),
-                "-k",
-                pub.toString())
-            .redirectErrorStream(true)
-            .start();
+        latheProcess(List.of(), "lineage", model.toString(), "-k", pub.toString()).start();
     String output = new String(process.getInputStream().readAllBytes());
 
     assertThat(process.waitFor()).as(output).isZero();
     // The tree ends without a newline of its own: it must still reach the terminal.
     assertThat(output).contains(model.toUri().toString().replaceAll("/$", ""));
+  }
+
+  /** lathe in a JVM of its own, on this test's class path, with {@code jvmOptions}. */
+  private static ProcessBuilder latheProcess(List<String> jvmOptions, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), LatheCommand.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true);
   }
 }
