@@ -37,12 +37,15 @@ def step():
 
 
 step()
+cpu_start = time.process_time()
 start = time.perf_counter()
 for _ in range(steps):
     step()
 seconds = time.perf_counter() - start
+cpu_seconds = time.process_time() - cpu_start
 tokens_per_second = batch * seq * steps / seconds
 print(json.dumps({"name": name, "implementation": f"transformers {__import__('transformers').__version__} + peft",
                   "parameters": parameters, "stepSeconds": seconds / steps,
+                  "cpuSecondsPerStep": cpu_seconds / steps,
                   "tokensPerSecond": tokens_per_second,
                   "achievedGflops": 4.0 * parameters * tokens_per_second / 1e9}))

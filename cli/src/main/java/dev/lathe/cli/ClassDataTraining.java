@@ -39,7 +39,7 @@ final class ClassDataTraining {
   }
 
   private static void run(String... args) {
-    CommandLine commandLine = LatheCommand.commandLine();
+    CommandLine commandLine = LatheCommand.commandLine(args);
     commandLine.setOut(new PrintWriter(Writer.nullWriter()));
     int code = commandLine.execute(args);
     if (code != ExitCodes.OK) {

@@ -5,6 +5,7 @@ import dev.lathe.cli.rollout.PromoteCommand;
 import dev.lathe.cli.sandbox.SandboxCommand;
 import dev.lathe.cli.sandbox.StoryCommand;
 import dev.lathe.cli.status.StatusCommand;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,18 +19,6 @@ import picocli.CommandLine.Command;
     version = "lathe 0.1.0",
     description =
         "Sign, verify and trace fine-tuned models kept in your own storage; watch Lathe's resources.",
-    subcommands = {
-      KeysCommand.class,
-      SignCommand.class,
-      VerifyCommand.class,
-      LineageCommand.class,
-      StatusCommand.class,
-      PromoteCommand.class,
-      AbortCommand.class,
-      SandboxCommand.class,
-      StoryCommand.class,
-      BenchCommand.class
-    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success (for verify: the artifact verified)",
@@ -39,16 +28,56 @@ import picocli.CommandLine.Command;
     })
 public final class LatheCommand {
 
+  /** The subcommands, in the order help lists them. */
+  static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          KeysCommand.class,
+          SignCommand.class,
+          VerifyCommand.class,
+          LineageCommand.class,
+          StatusCommand.class,
+          PromoteCommand.class,
+          AbortCommand.class,
+          SandboxCommand.class,
+          StoryCommand.class,
+          BenchCommand.class);
+
   private LatheCommand() {}
 
+  /** The whole command, every subcommand in it. */
   public static CommandLine commandLine() {
+    return commandLine(SUBCOMMANDS);
+  }
+
+  /**
+   * The command for running {@code args}: when the first argument names a subcommand, it alone is
+   * built. picocli reads every option of every class it is given, with the classes their fields
+   * name (the Kubernetes client's among them), before it parses a word: about a third of a short
+   * {@code lathe sign}'s start-up CPU, spent on commands it does not run. Anything else (help, a
+   * mistyped name) gets the whole command, so it lists and suggests every subcommand.
+   */
+  public static CommandLine commandLine(String... args) {
+    if (args.length > 0) {
+      for (Class<?> subcommand : SUBCOMMANDS) {
+        if (subcommand.getAnnotation(Command.class).name().equals(args[0])) {
+          return commandLine(List.of(subcommand));
+        }
+      }
+    }
+    return commandLine();
+  }
+
+  private static CommandLine commandLine(List<Class<?>> subcommands) {
     CommandLine commandLine = new CommandLine(LatheCommand.class);
+    for (Class<?> subcommand : subcommands) {
+      commandLine.addSubcommand(subcommand);
+    }
     commandLine.setExecutionExceptionHandler(new Failures());
     return commandLine;
   }
 
   public static void main(String[] args) {
-    CommandLine commandLine = commandLine();
+    CommandLine commandLine = commandLine(args);
     int code = commandLine.execute(args);
     // System.exit does not flush picocli's writers: output printed without a newline would be lost.
     commandLine.getOut().flush();

@@ -15,7 +15,7 @@ import picocli.CommandLine;
 public record LatheRun(int exitCode, String out, String err) {
 
   public static LatheRun of(String... args) {
-    CommandLine commandLine = LatheCommand.commandLine();
+    CommandLine commandLine = LatheCommand.commandLine(args);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     commandLine.setOut(new PrintWriter(out));

@@ -9,14 +9,18 @@ import dev.lathe.artifact.manifest.ModelHasher;
 import dev.lathe.artifact.signing.SigningKeys;
 import dev.lathe.artifact.storage.ArtifactPublisher;
 import dev.lathe.artifact.storage.FilesystemStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class LatheCommandTest {
 
@@ -31,6 +35,33 @@ class LatheCommandTest {
     Files.writeString(model.resolve("config.json"), "{\"model_type\": \"llama\"}");
     Files.writeString(model.resolve("model.safetensors"), weights);
     return model;
+  }
+
+  @Test
+  void aSubcommandBuiltAloneAnswersAsInTheWholeCommandAndHelpStillListsEverySubcommand() {
+    for (String[] args :
+        List.of(
+            new String[] {"sign", "--help"},
+            new String[] {"verify", "--help"},
+            new String[] {"sign", "--no-such-option"},
+            new String[] {"status", "--help"})) {
+      CommandLine alone = LatheCommand.commandLine(args);
+      assertThat(alone.getSubcommands()).containsOnlyKeys(args[0]);
+      StringWriter aloneOut = new StringWriter();
+      StringWriter wholeOut = new StringWriter();
+      alone.setOut(new PrintWriter(aloneOut)).setErr(new PrintWriter(aloneOut));
+      CommandLine whole = LatheCommand.commandLine();
+      whole.setOut(new PrintWriter(wholeOut)).setErr(new PrintWriter(wholeOut));
+      assertThat(alone.execute(args)).isEqualTo(whole.execute(args));
+      assertThat(aloneOut.toString()).isEqualTo(wholeOut.toString()).isNotEmpty();
+    }
+    LatheRun help = lathe("--help");
+    assertThat(help.exitCode()).isZero();
+    for (Class<?> subcommand : LatheCommand.SUBCOMMANDS) {
+      String name = subcommand.getAnnotation(CommandLine.Command.class).name();
+      assertThat(help.out()).containsPattern("(?m)^ +" + name + " ");
+    }
+    assertThat(lathe("sing", "x").err()).contains("Did you mean: lathe sign");
   }
 
   @Test
@@ -205,6 +236,33 @@ class LatheCommandTest {
   }
 
   @Test
+  void signUnderTheLaunchersJitFilesPrintsOnlyItsOwnLine() throws Exception {
+    Path key = dir.resolve("key.pem");
+    lathe(
+        "keys",
+        "generate",
+        "--private-key",
+        key.toString(),
+        "--public-key",
+        dir.resolve("key.pub").toString());
+    Path model = model("m", "weights");
+    Path bin = Path.of("bin").toAbsolutePath();
+
+    List<String> jit =
+        List.of(
+            "-XX:+UnlockDiagnosticVMOptions",
+            "-XX:CompilerDirectivesFile=" + bin.resolve("sign-jit-directives.json"),
+            "-XX:-DisplayVMOutput",
+            "-XX:CompileCommandFile=" + bin.resolve("sign-jit-commands"));
+    Process process = latheProcess(jit, "sign", model.toString(), "--key", key.toString()).start();
+    String output = new String(process.getInputStream().readAllBytes());
+
+    assertThat(process.waitFor()).as(output).isZero();
+    // A JIT file the JVM cannot parse, or one that is not quiet, would show up here.
+    assertThat(output).matches("signed 2 resources, sha256:[0-9a-f]{64} -> .*model\\.sig\\n");
+  }
+
+  @Test
   void theCommandAsAProcessPrintsEverythingBeforeItExits() throws Exception {
     Path key = dir.resolve("key.pem");
     Path pub = dir.resolve("key.pub");
@@ -213,21 +271,22 @@ class LatheCommandTest {
     lathe("sign", model.toString(), "--key", key.toString());
 
     Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                LatheCommand.class.getName(),
-                "lineage",
-                model.toString(),
-                "-k",
-                pub.toString())
-            .redirectErrorStream(true)
-            .start();
+        latheProcess(List.of(), "lineage", model.toString(), "-k", pub.toString()).start();
     String output = new String(process.getInputStream().readAllBytes());
 
     assertThat(process.waitFor()).as(output).isZero();
     // The tree ends without a newline of its own: it must still reach the terminal.
     assertThat(output).contains(model.toUri().toString().replaceAll("/$", ""));
+  }
+
+  /** lathe in a JVM of its own, on this test's class path, with {@code jvmOptions}. */
+  private static ProcessBuilder latheProcess(List<String> jvmOptions, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), LatheCommand.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true);
   }
 }

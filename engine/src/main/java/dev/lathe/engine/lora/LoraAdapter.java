@@ -1,6 +1,7 @@
 package dev.lathe.engine.lora;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -127,16 +128,37 @@ public final class LoraAdapter implements AutoCloseable {
   /** The base projections plus this adapter's low-rank updates. */
   public Projections on(LlamaWeights weights) {
     Projections base = Projections.plain(weights);
-    return (layer, module, x, training) -> {
-      NDArray y = base.apply(layer, module, x, training);
-      NDArray[] pair = pairs.get(layer + "/" + module);
-      if (pair == null) {
-        return y;
+    return new Projections() {
+      @Override
+      public NDArray apply(int layer, String module, NDArray x, boolean training) {
+        NDArray y = base.apply(layer, module, x, training);
+        NDArray delta = delta(layer, module, x, training);
+        return delta == null ? y : y.add(delta);
       }
-      NDArray input = training && config.dropout() > 0 ? dropout(x) : x;
-      NDArray scale = x.getManager().create((float) config.scaling());
-      return y.add(input.matMul(pair[0].transpose()).matMul(pair[1].transpose()).mul(scale));
+
+      /** The base's projections as it computes them (fused, when its weights are), plus updates. */
+      @Override
+      public NDList each(int layer, String[] modules, NDArray x, boolean training) {
+        NDList outputs = base.each(layer, modules, x, training);
+        NDList updated = new NDList(modules.length);
+        for (int i = 0; i < modules.length; i++) {
+          NDArray delta = delta(layer, modules[i], x, training);
+          updated.add(delta == null ? outputs.get(i) : outputs.get(i).add(delta));
+        }
+        return updated;
+      }
     };
+  }
+
+  /** (alpha/r) · dropout(x) Aᵀ Bᵀ for one projection, null when the adapter does not touch it. */
+  private NDArray delta(int layer, String module, NDArray x, boolean training) {
+    NDArray[] pair = pairs.get(layer + "/" + module);
+    if (pair == null) {
+      return null;
+    }
+    NDArray input = training && config.dropout() > 0 ? dropout(x) : x;
+    NDArray scale = x.getManager().create((float) config.scaling());
+    return input.matMul(pair[0].transpose()).matMul(pair[1].transpose()).mul(scale);
   }
 
   /**
@@ -145,12 +167,7 @@ public final class LoraAdapter implements AutoCloseable {
    * server add several adapters' updates to one base projection, each for its own batch rows.
    */
   public NDArray update(int layer, String module, NDArray x) {
-    NDArray[] pair = pairs.get(layer + "/" + module);
-    if (pair == null) {
-      return null;
-    }
-    NDArray scale = x.getManager().create((float) config.scaling());
-    return x.matMul(pair[0].transpose()).matMul(pair[1].transpose()).mul(scale);
+    return delta(layer, module, x, false);
   }
 
   private NDArray dropout(NDArray x) {

@@ -1,6 +1,7 @@
 package dev.lathe.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.core.Linear;
 
 /**
@@ -31,6 +32,27 @@ final class BaseProjections implements Projections {
   public NDArray gateUp(int layer, NDArray x) {
     NDArray fused = weights.fused(layer, GATE_UP);
     return fused == null ? Projections.super.gateUp(layer, x) : linear(x, fused);
+  }
+
+  /**
+   * With fused weights, one matmul over the concatenated weights, split into each module's output
+   * (views): backpropagation then computes x's gradient in one matmul too, instead of one per
+   * module and the sums of their results.
+   */
+  @Override
+  public NDList each(int layer, String[] modules, NDArray x, boolean training) {
+    NDArray fused = weights.fused(layer, modules);
+    if (fused == null) {
+      return Projections.super.each(layer, modules, x, training);
+    }
+    long[] splits = new long[modules.length - 1];
+    long end = 0;
+    for (int i = 0; i < splits.length; i++) {
+      end += weights.get("model.layers." + layer + "." + modules[i] + ".weight").getShape().get(0);
+      splits[i] = end;
+    }
+    NDArray joined = linear(x, fused);
+    return joined.split(splits, joined.getShape().dimension() - 1);
   }
 
   static NDArray linear(NDArray x, NDArray weight) {

@@ -1,6 +1,7 @@
 package dev.lathe.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -84,8 +85,9 @@ public final class LlamaModel {
   }
 
   /**
-   * The forward pass that training backpropagates through, as it always was: separate projections,
-   * transformers' repeat_kv attention.
+   * The forward pass that training backpropagates through: the projections as {@link
+   * Projections#each} computes them (one matmul for q/k/v and one for gate/up where the weights are
+   * fused), transformers' repeat_kv attention.
    */
   private NDArray trainingForward(NDArray tokenIds, KvCache cache, int[] leftPadding) {
     NDManager manager = tokenIds.getManager();
@@ -152,21 +154,10 @@ public final class LlamaModel {
     int heads = config.numAttentionHeads();
     int kvHeads = config.numKeyValueHeads();
     int headDim = config.headDim();
-    NDArray q =
-        projections
-            .apply(layer, "self_attn.q_proj", x, true)
-            .reshape(batch, tokens, heads, headDim)
-            .transpose(0, 2, 1, 3);
-    NDArray k =
-        projections
-            .apply(layer, "self_attn.k_proj", x, true)
-            .reshape(batch, tokens, kvHeads, headDim)
-            .transpose(0, 2, 1, 3);
-    NDArray v =
-        projections
-            .apply(layer, "self_attn.v_proj", x, true)
-            .reshape(batch, tokens, kvHeads, headDim)
-            .transpose(0, 2, 1, 3);
+    NDList qkv = projections.each(layer, Projections.QUERY_KEY_VALUE, x, true);
+    NDArray q = qkv.get(0).reshape(batch, tokens, heads, headDim).transpose(0, 2, 1, 3);
+    NDArray k = qkv.get(1).reshape(batch, tokens, kvHeads, headDim).transpose(0, 2, 1, 3);
+    NDArray v = qkv.get(2).reshape(batch, tokens, kvHeads, headDim).transpose(0, 2, 1, 3);
     q = rotate(q, cos, sin);
     k = rotate(k, cos, sin);
     if (cache != null) {
@@ -188,8 +179,9 @@ public final class LlamaModel {
   }
 
   private NDArray mlp(int layer, NDArray x) {
-    NDArray gate = projections.apply(layer, "mlp.gate_proj", x, true);
-    NDArray up = projections.apply(layer, "mlp.up_proj", x, true);
+    NDList gateUp = projections.each(layer, Projections.GATE_UP, x, true);
+    NDArray gate = gateUp.get(0);
+    NDArray up = gateUp.get(1);
     NDArray activated = gate.mul(Activation.sigmoid(gate)).mul(up);
     return projections.apply(layer, "mlp.down_proj", activated, true);
   }

@@ -223,7 +223,7 @@ public final class LlamaWeights implements AutoCloseable {
    * Concatenates each layer's q/k/v and gate/up weights into one array each, so that inference
    * computes them in one matmul ({@link Projections#queryKeyValue}, {@link Projections#gateUp}),
    * and keeps the separate weights as views of those arrays: no weight is held twice. For weights
-   * that serve (a trainer's weights stay as loaded). Idempotent.
+   * that serve, and a LoRA trainer's frozen base. Idempotent.
    */
   public void fuseProjections() {
     for (int layer = 0; layer < config.numHiddenLayers(); layer++) {

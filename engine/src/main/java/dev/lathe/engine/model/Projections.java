@@ -32,6 +32,19 @@ public interface Projections {
     return concatenated(layer, GATE_UP, x);
   }
 
+  /**
+   * The projections {@code modules} (QUERY_KEY_VALUE or GATE_UP) of {@code layer} applied to x, one
+   * array each, in that order, as {@link #apply} computes them: what training backpropagates
+   * through. Implementations with fused weights compute the base's part in one matmul.
+   */
+  default NDList each(int layer, String[] modules, NDArray x, boolean training) {
+    NDList outputs = new NDList(modules.length);
+    for (String module : modules) {
+      outputs.add(apply(layer, module, x, training));
+    }
+    return outputs;
+  }
+
   private NDArray concatenated(int layer, String[] modules, NDArray x) {
     NDList outputs = new NDList(modules.length);
     for (String module : modules) {

@@ -1,6 +1,8 @@
 package dev.lathe.engine.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.lathe.engine.safetensors.Tensor;
 import java.util.ArrayList;
@@ -54,21 +56,31 @@ public final class AdamW implements AutoCloseable {
       NDArray m = firstMoments.get(i);
       NDArray v = secondMoments.get(i);
       m.muli(beta1).addi(gradient.mul(1 - beta1));
-      v.muli(beta2).addi(gradient.square().mul(1 - beta2));
-      NDArray update = m.div(correction1).div(v.div(correction2).sqrt().add(epsilon));
+      v.muli(beta2).addi(gradient.square().muli(1 - beta2));
+      // The same arithmetic, in the same order, as m/c1 / (√(v/c2) + ε) · lr, with the
+      // temporaries written in place: two arrays per parameter instead of six.
+      NDArray denominator = v.div(correction2).sqrt().addi(epsilon);
+      NDArray update = m.div(correction1).divi(denominator).muli(lr);
       if (weightDecay > 0) {
         parameter.muli(1 - lr * weightDecay);
       }
-      parameter.subi(update.mul(lr));
+      parameter.subi(update);
       update.close();
+      denominator.close();
     }
   }
 
   /** Scales gradients down so their global L2 norm is at most {@code maxNorm}; returns the norm. */
   public double clipGradients(double maxNorm) {
-    double squared = 0;
+    // Each parameter's sum of squares stays native; one read brings them all back, instead of a
+    // wait for the native side per parameter.
+    NDList sums = new NDList(parameters.size());
     for (NDArray parameter : parameters) {
-      squared += parameter.getGradient().square().sum().getFloat();
+      sums.add(parameter.getGradient().square().sum());
+    }
+    double squared = 0;
+    for (float sum : NDArrays.stack(sums).toFloatArray()) {
+      squared += sum;
     }
     double norm = Math.sqrt(squared);
     if (norm > maxNorm && norm > 0) {

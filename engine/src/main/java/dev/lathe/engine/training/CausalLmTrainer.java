@@ -44,9 +44,14 @@ public final class CausalLmTrainer implements AutoCloseable {
   private final NDManager manager;
   private final AdamW optimizer;
 
-  /** Trains only the adapter; the base weights stay as they are. */
+  /**
+   * Trains only the adapter; the base weights keep their values. They are fused ({@link
+   * LlamaWeights#fuseProjections()}, the same values, not copied), so that q/k/v and gate/up, and
+   * their input's gradients, are one matmul each in every step.
+   */
   public static CausalLmTrainer lora(
       LlamaWeights base, LoraAdapter adapter, Settings settings, NDManager parent) {
+    base.fuseProjections();
     return new CausalLmTrainer(
         new LlamaModel(base, adapter.on(base)), adapter.parameters(), settings, parent);
   }

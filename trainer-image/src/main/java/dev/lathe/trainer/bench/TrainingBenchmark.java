@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import dev.lathe.engine.config.ModelConfig;
 import dev.lathe.engine.lora.LoraAdapter;
 import dev.lathe.engine.lora.LoraConfig;
@@ -13,6 +14,7 @@ import dev.lathe.engine.model.LlamaWeights;
 import dev.lathe.engine.training.CausalLmTrainer;
 import dev.lathe.engine.training.LearningRateSchedule;
 import dev.lathe.engine.training.TrainingExample;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -69,17 +71,23 @@ public final class TrainingBenchmark {
                     new LearningRateSchedule(1e-4, 0, steps + 1, "constant"), batch, 1.0, 0, 0),
                 manager)) {
       trainer.step(examples); // warm-up: allocation and kernel selection
+      OperatingSystemMXBean os =
+          (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      long cpuStart = os.getProcessCpuTime();
       long start = System.nanoTime();
       for (int s = 0; s < steps; s++) {
         trainer.step(examples);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
       double tokensPerSecond = (double) batch * sequence * steps / seconds;
       out.put("name", name);
       out.put(
           "implementation", "lathe (DJL " + ai.djl.engine.Engine.getInstance().getVersion() + ")");
       out.put("parameters", parameters);
       out.put("stepSeconds", seconds / steps);
+      // CPU seconds of the whole process per step: on a shared machine, steadier than wall time.
+      out.put("cpuSecondsPerStep", cpuSeconds / steps);
       out.put("tokensPerSecond", tokensPerSecond);
       // LoRA training: forward 2N and activation gradients 2N FLOPs per token (frozen weights get
       // no weight gradients); attention's own FLOPs are left out, as in the usual estimate.
