@@ -2,6 +2,7 @@ package dev.lathe.runtime.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -26,16 +27,22 @@ final class StreamingProbe {
   private final String body;
 
   StreamingProbe(String baseUrl, String model, String prompt, int maxTokens) {
+    this(baseUrl, model, prompt, maxTokens, JSON.createObjectNode());
+  }
+
+  /** {@code extra}: fields added to the request body, for a server with other defaults. */
+  StreamingProbe(String baseUrl, String model, String prompt, int maxTokens, ObjectNode extra) {
     this.uri = URI.create(baseUrl + "/v1/completions");
     this.body =
         JSON.createObjectNode()
+            .<ObjectNode>setAll(extra)
             .put("model", model)
             .put("prompt", prompt)
             .put("max_tokens", maxTokens)
             .put("temperature", 0)
             .put("ignore_eos", true)
             .put("stream", true)
-            .set("stream_options", JSON.createObjectNode().put("include_usage", true))
+            .<ObjectNode>set("stream_options", JSON.createObjectNode().put("include_usage", true))
             .toString();
   }
 
