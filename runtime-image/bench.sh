@@ -59,11 +59,13 @@ ensure_llamacpp() {
       --no-deps --no-binary :all: -d "$home" "llama-cpp-python==$version"
     tar -xzf "$sdist" -C "$home/src"
     [[ -x "$venv/bin/python" ]] || "${PYTHON:-python3}" -m venv "$venv"
+    # A build directory configured from another source tree or other flags is not reusable.
+    rm -rf "$home/build"
     start=$SECONDS
-    # Installed from the unpacked directory (built in place), so a rebuild is incremental.
+    # --no-cache-dir: a wheel pip cached would skip the build, and with it the build directory.
     CMAKE_ARGS="$cmake_args" SKBUILD_BUILD_DIR="$home/build" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
       nice "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-cache-dir \
-      -r "$requirements" "$home/src/llama_cpp_python-$version"
+      -r "$requirements" "$sdist"
     echo "llama.cpp: built llama-cpp-python $version from source in $((SECONDS - start)) s" \
       "($(nproc) cores)"
   } >&2 || { echo "llama.cpp setup failed under $home" >&2; exit 2; }
