@@ -41,7 +41,7 @@ ensure_llamacpp() {
   venv="${LATHE_CACHE:-$HOME/.cache/lathe}/venv-llamacpp"
   sdist="$home/llama_cpp_python-$version.tar.gz"
   llamacpp_src="$home/src/llama_cpp_python-$version/vendor/llama.cpp"
-  llamacpp_bin="$home/build/vendor/llama.cpp/bin"
+  llamacpp_bin="$home/build/bin"
   # Built for this CPU (-march=native); the tools give llama-server and llama-bench; llava/mtmd
   # is built once by the tools (the package's own copy would clash); no web UI, no download.
   local cmake_args="-DGGML_NATIVE=ON -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON"
@@ -80,7 +80,9 @@ if [[ "${LATHE_BENCH_LLAMACPP:-1}" != 0 ]]; then
     --llamacpp-convert "$referee_python runtime-image/bench_llamacpp_convert.py $llamacpp_src")
 fi
 cp="runtime-image/target/lathe-runtime.jar:runtime-image/target/lib/*"
-java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" -cp "$cp" \
+# allowRestrictedHeaders: the probe of llama-server sends Connection: close (StreamingProbe says why).
+java -Djdk.httpclient.allowRestrictedHeaders=connection -Dai.djl.offline=true \
+  -Dai.djl.pytorch.num_threads="$threads" -cp "$cp" \
   dev.lathe.runtime.RuntimeMain bench --threads "$threads" --max-tokens "$max_tokens" \
   --requests "$requests" --shape "$shape" \
   --transformers "$referee_python runtime-image/bench_transformers.py" "${llamacpp_args[@]}"

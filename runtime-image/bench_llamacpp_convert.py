@@ -10,7 +10,7 @@ sentencepiece (not in the referee venv) before looking for tokenizer.model; with
 script raises the FileNotFoundError the fallback expects. Second, convert_hf_to_gguf.py names a byte-level BPE tokenizer's pre-tokenizer by hashing
 how it splits a test string and knows only published models' hashes, so it refuses Lathe's own
 tokenizer. When the tokenizer.json says its pre-tokenizer is ByteLevel with the GPT-2 regex (the
-tiny base's is), that is llama.cpp's "gpt2" pre-tokenizer, and this script names it so; any other
+tiny base's is), that is llama.cpp's "gpt-2" pre-tokenizer, and this script names it so; any other
 unrecognised tokenizer still fails as the script would. bench.sh checks that llama.cpp splits the
 prompt into as many tokens as Lathe does."""
 import json
@@ -42,7 +42,7 @@ def vocab_base_pre(self, tokenizer) -> str:
         return recognised(self, tokenizer)
     except NotImplementedError:
         if gpt2_byte_level(Path(self.dir_model)):
-            return "gpt2"
+            return "gpt-2"
         raise
 
 

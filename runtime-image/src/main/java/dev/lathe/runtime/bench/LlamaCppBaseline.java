@@ -60,7 +60,7 @@ final class LlamaCppBaseline {
       // so llama.cpp does too here.
       ObjectNode noPromptCache = JSON.createObjectNode().put("cache_prompt", false);
       StreamingProbe probe =
-          new StreamingProbe(server.baseUrl(), "bench", prompt, maxTokens, noPromptCache);
+          new StreamingProbe(server.baseUrl(), "bench", prompt, maxTokens, noPromptCache, true);
       BenchCommand.measure(probe, 1, 4);
       BenchCommand.measure(probe, slots, slots);
       BenchCommand.Figures one = BenchCommand.measure(probe, 1, total);
