@@ -72,7 +72,8 @@ final class LlamaCppServer implements AutoCloseable {
     try {
       server.awaitHealthy();
     } catch (IOException | RuntimeException | InterruptedException e) {
-      server.close();
+      // The log stays: the message names it.
+      server.stop();
       throw e;
     }
     return server;
@@ -109,8 +110,14 @@ final class LlamaCppServer implements AutoCloseable {
     return ResidentMemory.kilobytes(process.pid());
   }
 
+  /** Stops the server and deletes its log. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws InterruptedException, IOException {
+    stop();
+    Files.deleteIfExists(log);
+  }
+
+  private void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
