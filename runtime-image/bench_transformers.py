@@ -2,7 +2,7 @@
 """The Hugging Face transformers side of runtime-image/bench.sh: generate() with the KV cache on the
 same model, prompt, token count and threads as Lathe's server. One stream: batch 1, one request after
 another; 8 streams: a batch of 8 (transformers' way to serve 8 at once without a server). Prints one
-JSON line. Usage: bench_transformers.py MODEL_DIR PROMPT_IDS MAX_TOKENS REQUESTS THREADS"""
+JSON line, with the process's resident memory after the runs (rssKb). Usage: bench_transformers.py MODEL_DIR PROMPT_IDS MAX_TOKENS REQUESTS THREADS"""
 import json
 import sys
 import time
@@ -50,4 +50,6 @@ for streams in (1, 8):
         "latencyMsP99": 1000 * percentile(latencies, 0.99),
         "requests": streams * len(latencies),
     }
+with open("/proc/self/status", encoding="ascii") as status:
+    result["rssKb"] = next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), -1)
 print(json.dumps(result))

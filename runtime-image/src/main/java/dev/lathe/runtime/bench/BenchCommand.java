@@ -67,6 +67,28 @@ public final class BenchCommand implements Callable<Integer> {
   String transformers;
 
   @Option(
+      names = "--llamacpp-server",
+      description =
+          "llama.cpp's llama-server binary; with --llamacpp-convert and --gguf-dir, llama.cpp is"
+              + " measured beside Lathe on the same weights converted to GGUF (default: not).")
+  Path llamaCppServer;
+
+  @Option(
+      names = "--llamacpp-bench",
+      description =
+          "llama.cpp's llama-bench binary: its decode speed without a server, for the"
+              + " profile line (optional).")
+  Path llamaCppBench;
+
+  @Option(
+      names = "--llamacpp-convert",
+      description = "Command converting the model to GGUF (MODEL_DIR OUT_FILE OUTTYPE appended).")
+  String llamaCppConvert;
+
+  @Option(names = "--gguf-dir", description = "Where the converted GGUF files are kept.")
+  Path ggufDir;
+
+  @Option(
       names = "--load-clients",
       defaultValue = "16",
       description = "Streaming clients of the load test run after the comparison (0: none).")
@@ -81,7 +103,20 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--load-only", description = "Run the load test alone, without the comparison.")
   boolean loadOnly;
 
-  record Figures(double tokensPerSecond, double ttftMsP50, double latencyMsP99, int requests) {}
+  /** One engine's serving figures for a number of concurrent streams. */
+  record Figures(double tokensPerSecond, double ttftMsP50, double latencyMsP99, int requests) {
+
+    static Figures of(JsonNode json) {
+      return new Figures(
+          json.path("tokensPerSecond").asDouble(),
+          json.path("ttftMsP50").asDouble(),
+          json.path("latencyMsP99").asDouble(),
+          json.path("requests").asInt());
+    }
+  }
+
+  /** One engine beside Lathe: 1 and 8 streams and its resident memory after them (-1: unknown). */
+  record Side(Figures one, Figures eight, long rssKb) {}
 
   @Override
   public Integer call() throws Exception {
@@ -122,10 +157,21 @@ public final class BenchCommand implements Callable<Integer> {
       measure(probe, STREAMS, STREAMS);
       Figures one = measure(probe, 1, requests);
       Figures eight = measure(probe, STREAMS, Math.max(requests, STREAMS));
-      Optional<JsonNode> reference =
+      Side lathe = new Side(one, eight, ResidentMemory.ownKilobytes());
+      Optional<Side> reference =
           transformers == null ? Optional.empty() : Optional.of(runTransformers(dir, promptIds));
-      print(dir, promptIds.length, one, eight, reference);
+      Optional<LlamaCppBaseline> llamaCpp = llamaCpp();
+      Optional<LlamaCppBaseline.Served> llamaF32 = Optional.empty();
+      if (llamaCpp.isPresent()) {
+        llamaF32 =
+            Optional.of(llamaCpp.get().serve(dir, "f32", PROMPT, promptIds, STREAMS, requests));
+      }
+      print(dir, promptIds.length, lathe, reference, llamaF32);
       printRoofline(loaded[0], one);
+      if (llamaCpp.isPresent()) {
+        printQuantized(llamaCpp.get(), dir, promptIds, lathe);
+        printProfile(loaded[0], one, llamaF32.get(), llamaCpp.get().decodeWithoutServer(dir));
+      }
       if (loadClients > 0) {
         System.out.println();
         loadTest(port);
@@ -144,7 +190,28 @@ public final class BenchCommand implements Callable<Integer> {
                 Math.max(1, loadClients), 4, maxTokens, loadBurst, Duration.ofMinutes(3)));
   }
 
-  private Figures measure(StreamingProbe probe, int streams, int total) throws Exception {
+  private Optional<LlamaCppBaseline> llamaCpp() {
+    if (llamaCppServer == null) {
+      return Optional.empty();
+    }
+    if (llamaCppConvert == null || ggufDir == null) {
+      throw new IllegalArgumentException(
+          "--llamacpp-server needs --llamacpp-convert and --gguf-dir");
+    }
+    return Optional.of(
+        new LlamaCppBaseline(
+            new LlamaCppBaseline.Setup(
+                llamaCppServer, Optional.ofNullable(llamaCppBench), llamaCppConvert, ggufDir),
+            threadCount(),
+            maxTokens));
+  }
+
+  private int threadCount() {
+    return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+  }
+
+  /** {@code total} streaming requests over {@code streams} concurrent clients. */
+  static Figures measure(StreamingProbe probe, int streams, int total) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(streams);
     try {
       int each = Math.max(1, total / streams);
@@ -178,7 +245,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private JsonNode runTransformers(Path dir, int[] promptIds) throws Exception {
+  private Side runTransformers(Path dir, int[] promptIds) throws Exception {
     String ids =
         Arrays.stream(promptIds).mapToObj(Integer::toString).collect(Collectors.joining(","));
     String command =
@@ -192,7 +259,7 @@ public final class BenchCommand implements Callable<Integer> {
             + " "
             + Math.max(requests, STREAMS)
             + " "
-            + (threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+            + threadCount();
     Process process =
         new ProcessBuilder("bash", "-c", command)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -202,25 +269,84 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalStateException("transformers benchmark failed: " + out);
     }
     String[] lines = out.split("\n");
-    return JSON.readTree(lines[lines.length - 1]);
+    JsonNode json = JSON.readTree(lines[lines.length - 1]);
+    return new Side(
+        Figures.of(json.path("1")), Figures.of(json.path("8")), json.path("rssKb").asLong(-1));
   }
 
   private void print(
-      Path dir, int promptTokens, Figures one, Figures eight, Optional<JsonNode> reference) {
+      Path dir,
+      int promptTokens,
+      Side lathe,
+      Optional<Side> transformers,
+      Optional<LlamaCppBaseline.Served> llamaCpp) {
     System.out.printf(
         "model %s, prompt %d tokens, %d generated tokens per request, threads %s%n",
         dir.getFileName(), promptTokens, maxTokens, threads > 0 ? threads : "default");
-    System.out.printf("%-28s %12s %14s %8s%n", "", "lathe", "transformers", "ratio");
-    row("tokens/s, 1 stream", one.tokensPerSecond(), reference, "/1/tokensPerSecond", true);
-    row("tokens/s, 8 streams", eight.tokensPerSecond(), reference, "/8/tokensPerSecond", true);
-    row("TTFT p50 ms, 1 stream", one.ttftMsP50(), reference, "/1/ttftMsP50", false);
-    row("TTFT p50 ms, 8 streams", eight.ttftMsP50(), reference, "/8/ttftMsP50", false);
-    row("p99 latency ms, 1 stream", one.latencyMsP99(), reference, "/1/latencyMsP99", false);
-    row("p99 latency ms, 8 streams", eight.latencyMsP99(), reference, "/8/latencyMsP99", false);
+    Optional<Side> llama = llamaCpp.map(s -> new Side(s.one(), s.eight(), s.rssKb()));
+    System.out.printf(
+        "%-28s %10s %13s %7s %10s %7s%n",
+        "", "lathe", "transformers", "ratio", "llama.cpp", "ratio");
+    row("tokens/s, 1 stream", lathe, transformers, llama, s -> s.one().tokensPerSecond(), true);
+    row("tokens/s, 8 streams", lathe, transformers, llama, s -> s.eight().tokensPerSecond(), true);
+    row("TTFT p50 ms, 1 stream", lathe, transformers, llama, s -> s.one().ttftMsP50(), false);
+    row("TTFT p50 ms, 8 streams", lathe, transformers, llama, s -> s.eight().ttftMsP50(), false);
+    row("p99 latency ms, 1 stream", lathe, transformers, llama, s -> s.one().latencyMsP99(), false);
+    row(
+        "p99 latency ms, 8 streams",
+        lathe,
+        transformers,
+        llama,
+        s -> s.eight().latencyMsP99(),
+        false);
+    row("RSS MB after the runs", lathe, transformers, llama, s -> s.rssKb() / 1024.0, false);
     System.out.println(
-        "ratio: tokens/s lathe / transformers (above 1: Lathe faster); times transformers /"
-            + " lathe (above 1: Lathe faster). Lathe is measured over HTTP with SSE, transformers"
-            + " in-process; 8 transformers streams are one batch of 8.");
+        "ratio: tokens/s lathe / other (above 1: Lathe faster); times and memory other / lathe"
+            + " (above 1: Lathe faster or smaller). Lathe and llama.cpp (its native llama-server,"
+            + " continuous batching over 8 slots, F32 GGUF of the same weights, no prompt cache)"
+            + " are measured over HTTP with SSE by the same client; transformers in-process, its 8"
+            + " streams one batch of 8.");
+  }
+
+  /** A quantized GGUF: cheaper to read per token, so not like-for-like with F32 Lathe. */
+  private void printQuantized(LlamaCppBaseline llamaCpp, Path dir, int[] promptIds, Side lathe)
+      throws Exception {
+    LlamaCppBaseline.Served q8 = llamaCpp.serve(dir, "q8_0", PROMPT, promptIds, STREAMS, STREAMS);
+    System.out.printf(
+        "llama.cpp Q8_0 (not like-for-like: 1 byte a weight against Lathe's 4): %.1f tokens/s 1"
+            + " stream, %.1f at 8 streams, RSS %d MB; Lathe F32 / llama.cpp Q8_0: %.2f and %.2f%n",
+        q8.one().tokensPerSecond(),
+        q8.eight().tokensPerSecond(),
+        q8.rssKb() / 1024,
+        lathe.one().tokensPerSecond() / q8.one().tokensPerSecond(),
+        lathe.eight().tokensPerSecond() / q8.eight().tokensPerSecond());
+  }
+
+  /**
+   * Where one stream's time per token goes: the GEMV products alone in libtorch against Lathe's
+   * whole step and llama.cpp's, with and without its server.
+   */
+  private static void printProfile(
+      ServedBase base, Figures lathe, LlamaCppBaseline.Served llamaCpp, Optional<Double> bare) {
+    GemvProbe.Result gemv = GemvProbe.measure(base.config(), 50);
+    double latheMs = 1000 / lathe.tokensPerSecond();
+    double llamaMs = 1000 / llamaCpp.one().tokensPerSecond();
+    System.out.printf(
+        "1 stream, ms per token: Lathe %.2f over HTTP, of which libtorch's GEMVs at M=1 alone take"
+            + " %.2f (%.1f GB/s of %d MB of matrices) and the rest of the step %.2f; llama.cpp"
+            + " %.2f over HTTP%s%n",
+        latheMs,
+        gemv.millisPerToken(),
+        gemv.gigabytesPerSecond(),
+        gemv.weightBytes() / 1_000_000,
+        latheMs - gemv.millisPerToken(),
+        llamaMs,
+        bare.map(
+                tokensPerSecond ->
+                    String.format(
+                        ", %.2f in llama-bench without a server (%.1f GB/s of the same matrices)",
+                        1000 / tokensPerSecond, gemv.weightBytes() * tokensPerSecond / 1e9))
+            .orElse(""));
   }
 
   /** How close one stream comes to the memory-bandwidth limit of reading every weight per token. */
@@ -239,14 +365,33 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private static void row(
-      String name, double lathe, Optional<JsonNode> reference, String pointer, boolean higher) {
-    if (reference.isEmpty()) {
-      System.out.printf("%-28s %12.1f %14s %8s%n", name, lathe, "-", "-");
-      return;
+      String name,
+      Side lathe,
+      Optional<Side> transformers,
+      Optional<Side> llamaCpp,
+      java.util.function.ToDoubleFunction<Side> figure,
+      boolean higherIsBetter) {
+    double ours = figure.applyAsDouble(lathe);
+    System.out.printf(
+        "%-28s %10.1f %s %s%n",
+        name,
+        ours,
+        beside(ours, transformers, figure, higherIsBetter, 13),
+        beside(ours, llamaCpp, figure, higherIsBetter, 10));
+  }
+
+  private static String beside(
+      double ours,
+      Optional<Side> other,
+      java.util.function.ToDoubleFunction<Side> figure,
+      boolean higherIsBetter,
+      int width) {
+    if (other.isEmpty() || figure.applyAsDouble(other.get()) < 0) {
+      return String.format("%" + width + "s %7s", "-", "-");
     }
-    double other = reference.get().at(pointer).asDouble();
-    double ratio = higher ? lathe / other : other / lathe;
-    System.out.printf("%-28s %12.1f %14.1f %8.2f%n", name, lathe, other, ratio);
+    double theirs = figure.applyAsDouble(other.get());
+    double ratio = higherIsBetter ? ours / theirs : theirs / ours;
+    return String.format("%" + width + ".1f %7.2f", theirs, ratio);
   }
 
   static double percentile(double[] values, double q) {

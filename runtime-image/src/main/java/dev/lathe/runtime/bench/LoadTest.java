@@ -11,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +77,7 @@ final class LoadTest {
       stream(plan.maxTokens(), deadline);
     }
     burst(16, deadline);
-    long rssBefore = residentKilobytes();
+    long rssBefore = ResidentMemory.ownKilobytes();
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(plan.clients() + 1);
     List<Outcome> streams = new ArrayList<>();
@@ -113,7 +111,7 @@ final class LoadTest {
       pool.shutdownNow();
     }
     double wall = (System.nanoTime() - start) / 1e9;
-    long rssAfter = residentKilobytes();
+    long rssAfter = ResidentMemory.ownKilobytes();
     print(plan, streams, burst, wall, slowestHealth, rssBefore, rssAfter);
   }
 
@@ -267,19 +265,5 @@ final class LoadTest {
 
   private static double percentile(double[] values, double q) {
     return values.length == 0 ? Double.NaN : BenchCommand.percentile(values, q);
-  }
-
-  /** VmRSS of this process, or -1 where /proc is not there. */
-  static long residentKilobytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return -1;
-    }
-    return -1;
   }
 }
