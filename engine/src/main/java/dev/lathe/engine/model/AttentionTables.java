@@ -4,20 +4,22 @@ import dev.lathe.engine.config.ModelConfig;
 
 /**
  * What every layer of one inference pass shares, computed once per pass in Java instead of per
- * layer in native calls: the rotary position embedding of each row and position as a [headDim,
- * headDim] matrix (q · R is q·cos + rotate_half(q)·sin, so rotating all heads is one matmul), the
- * query's matrix scaled by 1/√headDim (the attention scale, folded in), and the attention mask laid
- * out [batch, 1, kvGroups · tokens, keys] for queries grouped by their key/value head.
+ * layer in native calls: the rotary position embedding of each row, position and head as two
+ * elementwise factors laid out [rows, tokens, heads + kvHeads, 2, headDim / 2], so that rotating q
+ * and k together is q·cos + swap(q)·sin, where swap exchanges the two halves of each head
+ * (rotate_half(x) = [-x₂, x₁] is swap(x) times [-1, +1], a sign kept in the sin factor); the query
+ * heads' factors are scaled by 1/√headDim (the attention scale, folded in); and the attention mask
+ * laid out [rows, 1, kvGroups · tokens, keys] for queries grouped by their key/value head.
  */
 final class AttentionTables {
 
-  final float[] queryRotation;
-  final float[] keyRotation;
+  final float[] cos;
+  final float[] sin;
   final float[] mask;
 
-  private AttentionTables(float[] queryRotation, float[] keyRotation, float[] mask) {
-    this.queryRotation = queryRotation;
-    this.keyRotation = keyRotation;
+  private AttentionTables(float[] cos, float[] sin, float[] mask) {
+    this.cos = cos;
+    this.sin = sin;
     this.mask = mask;
   }
 
@@ -35,20 +37,31 @@ final class AttentionTables {
       int past,
       int[] leftPadding) {
     int headDim = config.headDim();
+    int half = headDim / 2;
+    int heads = config.numAttentionHeads();
+    int rotated = heads + config.numKeyValueHeads();
     int groups = config.kvGroups();
     int keys = past + tokens;
-    int matrix = headDim * headDim;
     float scale = (float) (1.0 / Math.sqrt(headDim));
-    float[] queryRotation = new float[rows * tokens * matrix];
-    float[] keyRotation = new float[rows * tokens * matrix];
+    float[] cos = new float[rows * tokens * rotated * headDim];
+    float[] sin = new float[cos.length];
     float[] mask = new float[rows * groups * tokens * keys];
     for (int b = 0; b < rows; b++) {
       int padding = leftPadding == null ? 0 : leftPadding[b];
       float[][] table = rotary.table(past - padding, tokens);
       for (int t = 0; t < tokens; t++) {
-        int offset = (b * tokens + t) * matrix;
-        rotation(table[0], table[1], t * headDim, headDim, 1f, keyRotation, offset);
-        rotation(table[0], table[1], t * headDim, headDim, scale, queryRotation, offset);
+        int at = t * headDim;
+        for (int h = 0; h < rotated; h++) {
+          float factor = h < heads ? scale : 1f;
+          int offset = ((b * tokens + t) * rotated + h) * headDim;
+          for (int j = 0; j < half; j++) {
+            // The table repeats each frequency in both halves: [f, f].
+            cos[offset + j] = table[0][at + j] * factor;
+            cos[offset + half + j] = table[0][at + half + j] * factor;
+            sin[offset + j] = -table[1][at + j] * factor;
+            sin[offset + half + j] = table[1][at + half + j] * factor;
+          }
+        }
       }
       for (int g = 0; g < groups; g++) {
         for (int t = 0; t < tokens; t++) {
@@ -60,22 +73,6 @@ final class AttentionTables {
         }
       }
     }
-    return new AttentionTables(queryRotation, keyRotation, mask);
-  }
-
-  /**
-   * R with x · R = x·cos + rotate_half(x)·sin, times {@code scale}: rotate_half(x) is [-x₂, x₁], so
-   * output j < d/2 takes x_j·cos_j − x_{j+d/2}·sin_j, and output j ≥ d/2 takes x_j·cos_j +
-   * x_{j−d/2}·sin_j.
-   */
-  private static void rotation(
-      float[] cos, float[] sin, int at, int d, float scale, float[] out, int offset) {
-    int half = d / 2;
-    for (int j = 0; j < d; j++) {
-      out[offset + j * d + j] = cos[at + j] * scale;
-      int from = j < half ? j + half : j - half;
-      float sign = j < half ? -1f : 1f;
-      out[offset + from * d + j] = sign * sin[at + j] * scale;
-    }
+    return new AttentionTables(cos, sin, mask);
   }
 }

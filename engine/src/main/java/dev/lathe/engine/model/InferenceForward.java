@@ -13,11 +13,12 @@ import dev.lathe.engine.config.ModelConfig;
 /**
  * The decoder's forward pass at inference, shaped for few native calls per layer, since on small
  * batches each call's fixed cost, not arithmetic, is what a step spends: q/k/v and gate/up each in
- * one matmul ({@link Projections#queryKeyValue}, {@link Projections#gateUp}), rotary positions as
- * one matmul per q and k with the attention scale folded in and the mask laid out for grouped
- * queries, both built once per pass ({@link AttentionTables}), elementwise steps in place where the
- * input is a temporary, and no autograd bookkeeping. Computes what the training path computes, as
- * transformers does, within float32 rounding.
+ * one matmul ({@link Projections#queryKeyValue}, {@link Projections#gateUp}), rotary positions of q
+ * and k together in four elementwise calls with the attention scale folded in and the mask laid out
+ * for grouped queries, both built once per pass ({@link AttentionTables}), no transposes when a
+ * step has one token per row (its layouts are already the attention's), elementwise steps in place
+ * where the input is a temporary, and no autograd bookkeeping. Computes what the training path
+ * computes, as transformers does, within float32 rounding.
  */
 final class InferenceForward {
 
@@ -62,9 +63,11 @@ final class InferenceForward {
     AttentionTables tables =
         AttentionTables.of(
             config, rotary, model.causalMask(tokens, past), batch, tokens, past, leftPadding);
-    Shape rotation = new Shape(batch, tokens, headDim, headDim);
-    NDArray rotateQueries = manager.create(tables.queryRotation, rotation);
-    NDArray rotateKeys = manager.create(tables.keyRotation, rotation);
+    Shape rotation =
+        new Shape(
+            batch, tokens, config.numAttentionHeads() + config.numKeyValueHeads(), 2, headDim / 2);
+    Rotation rotate =
+        new Rotation(manager.create(tables.cos, rotation), manager.create(tables.sin, rotation));
     NDArray mask =
         manager.create(
             tables.mask, new Shape(batch, 1, (long) config.kvGroups() * tokens, past + tokens));
@@ -79,7 +82,7 @@ final class InferenceForward {
     for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
       String prefix = "model.layers." + layer + ".";
       NDArray normed = rmsNorm(hidden, weights.get(prefix + "input_layernorm.weight"), norm);
-      hidden.addi(attention(layer, normed, rotateQueries, rotateKeys, mask, cache));
+      hidden.addi(attention(layer, normed, rotate, mask, cache));
       normed = rmsNorm(hidden, weights.get(prefix + "post_attention_layernorm.weight"), norm);
       hidden.addi(mlp(layer, normed));
     }
@@ -93,46 +96,55 @@ final class InferenceForward {
     return BaseProjections.linear(hidden, weights.outputProjection());
   }
 
-  private NDArray attention(
-      int layer,
-      NDArray x,
-      NDArray rotateQueries,
-      NDArray rotateKeys,
-      NDArray mask,
-      KvCache cache) {
+  private NDArray attention(int layer, NDArray x, Rotation rotate, NDArray mask, KvCache cache) {
     long batch = x.getShape().get(0);
     long tokens = x.getShape().get(1);
     int heads = config.numAttentionHeads();
     int kvHeads = config.numKeyValueHeads();
     int headDim = config.headDim();
+    int groups = config.kvGroups();
     // [batch, tokens, heads + 2 kvHeads, headDim]: q's heads, then k's, then v's.
     NDList qkv =
         projections
             .queryKeyValue(layer, x)
             .reshape(batch, tokens, heads + 2L * kvHeads, headDim)
-            .split(new long[] {heads, heads + kvHeads}, 2);
+            .split(new long[] {heads + kvHeads}, 2);
+    // q's and k's heads, each as its two halves: [batch, tokens, heads + kvHeads, 2, headDim / 2].
+    NDArray queryKey = qkv.get(0).reshape(batch, tokens, heads + kvHeads, 2, headDim / 2);
+    NDList rotated =
+        queryKey
+            .mul(rotate.cos())
+            .addi(queryKey.flip(3).muli(rotate.sin()))
+            .reshape(batch, tokens, heads + kvHeads, headDim)
+            .split(new long[] {heads}, 2);
     // Each key/value head serves kvGroups consecutive query heads (transformers' repeat_kv): its
-    // queries fold into the token axis and share it in one matmul, without copying the keys.
-    NDArray q =
-        qkv.get(0)
-            .matMul(rotateQueries)
-            .transpose(0, 2, 1, 3)
-            .reshape(batch, kvHeads, config.kvGroups() * tokens, headDim);
-    NDArray k = qkv.get(1).matMul(rotateKeys).transpose(0, 2, 1, 3);
-    NDArray v = qkv.get(2).transpose(0, 2, 1, 3);
+    // queries fold into the token axis and share it in one matmul, without copying the keys. With
+    // one token per row, [batch, 1, heads, headDim] already is that layout.
+    NDArray q;
+    NDArray k;
+    NDArray v;
+    if (tokens == 1) {
+      q = rotated.get(0).reshape(batch, kvHeads, groups, headDim);
+      k = rotated.get(1).reshape(batch, kvHeads, 1, headDim);
+      v = qkv.get(1).reshape(batch, kvHeads, 1, headDim);
+    } else {
+      q = rotated.get(0).transpose(0, 2, 1, 3).reshape(batch, kvHeads, groups * tokens, headDim);
+      k = rotated.get(1).transpose(0, 2, 1, 3);
+      v = qkv.get(1).transpose(0, 2, 1, 3);
+    }
     if (cache != null) {
       NDArray[] history = cache.append(layer, k, v);
       k = history[0];
       v = history[1];
     }
-    NDArray attended =
-        q.matMul(k.transpose(0, 1, 3, 2))
-            .addi(mask)
-            .softmax(3)
-            .matMul(v)
-            .reshape(batch, heads, tokens, headDim)
-            .transpose(0, 2, 1, 3)
-            .reshape(batch, tokens, (long) heads * headDim);
+    NDArray attended = q.matMul(k.transpose(0, 1, 3, 2)).addi(mask).softmax(3).matMul(v);
+    attended =
+        tokens == 1
+            ? attended.reshape(batch, 1, (long) heads * headDim)
+            : attended
+                .reshape(batch, heads, tokens, headDim)
+                .transpose(0, 2, 1, 3)
+                .reshape(batch, tokens, (long) heads * headDim);
     return projections.apply(layer, "self_attn.o_proj", attended, false);
   }
 
@@ -142,6 +154,9 @@ final class InferenceForward {
     NDArray activated = Activation.sigmoid(gate).muli(gate).muli(gateUp.get(1));
     return projections.apply(layer, "mlp.down_proj", activated, false);
   }
+
+  /** The rotary factors of {@link AttentionTables}, made once per pass. */
+  private record Rotation(NDArray cos, NDArray sin) {}
 
   /** ε and the exponent −½, made once per pass rather than as a scalar array per call. */
   private record NormScalars(NDArray epsilon, NDArray minusHalf) {}

@@ -73,6 +73,19 @@ public final class KvCache implements AutoCloseable {
 
   /** Keeps only the given batch rows, in that order (sequences that finished are dropped). */
   public void keepRows(int[] rows) {
+    keepRows(rows, 0);
+  }
+
+  /**
+   * Keeps only the given batch rows, in that order, without their first {@code leading} positions
+   * (padding that no kept row needs any more): one gather per array, whose result keeps the free
+   * capacity after the history, where a gather followed by {@link #dropLeading} copies twice.
+   */
+  public void keepRows(int[] rows, int leading) {
+    if (leading < 0 || leading > length) {
+      throw new IllegalArgumentException(
+          "cannot drop " + leading + " leading positions of " + length + " cached");
+    }
     if (keys[0] == null) {
       return;
     }
@@ -83,10 +96,14 @@ public final class KvCache implements AutoCloseable {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray index = manager.create(indices);
+      NDIndex kept = new NDIndex().addAllDim(2).addSliceDim(leading, capacity());
       for (int layer = 0; layer < keys.length; layer++) {
-        replace(layer, keys[layer].get(index), values[layer].get(index));
+        NDArray k = leading == 0 ? keys[layer] : keys[layer].get(kept);
+        NDArray v = leading == 0 ? values[layer] : values[layer].get(kept);
+        replace(layer, k.get(index), v.get(index));
       }
     }
+    length -= leading;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.lathe.engine.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
@@ -62,6 +63,50 @@ class LeftPaddedBatchTest {
         }
         assertThat(batch.length()).isEqualTo(3);
       }
+    }
+  }
+
+  @Test
+  void keepingRowsWithoutTheirLeadingPaddingDecodesTheKeptRowAsItWouldAlone() {
+    try (NDManager manager = NDManager.newBaseManager();
+        LlamaWeights weights = LlamaWeights.random(CONFIG, 5, manager)) {
+      LlamaModel model = new LlamaModel(weights);
+      long[] longer = {3, 7, 9, 11, 2};
+      long[] shorter = {5, 8};
+      float[] expected = alone(model, manager, shorter, 21);
+      try (KvCache batch = prefill(model, manager, longer);
+          KvCache other = prefill(model, manager, shorter)) {
+        batch.appendRows(other);
+        int capacity = batch.capacity();
+        // The longer sequence finished: the shorter one keeps its 2 positions, not the 3 padding.
+        try (NDScope scope = new NDScope()) {
+          scope.suppressNotUsedWarning();
+          batch.keepRows(new int[] {1}, 3);
+        }
+        assertThat(batch.rows()).isEqualTo(1);
+        assertThat(batch.length()).isEqualTo(2);
+        assertThat(batch.capacity()).isEqualTo(capacity - 3);
+        float[] logits;
+        try (NDScope scope = new NDScope()) {
+          scope.suppressNotUsedWarning();
+          logits =
+              model
+                  .forward(manager.create(new long[] {21}, new Shape(1, 1)), batch, false)
+                  .toFloatArray();
+        }
+        assertClose(logits, expected);
+      }
+    }
+  }
+
+  @Test
+  void droppingMoreLeadingPositionsThanAreCachedIsRefused() {
+    try (NDManager manager = NDManager.newBaseManager();
+        LlamaWeights weights = LlamaWeights.random(CONFIG, 5, manager);
+        KvCache cache = prefill(new LlamaModel(weights), manager, new long[] {3, 7})) {
+      assertThatThrownBy(() -> cache.keepRows(new int[] {0}, 3))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cannot drop 3 leading positions of 2 cached");
     }
   }
 

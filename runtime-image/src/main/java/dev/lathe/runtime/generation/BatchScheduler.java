@@ -358,9 +358,8 @@ public final class BatchScheduler implements AutoCloseable {
       remaining.add(active.get(rows[i]));
       remainingPadding.add(padding.get(rows[i]));
     }
-    cache.keepRows(rows);
     int unneeded = remainingPadding.stream().mapToInt(Integer::intValue).min().orElse(0);
-    cache.dropLeading(unneeded);
+    cache.keepRows(rows, unneeded);
     active.clear();
     active.addAll(remaining);
     padding.clear();
