@@ -42,7 +42,7 @@ final class StoryOutput {
         .contains("gate of step 1 (v2 vs v1): Passed")
         .contains("gate of step 2 (v2 vs v1): Passed")
         .containsPattern(
-            "accuracy: candidate [0-9.]+, stable [0-9.]+, difference [-+][0-9.]+, 95% interval"
+            "accuracy \\(evaluation\\): candidate [0-9.]+, stable [0-9.]+, difference [-+][0-9.]+, 95% interval"
                 + " \\[[-+][0-9.]+, [-+][0-9.]+\\], maxRegression 0.1 → Passed")
         .containsPattern("promoted: tiny-copy v2 \\(sha256:[0-9a-f]{64}\\) replaced v1")
         .contains("every answer now comes from v2")
@@ -54,7 +54,7 @@ final class StoryOutput {
                 + " canary through gated steps \\(25%, 50%\\), rolled back at its first gate")
         .contains("gate of step 1 (v3 vs v2): Failed")
         .containsPattern(
-            "accuracy: candidate [0-9.]+, stable [0-9.]+, difference -[0-9.]+, 95% interval"
+            "accuracy \\(evaluation\\): candidate [0-9.]+, stable [0-9.]+, difference -[0-9.]+, 95% interval"
                 + " \\[-[0-9.]+, -[0-9.]+\\], maxRegression 0.1 → Failed")
         .containsPattern("rolled back at step 1: tiny-copy v3 GateFailed: .*accuracy")
         .contains("RolledBack=True (GateFailed)")
