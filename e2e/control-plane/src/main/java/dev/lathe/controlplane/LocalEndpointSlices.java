@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,7 +177,7 @@ final class LocalEndpointSlices {
         .withNamespace(service.getMetadata().getNamespace())
         // The Service's own labels, as the endpointslice controller copies them, so that consumers
         // that select slices by their Service's labels (the Lathe operator does) find these too.
-        .withLabels(new TreeMap<>(serviceLabels(service)))
+        .withLabels(serviceLabels(service))
         .addToLabels(SERVICE_NAME, service.getMetadata().getName())
         .addToLabels(MANAGED_BY, MANAGER)
         .withOwnerReferences(

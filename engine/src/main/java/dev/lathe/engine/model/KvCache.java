@@ -79,7 +79,8 @@ public final class KvCache implements AutoCloseable {
   /**
    * Keeps only the given batch rows, in that order, without their first {@code leading} positions
    * (padding that no kept row needs any more): one gather per array, whose result keeps the free
-   * capacity after the history, where a gather followed by {@link #dropLeading} copies twice.
+   * capacity after the history, where a gather and then a slice of the leading positions would copy
+   * twice.
    */
   public void keepRows(int[] rows, int leading) {
     if (leading < 0 || leading > length) {
@@ -133,24 +134,6 @@ public final class KvCache implements AutoCloseable {
       }
       replace(layer, allocate(otherKeys, longest), allocate(otherValues, longest));
     }
-  }
-
-  /** Drops the first positions of every row: padding that no remaining row needs any more. */
-  public void dropLeading(int positions) {
-    if (positions <= 0 || keys[0] == null) {
-      return;
-    }
-    NDIndex kept = new NDIndex().addAllDim(2).addSliceDim(positions, length);
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      for (int layer = 0; layer < keys.length; layer++) {
-        replace(
-            layer,
-            allocate(keys[layer].get(kept), length - positions),
-            allocate(values[layer].get(kept), length - positions));
-      }
-    }
-    length -= positions;
   }
 
   /** The cached positions of one layer's array, without the free capacity after them. */

@@ -38,19 +38,20 @@ public interface Projections {
    * through. Implementations with fused weights compute the base's part in one matmul.
    */
   default NDList each(int layer, String[] modules, NDArray x, boolean training) {
+    return applied(layer, modules, x, training);
+  }
+
+  private NDArray concatenated(int layer, String[] modules, NDArray x) {
+    return NDArrays.concat(applied(layer, modules, x, false), -1);
+  }
+
+  /** {@link #apply} of each module in turn, never fused: what both defaults start from. */
+  private NDList applied(int layer, String[] modules, NDArray x, boolean training) {
     NDList outputs = new NDList(modules.length);
     for (String module : modules) {
       outputs.add(apply(layer, module, x, training));
     }
     return outputs;
-  }
-
-  private NDArray concatenated(int layer, String[] modules, NDArray x) {
-    NDList outputs = new NDList(modules.length);
-    for (String module : modules) {
-      outputs.add(apply(layer, module, x, false));
-    }
-    return NDArrays.concat(outputs, -1);
   }
 
   /** The base weights alone, fused where {@link LlamaWeights#fuseProjections()} fused them. */

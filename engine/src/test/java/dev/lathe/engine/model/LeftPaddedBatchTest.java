@@ -58,8 +58,7 @@ class LeftPaddedBatchTest {
         // Once the long row is gone, the short one's padding can go too.
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
-          batch.keepRows(new int[] {1});
-          batch.dropLeading(3);
+          batch.keepRows(new int[] {1}, 3);
         }
         assertThat(batch.length()).isEqualTo(3);
       }

@@ -640,8 +640,9 @@ final class RolloutDecision {
           TrackEndpoints.readyPods(
               seen.route().endpointSlices(),
               canaryService,
-              seen.pods(),
-              ServingNames.versionSelector(md, candidateName));
+              podsOf(candidateName).stream()
+                  .map(p -> p.getMetadata().getName())
+                  .collect(Collectors.toSet()));
       if (listed >= target.candidate()) {
         return Optional.empty();
       }

@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -161,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
       Optional<Side> reference =
           transformers == null ? Optional.empty() : Optional.of(runTransformers(dir, promptIds));
       Optional<LlamaCppBaseline> llamaCpp = llamaCpp();
-      Optional<LlamaCppBaseline.Served> llamaF32 = Optional.empty();
+      Optional<Side> llamaF32 = Optional.empty();
       if (llamaCpp.isPresent()) {
         llamaF32 =
             Optional.of(llamaCpp.get().serve(dir, "f32", PROMPT, promptIds, STREAMS, requests));
@@ -275,15 +276,10 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private void print(
-      Path dir,
-      int promptTokens,
-      Side lathe,
-      Optional<Side> transformers,
-      Optional<LlamaCppBaseline.Served> llamaCpp) {
+      Path dir, int promptTokens, Side lathe, Optional<Side> transformers, Optional<Side> llama) {
     System.out.printf(
         "model %s, prompt %d tokens, %d generated tokens per request, threads %s%n",
         dir.getFileName(), promptTokens, maxTokens, threads > 0 ? threads : "default");
-    Optional<Side> llama = llamaCpp.map(s -> new Side(s.one(), s.eight(), s.rssKb()));
     System.out.printf(
         "%-28s %10s %13s %7s %10s %7s%n",
         "", "lathe", "transformers", "ratio", "llama.cpp", "ratio");
@@ -311,7 +307,7 @@ public final class BenchCommand implements Callable<Integer> {
   /** A quantized GGUF: cheaper to read per token, so not like-for-like with F32 Lathe. */
   private void printQuantized(LlamaCppBaseline llamaCpp, Path dir, int[] promptIds, Side lathe)
       throws Exception {
-    LlamaCppBaseline.Served q8 = llamaCpp.serve(dir, "q8_0", PROMPT, promptIds, STREAMS, STREAMS);
+    Side q8 = llamaCpp.serve(dir, "q8_0", PROMPT, promptIds, STREAMS, STREAMS);
     System.out.printf(
         "llama.cpp Q8_0 (not like-for-like: 1 byte a weight against Lathe's 4): %.1f tokens/s 1"
             + " stream, %.1f at 8 streams, RSS %d MB; Lathe F32 / llama.cpp Q8_0: %.2f and %.2f%n",
@@ -327,7 +323,7 @@ public final class BenchCommand implements Callable<Integer> {
    * whole step and llama.cpp's, with and without its server.
    */
   private static void printProfile(
-      ServedBase base, Figures lathe, LlamaCppBaseline.Served llamaCpp, Optional<Double> bare) {
+      ServedBase base, Figures lathe, Side llamaCpp, Optional<Double> bare) {
     GemvProbe.Result gemv = GemvProbe.measure(base.config(), 50);
     double latheMs = 1000 / lathe.tokensPerSecond();
     double llamaMs = 1000 / llamaCpp.one().tokensPerSecond();
@@ -369,7 +365,7 @@ public final class BenchCommand implements Callable<Integer> {
       Side lathe,
       Optional<Side> transformers,
       Optional<Side> llamaCpp,
-      java.util.function.ToDoubleFunction<Side> figure,
+      ToDoubleFunction<Side> figure,
       boolean higherIsBetter) {
     double ours = figure.applyAsDouble(lathe);
     System.out.printf(
@@ -383,7 +379,7 @@ public final class BenchCommand implements Callable<Integer> {
   private static String beside(
       double ours,
       Optional<Side> other,
-      java.util.function.ToDoubleFunction<Side> figure,
+      ToDoubleFunction<Side> figure,
       boolean higherIsBetter,
       int width) {
     if (other.isEmpty() || figure.applyAsDouble(other.get()) < 0) {

@@ -24,9 +24,6 @@ final class LlamaCppBaseline {
   /** What bench.sh gives: llama.cpp's binaries, the conversion command and the GGUF cache. */
   record Setup(Path server, Optional<Path> llamaBench, String convertCommand, Path ggufDir) {}
 
-  /** One GGUF precision served: its figures and the server's resident memory after them. */
-  record Served(String outtype, BenchCommand.Figures one, BenchCommand.Figures eight, long rssKb) {}
-
   private final Setup setup;
   private final int threads;
   private final int maxTokens;
@@ -39,10 +36,12 @@ final class LlamaCppBaseline {
 
   /**
    * Serves {@code modelDir} at {@code outtype} with {@code slots} slots and measures 1 and {@code
-   * slots} streams of {@code prompt}, after checking llama.cpp splits it into {@code promptIds} as
-   * Lathe does (else the two would not do the same work).
+   * slots} streams of {@code prompt} and the server's resident memory after them, after checking
+   * llama.cpp splits it into {@code promptIds} as Lathe does (else the two would not do the same
+   * work).
    */
-  Served serve(Path modelDir, String outtype, String prompt, int[] promptIds, int slots, int total)
+  BenchCommand.Side serve(
+      Path modelDir, String outtype, String prompt, int[] promptIds, int slots, int total)
       throws Exception {
     Path gguf = GgufFile.ensure(setup.convertCommand(), modelDir, setup.ggufDir(), outtype);
     int contextPerSlot = 64 * ((promptIds.length + maxTokens + 8 + 63) / 64);
@@ -65,7 +64,7 @@ final class LlamaCppBaseline {
       BenchCommand.measure(probe, slots, slots);
       BenchCommand.Figures one = BenchCommand.measure(probe, 1, total);
       BenchCommand.Figures eight = BenchCommand.measure(probe, slots, Math.max(total, slots));
-      return new Served(outtype, one, eight, server.residentKilobytes());
+      return new BenchCommand.Side(one, eight, server.residentKilobytes());
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.lathe.operator.rollout.traffic;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.Collection;
@@ -9,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * How many pods of one version a track Service's EndpointSlices list as ready. A gateway routes to
@@ -27,20 +25,11 @@ public final class TrackEndpoints {
   private TrackEndpoints() {}
 
   /**
-   * The pods of {@code versionSelector} (among {@code pods}, by name) that the slices of Service
-   * {@code service} list as ready, each counted once however many slices list it. An endpoint's
-   * ready condition left unset counts as ready, as the API defines it; a terminating one never.
+   * How many of {@code pods} (by name: one version's pods) the slices of Service {@code service}
+   * list as ready, each counted once however many slices list it. An endpoint's ready condition
+   * left unset counts as ready, as the API defines it; a terminating one never.
    */
-  public static int readyPods(
-      Collection<EndpointSlice> slices,
-      String service,
-      Collection<Pod> pods,
-      Map<String, String> versionSelector) {
-    Set<String> ofVersion =
-        pods.stream()
-            .filter(p -> selects(versionSelector, p.getMetadata().getLabels()))
-            .map(p -> p.getMetadata().getName())
-            .collect(Collectors.toSet());
+  public static int readyPods(Collection<EndpointSlice> slices, String service, Set<String> pods) {
     return (int)
         slices.stream()
             .filter(s -> service.equals(labels(s).get(SERVICE_NAME_LABEL)))
@@ -48,7 +37,7 @@ public final class TrackEndpoints {
             .filter(TrackEndpoints::ready)
             .map(e -> e.getTargetRef() == null ? null : e.getTargetRef().getName())
             .filter(Objects::nonNull)
-            .filter(ofVersion::contains)
+            .filter(pods::contains)
             .distinct()
             .count();
   }
@@ -60,11 +49,6 @@ public final class TrackEndpoints {
     }
     return !Boolean.TRUE.equals(conditions.getTerminating())
         && !Boolean.FALSE.equals(conditions.getReady());
-  }
-
-  private static boolean selects(Map<String, String> selector, Map<String, String> labels) {
-    return labels != null
-        && selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
   }
 
   private static Map<String, String> labels(EndpointSlice slice) {
