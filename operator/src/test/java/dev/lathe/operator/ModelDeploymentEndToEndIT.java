@@ -170,7 +170,8 @@ class ModelDeploymentEndToEndIT {
                         .filter(c -> "DigestMismatch".equals(c.getReason()))
                         .isPresent());
     Condition why = condition(degraded, "Degraded").orElseThrow();
-    assertThat(why.getMessage()).contains("model.safetensors").contains("fetch-and-verify");
+    // The init container leaves the served weights to serve, which hashes them as it loads them.
+    assertThat(why.getMessage()).contains("model.safetensors").contains("(serve)");
     assertThat(condition(degraded, "Ready").orElseThrow().getReason()).isEqualTo("DigestMismatch");
     assertThat(degraded.getStatus().getReadyReplicas()).isEqualTo(1);
     // The verified pod still answers; the refusing one never became ready.

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Download a ModelVersion (and its base, for an adapter) and verify signatures and every"
-          + " digest against the trust policy. Exit 0 only if all hold; 1 names what failed."
+          + " digest against the trust policy but the served base's weights', which serve checks"
+          + " on the bytes it loads. Exit 0 only if all hold; 1 names what failed."
     })
 final class FetchAndVerifyCommand implements Callable<Integer> {
 
@@ -69,7 +70,8 @@ final class FetchAndVerifyCommand implements Callable<Integer> {
                   : "")
               + ", "
               + result.adapters().size()
-              + " further adapter(s): all verified");
+              + " further adapter(s): signatures and files verified, the served weights left"
+              + " to serve's load");
       return ExitCodes.OK;
     } catch (VerificationException e) {
       String message =

@@ -124,8 +124,10 @@ final class ServeCommand implements Callable<Integer> {
       verifier = trust.verifier();
       // The base's weights are hashed as they load (below), in one read, not before it.
       Path modelDir = modelsDir.resolve(FetchAndVerify.MODEL);
-      boolean adapter = Files.isRegularFile(modelDir.resolve("adapter_config.json"));
-      model = adapter ? verifier.verify(modelDir) : verifier.verifyAllButWeights(modelDir);
+      model =
+          VerifiedModel.holdsAdapter(modelDir)
+              ? verifier.verify(modelDir)
+              : verifier.verifyAllButWeights(modelDir);
       base = model;
       if (model.isAdapter()) {
         base = verifier.verifyAllButWeights(modelsDir.resolve(FetchAndVerify.BASE));

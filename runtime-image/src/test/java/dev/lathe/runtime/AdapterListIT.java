@@ -8,7 +8,6 @@ import dev.lathe.runtime.verify.ArtifactDownloader;
 import dev.lathe.runtime.verify.LocalModelVerifier;
 import dev.lathe.runtime.verify.TrustedKeys;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,7 +63,7 @@ class AdapterListIT {
     adapterDigest = digestOf(models.adapterUri);
     Path tampered = work.resolve("store/models/tampered-bot");
     OpenAiClientIT.copy(work.resolve("store/models/answer-bot"), tampered);
-    flipAByte(tampered.resolve("adapter_model.safetensors"));
+    TamperedBytes.flipAByte(tampered.resolve("adapter_model.safetensors"));
     tamperedUri = tampered.toUri().toString();
 
     listFile = work.resolve("config/adapters.json");
@@ -307,15 +306,5 @@ class AdapterListIT {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void flipAByte(Path file) throws IOException {
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      long at = raf.length() / 2;
-      raf.seek(at);
-      int b = raf.read();
-      raf.seek(at);
-      raf.write(b ^ 0x01);
-    }
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lathe.artifact.signing.KeyAlgorithm;
 import dev.lathe.artifact.signing.SigningKeys;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -29,22 +28,47 @@ class TamperedArtifactIT {
   }
 
   @Test
-  void fetchAndVerifyRefusesATamperedWeightFileNamingItAndServeNeverStarts() throws Exception {
+  void aTamperedWeightFileIsLeftByFetchAndVerifyToServeWhichRefusesItNamingItAndNeverListens()
+      throws Exception {
     Path tampered = work.resolve("store/models/tampered");
     OpenAiClientIT.copy(work.resolve("store/models/tiny-base"), tampered);
-    flipAByte(tampered.resolve("model.safetensors"));
+    TamperedBytes.flipAByte(tampered.resolve("model.safetensors"));
     Path modelsDir = work.resolve("tampered-models");
 
+    // The init step hashes everything but the served weights, which serve hashes as it loads.
     RuntimeProcess fetch = fetch(tampered.toUri().toString(), modelsDir, models.trustedKeys);
-    assertThat(fetch.waitFor(Duration.ofMinutes(1))).as(fetch.output()).isEqualTo(1);
-    assertThat(fetch.output())
-        .contains("verification failed (DIGEST_MISMATCH, model.safetensors)")
-        .doesNotContain("all verified");
+    assertThat(fetch.waitFor(Duration.ofMinutes(1))).as(fetch.output()).isZero();
+    assertThat(fetch.output()).contains("serve hashes model.safetensors as it loads them");
 
     int port = RuntimeProcess.freePort();
     RuntimeProcess serve = serve(modelsDir, port);
     assertThat(serve.waitFor(Duration.ofMinutes(1))).as(serve.output()).isEqualTo(1);
-    assertThat(serve.output()).contains("DIGEST_MISMATCH").doesNotContain("listening");
+    assertThat(serve.output())
+        .contains("verification failed (DIGEST_MISMATCH, model.safetensors)", "nothing is served")
+        .doesNotContain("listening");
+    assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
+        .isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void fetchAndVerifyRefusesATamperedTokenizerNamingItAndServeNeverStarts() throws Exception {
+    Path tampered = work.resolve("store/models/tampered-tokenizer");
+    OpenAiClientIT.copy(work.resolve("store/models/tiny-base"), tampered);
+    TamperedBytes.flipAByte(tampered.resolve("tokenizer.json"));
+    Path modelsDir = work.resolve("tampered-tokenizer-models");
+
+    RuntimeProcess fetch = fetch(tampered.toUri().toString(), modelsDir, models.trustedKeys);
+    assertThat(fetch.waitFor(Duration.ofMinutes(1))).as(fetch.output()).isEqualTo(1);
+    assertThat(fetch.output())
+        .contains("verification failed (DIGEST_MISMATCH, tokenizer.json)")
+        .doesNotContain("signatures and files verified");
+
+    int port = RuntimeProcess.freePort();
+    RuntimeProcess serve = serve(modelsDir, port);
+    assertThat(serve.waitFor(Duration.ofMinutes(1))).as(serve.output()).isEqualTo(1);
+    assertThat(serve.output())
+        .contains("verification failed (DIGEST_MISMATCH, tokenizer.json)")
+        .doesNotContain("listening");
     assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
         .isInstanceOf(ConnectException.class);
   }
@@ -54,7 +78,7 @@ class TamperedArtifactIT {
     Path modelsDir = work.resolve("changed-models");
     RuntimeProcess fetch = fetch(models.baseUri, modelsDir, models.trustedKeys);
     assertThat(fetch.waitFor(Duration.ofMinutes(1))).as(fetch.output()).isZero();
-    flipAByte(modelsDir.resolve("model/model.safetensors"));
+    TamperedBytes.flipAByte(modelsDir.resolve("model/model.safetensors"));
 
     int port = RuntimeProcess.freePort();
     RuntimeProcess serve = serve(modelsDir, port);
@@ -121,7 +145,7 @@ class TamperedArtifactIT {
       assertThat(fetch.waitFor(Duration.ofMinutes(1))).as(fetch.output()).isEqualTo(1);
       assertThat(fetch.output())
           .contains("fetch-and-verify refused")
-          .doesNotContain("all verified");
+          .doesNotContain("signatures and files verified");
     }
     assertThat(work.resolve("climbed/model")).doesNotExist();
   }
@@ -158,15 +182,5 @@ class TamperedArtifactIT {
         "127.0.0.1",
         "--port",
         Integer.toString(port));
-  }
-
-  static void flipAByte(Path file) throws IOException {
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      long at = raf.length() / 2;
-      raf.seek(at);
-      int b = raf.read();
-      raf.seek(at);
-      raf.write(b ^ 0x01);
-    }
   }
 }

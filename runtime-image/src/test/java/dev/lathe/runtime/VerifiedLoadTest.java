@@ -57,7 +57,7 @@ class VerifiedLoadTest {
   @Test
   void aWeightFileChangedAfterVerificationIsRefusedByTheLoadAndNothingIsKept() throws IOException {
     VerifiedModel verified = verifier.verifyAllButWeights(model);
-    TamperedArtifactIT.flipAByte(model.resolve(Checkpoint.SINGLE_FILE));
+    TamperedBytes.flipAByte(model.resolve(Checkpoint.SINGLE_FILE));
 
     assertThatThrownBy(() -> ServedBase.load("tiny-base", verified))
         .isInstanceOfSatisfying(
@@ -87,7 +87,7 @@ class VerifiedLoadTest {
 
   @Test
   void everyOtherFileIsStillHashedBeforeTheLoad() throws IOException {
-    TamperedArtifactIT.flipAByte(model.resolve("tokenizer.json"));
+    TamperedBytes.flipAByte(model.resolve("tokenizer.json"));
 
     assertThatThrownBy(() -> verifier.verifyAllButWeights(model))
         .isInstanceOfSatisfying(

@@ -10,11 +10,18 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * The runtime's init step: downloads a ModelVersion (and, for an adapter, the base its signed
  * provenance names; and any further adapters) into the models directory and verifies each local
  * copy before anything can load it. Layout: {@code model/}, {@code base/}, {@code adapters/NAME/}.
+ *
+ * <p>The served base's weights are the one exception: their signed digests are checked by {@code
+ * serve} on the bytes it reads into memory ({@link LocalModelVerifier#verifyAllButWeights}), which
+ * it must do anyway to close the window between a check here and its load. Hashing them here too
+ * would read every weight byte twice per pod (16 GB for an 8B model) to learn nothing more; a
+ * tampered weight file is refused by {@code serve}, before it listens, with the same verdict.
  */
 public final class FetchAndVerify {
 
@@ -43,7 +50,8 @@ public final class FetchAndVerify {
   }
 
   public Result run(String modelUri, Map<String, String> adapterUris, Path modelsDirectory) {
-    VerifiedModel model = fetch(modelUri, modelsDirectory.resolve(MODEL));
+    VerifiedModel model =
+        fetch(modelUri, modelsDirectory.resolve(MODEL), Weights.SERVED_UNLESS_ADAPTER);
     Optional<VerifiedModel> base = Optional.empty();
     if (model.isAdapter()) {
       Provenance.Dependency dependency =
@@ -64,7 +72,10 @@ public final class FetchAndVerify {
     Map<String, VerifiedModel> adapters = new LinkedHashMap<>();
     for (Map.Entry<String, String> adapter : adapterUris.entrySet()) {
       VerifiedModel verified =
-          fetch(adapter.getValue(), modelsDirectory.resolve(ADAPTERS).resolve(adapter.getKey()));
+          fetch(
+              adapter.getValue(),
+              modelsDirectory.resolve(ADAPTERS).resolve(adapter.getKey()),
+              Weights.HASHED_HERE);
       AdapterCompatibility.requireTrainedOn(verified, served, adapter.getValue());
       adapters.put(adapter.getKey(), verified);
     }
@@ -72,7 +83,7 @@ public final class FetchAndVerify {
   }
 
   private VerifiedModel fetchExpected(Provenance.Dependency dependency, Path target, String child) {
-    VerifiedModel base = fetch(dependency.uri(), target);
+    VerifiedModel base = fetch(dependency.uri(), target, Weights.SERVED);
     if (!base.manifestDigest().equals("sha256:" + dependency.sha256())) {
       throw new VerificationException(
           PROVENANCE_MISMATCH,
@@ -89,7 +100,17 @@ public final class FetchAndVerify {
     return base;
   }
 
-  private VerifiedModel fetch(String uri, Path target) {
+  /** Who checks a fetched model's weight digests. */
+  private enum Weights {
+    /** This step: an adapter's weights, which serve verifies whole again. */
+    HASHED_HERE,
+    /** Serve, as it loads them: the served base. */
+    SERVED,
+    /** The model the spec names: served when it is a full model, hashed here for an adapter. */
+    SERVED_UNLESS_ADAPTER
+  }
+
+  private VerifiedModel fetch(String uri, Path target, Weights weights) {
     ArtifactStore store = locations.open(uri);
     try {
       log.println("fetching " + store.uri("") + " into " + target);
@@ -97,7 +118,11 @@ public final class FetchAndVerify {
     } finally {
       StoreLocations.close(store);
     }
-    VerifiedModel verified = verifier.verify(target);
+    boolean served =
+        weights == Weights.SERVED
+            || (weights == Weights.SERVED_UNLESS_ADAPTER && !VerifiedModel.holdsAdapter(target));
+    VerifiedModel verified =
+        served ? verifier.verifyAllButWeights(target) : verifier.verify(target);
     log.println(
         "verified "
             + uri
@@ -105,7 +130,12 @@ public final class FetchAndVerify {
             + verified.manifestDigest()
             + " signed by "
             + verified.keyId().substring(0, Math.min(16, verified.keyId().length()))
-            + "…");
+            + "…"
+            + (verified.weightsToHash().isEmpty()
+                ? ""
+                : "; serve hashes "
+                    + String.join(", ", new TreeSet<>(verified.weightsToHash().keySet()))
+                    + " as it loads them"));
     return verified;
   }
 }

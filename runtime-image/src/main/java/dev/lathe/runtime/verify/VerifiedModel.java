@@ -1,6 +1,7 @@
 package dev.lathe.runtime.verify;
 
 import dev.lathe.artifact.lineage.Provenance;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,15 @@ public record VerifiedModel(
 
   /** A PEFT adapter rather than a full model. */
   public boolean isAdapter() {
-    return java.nio.file.Files.isRegularFile(directory.resolve("adapter_config.json"));
+    return holdsAdapter(directory);
+  }
+
+  /**
+   * Whether a model directory, verified or not, holds a PEFT adapter: its adapter_config.json. On
+   * an unverified copy the answer only chooses how to verify it; the signed file list then refuses
+   * a file added or removed to sway it.
+   */
+  public static boolean holdsAdapter(Path directory) {
+    return Files.isRegularFile(directory.resolve("adapter_config.json"));
   }
 }
