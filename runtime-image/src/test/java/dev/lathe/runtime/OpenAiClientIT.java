@@ -58,6 +58,12 @@ class OpenAiClientIT {
             "--trusted-keys-dir",
             models.trustedKeys.toString());
     assertThat(fetch.waitFor(Duration.ofMinutes(2))).as(fetch.output()).isZero();
+    // The adapter is hashed whole here; the base it runs on leaves its weights to serve's load.
+    List<String> deferred =
+        fetch.output().lines().filter(line -> line.contains("serve hashes")).toList();
+    assertThat(deferred).hasSize(1);
+    assertThat(deferred.get(0))
+        .contains("verified " + models.baseUri + ":", "serve hashes model.safetensors");
     Files.createDirectories(modelsDir.resolve("adapters"));
     port = RuntimeProcess.freePort();
     server =
