@@ -252,10 +252,15 @@ class ModelRolloutIT {
       int total = split.values().stream().mapToInt(Integer::intValue).sum();
       System.out.printf(
           "ModelRolloutIT: at weight 50 the route split %d answers %s%n", total, split);
-      // Half each at weight 50. Runs here gave 48 %, 42 % and 50 %; the bound only has to tell a
-      // weighted split from none (0 or 100 %) and from the pod ratio's.
-      assertThat(split.getOrDefault(digests.get("base-v2"), 0)).isBetween(total / 4, total * 3 / 4);
-      assertThat(split.getOrDefault(digests.get("base-v1"), 0)).isBetween(total / 4, total * 3 / 4);
+      // Half each at weight 50, in the mean: ten runs gave the one version 27-73 % of about 240
+      // answers, more than sampling explains (Traefik's balancer alternates deterministically, but
+      // only between rebuilds of its configuration, cause unproven). With one pod a version the
+      // pod ratio is half too, so the bound only has to tell a split from none (0 or 100 %); the
+      // weights themselves are asserted on the route above.
+      assertThat(split.getOrDefault(digests.get("base-v2"), 0))
+          .isBetween(total / 10, total * 9 / 10);
+      assertThat(split.getOrDefault(digests.get("base-v1"), 0))
+          .isBetween(total / 10, total * 9 / 10);
 
       annotate(
           name,
