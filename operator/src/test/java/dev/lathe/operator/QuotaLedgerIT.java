@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,6 +127,29 @@ class QuotaLedgerIT {
     return now != null && now.getStatus() != null && now.getStatus().getJobName() != null;
   }
 
+  /**
+   * The second job's Queued=True condition. A run on a loaded machine once saw none within 30 s and
+   * said nothing more; a failure now prints both jobs' statuses and the batch Jobs, which tell a
+   * second admission from a late first reconcile.
+   */
+  private Condition queuedOrTellWhy(FineTuneJob first, FineTuneJob second) {
+    try {
+      return awaitCondition(client, second, "Queued", "True");
+    } catch (ConditionTimeoutException e) {
+      KubernetesSerialization json = new KubernetesSerialization();
+      throw new AssertionError(
+          "the second job was never Queued=True. First: "
+              + json.asJson(current(client, first).getStatus())
+              + "; second: "
+              + json.asJson(current(client, second).getStatus())
+              + "; batch Jobs: "
+              + client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems().stream()
+                  .map(j -> j.getMetadata().getName() + " " + json.asJson(j.getStatus()))
+                  .toList(),
+          e);
+    }
+  }
+
   @Test
   void twoJobsCreatedInTheSameInstantOnOneFreeGpuAreAdmittedOneAfterTheOther() throws Exception {
     CountDownLatch go = new CountDownLatch(1);
@@ -149,7 +174,7 @@ class QuotaLedgerIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> admitted(alpha) || admitted(bravo));
     FineTuneJob first = admitted(alpha) ? alpha : bravo;
     FineTuneJob second = first == alpha ? bravo : alpha;
-    Condition queued = awaitCondition(client, second, "Queued", "True");
+    Condition queued = queuedOrTellWhy(first, second);
     assertThat(queued.getReason()).isEqualTo("QuotaExceeded");
     assertThat(current(client, first).getStatus().getQuotaReservation().getGpus()).isEqualTo(1L);
 
