@@ -12,15 +12,16 @@ source scripts/python-venv.sh
 ensure_venv venv-referee engine/referee/requirements.txt
 export OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE DJL_CACHE_DIR="${LATHE_CACHE:-$HOME/.cache/lathe}/djl"
 export OMP_NUM_THREADS="$threads"
-cp="trainer-image/target/lathe-trainer.jar:trainer-image/target/lib/*"
 #          name   hidden inter layers heads kv vocab batch seq steps
 configs=("tiny   192    512   4      4     2  512   16    128 20"
          "100m   768    2048  12     12    4  16000 4     128 3")
 printf '%-6s %10s %16s %16s %8s %10s %14s %14s %12s\n' model params "lathe tok/s" "hf+peft tok/s" ratio "CPU ratio" "lathe GFLOP/s" "hf GFLOP/s" "matmul GF/s"
 for c in "${configs[@]}"; do
   read -r name hidden inter layers heads kv vocab batch seq steps <<<"$c"
-  lathe=$(java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" -cp "$cp" \
-    dev.lathe.trainer.bench.TrainingBenchmark "$name" "$hidden" "$inter" "$layers" "$heads" "$kv" "$vocab" "$batch" "$seq" "$steps" 2>/dev/null | tail -1)
+  # Lathe as a training pod runs it: through the image's entry point, with its allocator settings.
+  lathe=$(LATHE_TRAINER_JAR=trainer-image/target/lathe-trainer.jar \
+    JAVA_TOOL_OPTIONS="-Dai.djl.pytorch.num_threads=$threads" trainer-image/bin/lathe-trainer \
+    bench "$name" "$hidden" "$inter" "$layers" "$heads" "$kv" "$vocab" "$batch" "$seq" "$steps" 2>/dev/null | tail -1)
   hf=$("$venv_python" trainer-image/bench_peft.py "$name" "$hidden" "$inter" "$layers" "$heads" "$kv" "$vocab" "$batch" "$seq" "$steps" "$threads" 2>/dev/null | tail -1)
   python3 - "$lathe" "$hf" <<'PY'
 import json, sys

@@ -68,6 +68,6 @@ class TrainerMainProcessTest {
 
     assertThat(status).isEqualTo(1);
     assertThat(terminationLog)
-        .hasContent("unknown mode serve: the trainer runs fetch, train or verify");
+        .hasContent("unknown mode serve: the trainer runs fetch, train, verify or bench");
   }
 }

@@ -14,6 +14,7 @@ import dev.lathe.engine.model.LlamaWeights;
 import dev.lathe.engine.training.CausalLmTrainer;
 import dev.lathe.engine.training.LearningRateSchedule;
 import dev.lathe.engine.training.TrainingExample;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,16 @@ public final class TrainingBenchmark {
   private TrainingBenchmark() {}
 
   public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the benchmark and prints its JSON line; {@code lathe-trainer bench ARGS} comes here. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length != 10) {
+      err.println(
+          "usage: bench NAME HIDDEN INTERMEDIATE LAYERS HEADS KV_HEADS VOCAB BATCH SEQ STEPS");
+      return 2;
+    }
     String name = args[0];
     int hidden = Integer.parseInt(args[1]);
     int intermediate = Integer.parseInt(args[2]);
@@ -59,7 +70,7 @@ public final class TrainingBenchmark {
       examples.add(new TrainingExample(tokens, targets));
     }
     long parameters = LlamaWeights.parameterCount(config);
-    ObjectNode out = new ObjectMapper().createObjectNode();
+    ObjectNode figures = new ObjectMapper().createObjectNode();
     try (NDManager manager = NDManager.newBaseManager();
         LlamaWeights weights = LlamaWeights.random(config, 1, manager);
         LoraAdapter adapter = LoraAdapter.initialise(lora, config, 2, manager);
@@ -81,20 +92,21 @@ public final class TrainingBenchmark {
       double seconds = (System.nanoTime() - start) / 1e9;
       double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
       double tokensPerSecond = (double) batch * sequence * steps / seconds;
-      out.put("name", name);
-      out.put(
+      figures.put("name", name);
+      figures.put(
           "implementation", "lathe (DJL " + ai.djl.engine.Engine.getInstance().getVersion() + ")");
-      out.put("parameters", parameters);
-      out.put("stepSeconds", seconds / steps);
+      figures.put("parameters", parameters);
+      figures.put("stepSeconds", seconds / steps);
       // CPU seconds of the whole process per step: on a shared machine, steadier than wall time.
-      out.put("cpuSecondsPerStep", cpuSeconds / steps);
-      out.put("tokensPerSecond", tokensPerSecond);
+      figures.put("cpuSecondsPerStep", cpuSeconds / steps);
+      figures.put("tokensPerSecond", tokensPerSecond);
       // LoRA training: forward 2N and activation gradients 2N FLOPs per token (frozen weights get
       // no weight gradients); attention's own FLOPs are left out, as in the usual estimate.
-      out.put("achievedGflops", 4.0 * parameters * tokensPerSecond / 1e9);
-      out.put("matmulGflops", matmulGflops(manager));
+      figures.put("achievedGflops", 4.0 * parameters * tokensPerSecond / 1e9);
+      figures.put("matmulGflops", matmulGflops(manager));
     }
-    System.out.println(out);
+    out.println(figures);
+    return 0;
   }
 
   /** GFLOP/s of a 1024×1024 float32 matmul, the machine's ceiling for this engine and threads. */
