@@ -107,7 +107,7 @@ final class LlamaCppServer implements AutoCloseable {
 
   /** The server's resident memory in kilobytes (the GGUF is mapped, so its pages count in it). */
   long residentKilobytes() {
-    return ResidentMemory.kilobytes(process.pid());
+    return ResidentMemory.of(process.pid()).rssKb();
   }
 
   /** Stops the server and deletes its log. */
