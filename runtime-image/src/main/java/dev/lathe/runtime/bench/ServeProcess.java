@@ -7,11 +7,7 @@ import dev.lathe.artifact.storage.ArtifactPublisher;
 import dev.lathe.artifact.storage.FilesystemStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -65,7 +61,7 @@ final class ServeProcess implements AutoCloseable {
     Path models = Files.createDirectories(work.resolve("models"));
     new ArtifactPublisher(new FilesystemStore(models))
         .publish(modelDir, name, "model", ModelHasher.files(), key, Optional.empty());
-    int port = freePort();
+    int port = LocalServerStart.freePort();
     Path log = work.resolve("serve.log");
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -90,34 +86,24 @@ final class ServeProcess implements AutoCloseable {
     ServeProcess server = new ServeProcess(builder.start(), work, log, "http://127.0.0.1:" + port);
     try {
       server.awaitReady();
-    } catch (IOException | RuntimeException | InterruptedException e) {
+    } catch (RuntimeException | InterruptedException e) {
       server.close();
       throw e;
     }
     return server;
   }
 
-  private void awaitReady() throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl + "/readyz")).build();
-    long deadline = System.nanoTime() + READY.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "serve exited with " + process.exitValue() + ": " + Files.readString(log));
-      }
-      try {
-        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          startSeconds = (System.nanoTime() - startNanos) / 1e9;
-          return;
-        }
-      } catch (IOException notListeningYet) {
-        // retried until the deadline
-      }
-      Thread.sleep(100);
+  private void awaitReady() throws InterruptedException {
+    LocalServerStart.awaitOk(process, URI.create(baseUrl + "/readyz"), READY, this::logText);
+    startSeconds = (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private String logText() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
     }
-    throw new IllegalStateException(
-        "serve not ready within " + READY + ": " + Files.readString(log));
   }
 
   /** Seconds from the process's start to ready: JVM start, verification and the load. */
@@ -147,12 +133,6 @@ final class ServeProcess implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + work, e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }
