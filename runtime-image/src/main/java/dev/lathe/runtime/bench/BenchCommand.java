@@ -156,7 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
           launcher, server.startSeconds());
       if (loadOnly) {
         loadTest(server);
-        printMemory(server.memory(), config, promptIds.length);
+        printServer(server, config, promptIds.length);
         return 0;
       }
       StreamingProbe probe = new StreamingProbe(server.baseUrl(), "bench", PROMPT, maxTokens);
@@ -184,7 +184,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (loadClients > 0) {
         System.out.println();
         loadTest(server);
-        printMemory(server.memory(), config, promptIds.length);
+        printServer(server, config, promptIds.length);
       }
     }
     return 0;
@@ -317,6 +317,11 @@ public final class BenchCommand implements Callable<Integer> {
             + " continuous batching over 8 slots, F32 GGUF of the same weights, no prompt cache)"
             + " are measured over HTTP with SSE by the same client; transformers in-process, its 8"
             + " streams one batch of 8.");
+  }
+
+  private void printServer(ServeProcess server, ModelConfig config, int promptTokens) {
+    printMemory(server.memory(), config, promptTokens);
+    System.out.printf("server process CPU time since it started: %.1f s%n", server.cpuSeconds());
   }
 
   /**

@@ -120,6 +120,14 @@ final class ServeProcess implements AutoCloseable {
     return ResidentMemory.of(process.pid());
   }
 
+  /**
+   * CPU seconds the server process has used so far (all its threads: libtorch's, the JVM's GC and
+   * compilers), which other work on the machine moves less than wall-clock figures; -1 if unknown.
+   */
+  double cpuSeconds() {
+    return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(-1.0);
+  }
+
   /** SIGTERM, as Kubernetes stops a pod; then the work directory (the copied model) is deleted. */
   @Override
   public void close() throws InterruptedException {
