@@ -5,9 +5,13 @@
 # model, prompt, token count and threads, in the same run. Prints tokens/s for 1 and 8 concurrent streams, time to first token,
 # p99 latency and the ratios; then a bounded load test on loopback (16 streaming clients and a burst
 # of 200 requests at once, stopping by itself): requests, responses by status, tokens/s, latency
-# p50/p99, the slowest /healthz and resident memory before and after. The load test alone:
-#   java -cp "runtime-image/target/lathe-runtime.jar:runtime-image/target/lib/*" \
-#     dev.lathe.runtime.RuntimeMain bench --load-only
+# p50/p99, the slowest /healthz and resident memory before and after. The server under test is its
+# own process, started by the runtime image's entry point (runtime-image/bin/lathe-runtime, with a
+# pod's JVM options) on a signed copy of the model, so its RSS and peak (VmHWM) are the server's
+# alone, printed beside the weights' and the KV cache's share. The load test alone:
+#   LATHE_RUNTIME_JAR=runtime-image/target/lathe-runtime.jar java \
+#     -cp "runtime-image/target/lathe-runtime.jar:runtime-image/target/lib/*" \
+#     dev.lathe.runtime.RuntimeMain bench --load-only --shape 100m
 # Also prints the batch-1 memory-bandwidth roofline. SHAPE: tiny (the tiny base) or 100m (the 100M
 # configuration with random weights and the tiny tokenizer's vocabulary).
 #   runtime-image/bench.sh [THREADS] [MAX_TOKENS] [REQUESTS] [SHAPE]   (defaults: all cores, 64, 32, tiny)
@@ -80,6 +84,7 @@ if [[ "${LATHE_BENCH_LLAMACPP:-1}" != 0 ]]; then
     --llamacpp-convert "$referee_python runtime-image/bench_llamacpp_convert.py $llamacpp_src")
 fi
 cp="runtime-image/target/lathe-runtime.jar:runtime-image/target/lib/*"
+export LATHE_RUNTIME_JAR="$PWD/runtime-image/target/lathe-runtime.jar"
 # allowRestrictedHeaders: the probe of llama-server sends Connection: close (StreamingProbe says why).
 java -Djdk.httpclient.allowRestrictedHeaders=connection -Dai.djl.offline=true \
   -Dai.djl.pytorch.num_threads="$threads" -cp "$cp" \

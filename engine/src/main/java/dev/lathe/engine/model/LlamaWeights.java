@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.lathe.engine.config.ModelConfig;
 import dev.lathe.engine.safetensors.Checkpoint;
 import dev.lathe.engine.safetensors.DType;
+import dev.lathe.engine.safetensors.SafetensorsException;
 import dev.lathe.engine.safetensors.StreamedCheckpoint;
 import dev.lathe.engine.safetensors.Tensor;
 import java.nio.ByteBuffer;
@@ -177,13 +178,31 @@ public final class LlamaWeights implements AutoCloseable {
   /**
    * A float32 copy of the tensor in memory PyTorch owns. DJL wraps a direct buffer without copying,
    * and a tensor's bytes may be a read-only memory map of the checkpoint: training would then write
-   * into the mapping (or read freed memory once the buffer goes), so the data is copied.
+   * into the mapping (or read freed memory once the buffer goes), so the data is copied. Other
+   * floating-point types are converted on the way without a float[] and a heap buffer of the
+   * float32 size (and DJL's direct copy of that) for every tensor, heap a server then kept
+   * committed: F16 (exact) and F64 (to nearest) by libtorch in the one copy, from a view of the
+   * bytes in their own type; BF16, which DJL's PyTorch cannot view, widened exactly into one direct
+   * buffer that is then copied.
    */
   public static NDArray toArray(NDManager manager, Tensor tensor) {
-    Tensor f32 = tensor.dtype() == DType.F32 ? tensor : tensor.to(DType.F32);
-    try (NDArray view = manager.create(f32.data(), new Shape(f32.shape()), DataType.FLOAT32)) {
-      return view.duplicate();
+    Tensor source = tensor.dtype() == DType.BF16 ? tensor.bfloat16ToDirectFloat32() : tensor;
+    try (NDArray view =
+        manager.create(source.data(), new Shape(source.shape()), dataType(source))) {
+      // toType to the same type may share the view's memory: duplicate() always copies.
+      return source.dtype() == DType.F32 ? view.duplicate() : view.toType(DataType.FLOAT32, true);
     }
+  }
+
+  private static DataType dataType(Tensor tensor) {
+    return switch (tensor.dtype()) {
+      case F32 -> DataType.FLOAT32;
+      case F16 -> DataType.FLOAT16;
+      case F64 -> DataType.FLOAT64;
+      default ->
+          throw new SafetensorsException(
+              tensor.name() + " is " + tensor.dtype() + ", not a floating-point tensor");
+    };
   }
 
   static Tensor toTensor(String name, NDArray array, DType dtype) {

@@ -79,6 +79,26 @@ public record Tensor(String name, DType dtype, long[] shape, ByteBuffer data) {
     return values;
   }
 
+  /**
+   * This BF16 tensor as float32 in a direct buffer (which a native library can read in place),
+   * widened exactly: a bfloat16 is the upper half of a float32's bits.
+   */
+  public Tensor bfloat16ToDirectFloat32() {
+    if (dtype != DType.BF16) {
+      throw new SafetensorsException(name + " is " + dtype + ", not BF16");
+    }
+    long count = elementCount();
+    if (count * 4 > Integer.MAX_VALUE) {
+      throw new SafetensorsException(name + " is too large for one float32 buffer");
+    }
+    ByteBuffer in = data();
+    ByteBuffer out = ByteBuffer.allocateDirect((int) count * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < count; i++) {
+      out.putInt((in.getShort(i * 2) & 0xffff) << 16);
+    }
+    return new Tensor(name, DType.F32, shape, out.flip());
+  }
+
   /** The same tensor under another name. */
   public Tensor renamed(String newName) {
     return new Tensor(newName, dtype, shape, data());

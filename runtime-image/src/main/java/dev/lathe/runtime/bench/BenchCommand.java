@@ -2,11 +2,10 @@ package dev.lathe.runtime.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lathe.engine.config.ModelConfig;
+import dev.lathe.engine.model.LlamaWeights;
 import dev.lathe.engine.tinybase.TinyBaseModel;
-import dev.lathe.runtime.model.ServedBase;
-import dev.lathe.runtime.server.InferenceServer;
-import dev.lathe.runtime.server.ServerSettings;
-import dev.lathe.runtime.verify.VerifiedModel;
+import dev.lathe.engine.tokenizer.TextTokenizer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +51,22 @@ public final class BenchCommand implements Callable<Integer> {
           "tiny (the tiny base) or 100m (the 100M configuration, random weights, the tiny"
               + " tokenizer's vocabulary); ignored with --model-dir.")
   String shape;
+
+  @Option(
+      names = "--launcher",
+      defaultValue = "runtime-image/bin/lathe-runtime",
+      description =
+          "The runtime image's entry point, which runs the server under test as its own process"
+              + " with a pod's JVM options (LATHE_RUNTIME_JAR names the jar outside the image).")
+  Path launcher;
+
+  @Option(
+      names = "--server-java-options",
+      defaultValue = "",
+      description =
+          "JVM options for the server under test, after the launcher's own, as a"
+              + " ModelDeployment's JAVA_TOOL_OPTIONS would be (e.g. -XX:+UseG1GC to compare).")
+  String serverJavaOptions;
 
   @Option(names = "--max-tokens", defaultValue = "64")
   int maxTokens;
@@ -129,36 +144,28 @@ public final class BenchCommand implements Callable<Integer> {
           case "100m" -> BenchModel.ensure(tiny.resolveSibling("bench-100m-random"), tiny);
           default -> throw new IllegalArgumentException("--shape is tiny or 100m, not " + shape);
         };
-    InferenceServer server =
-        new InferenceServer(
-            new ServerSettings(
-                "127.0.0.1", 0, STREAMS, QUEUE, Duration.ofSeconds(5), null, Duration.ofMinutes(1)),
-            null,
-            new PrintStream(PrintStream.nullOutputStream()));
-    int port = server.listen();
+    ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
     int[] promptIds;
-    try {
-      // A benchmark of local files the caller chose: no signature to check here.
-      ServedBase[] loaded = new ServedBase[1];
-      server.load(
-          () ->
-              loaded[0] =
-                  ServedBase.load(
-                      "bench",
-                      new VerifiedModel(
-                          dir, "sha256:unverified", "none", "bench", Optional.empty())));
-      promptIds = loaded[0].tokenizer().encode(PROMPT);
+    try (TextTokenizer tokenizer = TextTokenizer.load(dir.resolve("tokenizer.json"))) {
+      promptIds = tokenizer.encode(PROMPT);
+    }
+    try (ServeProcess server =
+        ServeProcess.start(launcher, dir, "bench", STREAMS, QUEUE, serverJavaOptions())) {
+      System.out.printf(
+          "server under test: %s serve, its own process on loopback, loaded in %.1f s%n",
+          launcher, server.startSeconds());
       if (loadOnly) {
-        loadTest(port);
+        loadTest(server);
+        printServer(server, config, promptIds.length);
         return 0;
       }
-      StreamingProbe probe =
-          new StreamingProbe("http://127.0.0.1:" + port, "bench", PROMPT, maxTokens);
+      StreamingProbe probe = new StreamingProbe(server.baseUrl(), "bench", PROMPT, maxTokens);
       measure(probe, 1, 4);
       measure(probe, STREAMS, STREAMS);
       Figures one = measure(probe, 1, requests);
       Figures eight = measure(probe, STREAMS, Math.max(requests, STREAMS));
-      Side lathe = new Side(one, eight, ResidentMemory.ownKilobytes());
+      ResidentMemory afterRuns = server.memory();
+      Side lathe = new Side(one, eight, afterRuns.rssKb());
       Optional<Side> reference =
           transformers == null ? Optional.empty() : Optional.of(runTransformers(dir, promptIds));
       Optional<LlamaCppBaseline> llamaCpp = llamaCpp();
@@ -168,24 +175,32 @@ public final class BenchCommand implements Callable<Integer> {
             Optional.of(llamaCpp.get().serve(dir, "f32", PROMPT, promptIds, STREAMS, requests));
       }
       print(dir, promptIds.length, lathe, reference, llamaF32);
-      printRoofline(loaded[0], one);
+      printMemory(afterRuns, config, promptIds.length);
+      printRoofline(config, one);
       if (llamaCpp.isPresent()) {
         printQuantized(llamaCpp.get(), dir, promptIds, lathe);
-        printProfile(loaded[0], one, llamaF32.get(), llamaCpp.get().decodeWithoutServer(dir));
+        printProfile(config, one, llamaF32.get(), llamaCpp.get().decodeWithoutServer(dir));
       }
       if (loadClients > 0) {
         System.out.println();
-        loadTest(port);
+        loadTest(server);
+        printServer(server, config, promptIds.length);
       }
-    } finally {
-      server.close();
     }
     return 0;
   }
 
-  private void loadTest(int port) throws Exception {
-    System.out.println("load test against http://127.0.0.1:" + port);
-    new LoadTest("http://127.0.0.1:" + port, "bench")
+  /** The server's libtorch threads, as bench.sh gives this JVM's, and the options asked for. */
+  private String serverJavaOptions() {
+    return ((threads > 0 ? "-Dai.djl.pytorch.num_threads=" + threads : "")
+            + " "
+            + serverJavaOptions)
+        .strip();
+  }
+
+  private void loadTest(ServeProcess server) throws Exception {
+    System.out.println("load test against " + server.baseUrl());
+    new LoadTest(server.baseUrl(), "bench", () -> server.memory().rssKb())
         .run(
             new LoadTest.Plan(
                 Math.max(1, loadClients), 4, maxTokens, loadBurst, Duration.ofMinutes(3)));
@@ -295,13 +310,53 @@ public final class BenchCommand implements Callable<Integer> {
         llama,
         s -> s.eight().latencyMsP99(),
         false);
-    row("RSS MB after the runs", lathe, transformers, llama, s -> s.rssKb() / 1024.0, false);
+    row("RSS MiB after the runs", lathe, transformers, llama, s -> s.rssKb() / 1024.0, false);
     System.out.println(
         "ratio: tokens/s lathe / other (above 1: Lathe faster); times and memory other / lathe"
             + " (above 1: Lathe faster or smaller). Lathe and llama.cpp (its native llama-server,"
             + " continuous batching over 8 slots, F32 GGUF of the same weights, no prompt cache)"
             + " are measured over HTTP with SSE by the same client; transformers in-process, its 8"
             + " streams one batch of 8.");
+  }
+
+  private void printServer(ServeProcess server, ModelConfig config, int promptTokens) {
+    printMemory(server.memory(), config, promptTokens);
+    System.out.printf("server process CPU time since it started: %.1f s%n", server.cpuSeconds());
+  }
+
+  /**
+   * The server process's memory beside what it legitimately holds: the weights (float32, once, in
+   * libtorch) and the KV cache of a full batch, whose positions grow by doubling from 64 as
+   * KvCache's do, for the prompt and every generated token.
+   */
+  private void printMemory(ResidentMemory memory, ModelConfig config, int promptTokens) {
+    double weights = 4.0 * LlamaWeights.parameterCount(config) / (1 << 20);
+    int positions = 64;
+    while (positions < promptTokens + maxTokens) {
+      positions *= 2;
+    }
+    double kvCache =
+        4.0
+            * config.numHiddenLayers()
+            * 2
+            * STREAMS
+            * config.numKeyValueHeads()
+            * positions
+            * config.headDim()
+            / (1 << 20);
+    System.out.printf(
+        "server process memory: RSS %.1f MiB (anonymous %.1f, file-backed %.1f), peak %.1f MiB;"
+            + " of it weights %.1f MiB (float32 in libtorch) and the KV cache of %d streams x %d"
+            + " positions %.1f MiB (needed while a full batch runs); 2 x weights = %.1f MiB%n",
+        ResidentMemory.mebibytes(memory.rssKb()),
+        ResidentMemory.mebibytes(memory.anonKb()),
+        ResidentMemory.mebibytes(memory.fileKb()),
+        ResidentMemory.mebibytes(memory.peakKb()),
+        weights,
+        STREAMS,
+        positions,
+        kvCache,
+        2 * weights);
   }
 
   /** A quantized GGUF: cheaper to read per token, so not like-for-like with F32 Lathe. */
@@ -323,8 +378,8 @@ public final class BenchCommand implements Callable<Integer> {
    * whole step and llama.cpp's, with and without its server.
    */
   private static void printProfile(
-      ServedBase base, Figures lathe, Side llamaCpp, Optional<Double> bare) {
-    GemvProbe.Result gemv = GemvProbe.measure(base.config(), 50);
+      ModelConfig config, Figures lathe, Side llamaCpp, Optional<Double> bare) {
+    GemvProbe.Result gemv = GemvProbe.measure(config, 50);
     double latheMs = 1000 / lathe.tokensPerSecond();
     double llamaMs = 1000 / llamaCpp.one().tokensPerSecond();
     System.out.printf(
@@ -346,8 +401,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** How close one stream comes to the memory-bandwidth limit of reading every weight per token. */
-  private static void printRoofline(ServedBase base, Figures one) {
-    long weightBytes = 4 * dev.lathe.engine.model.LlamaWeights.parameterCount(base.config());
+  private static void printRoofline(ModelConfig config, Figures one) {
+    long weightBytes = 4 * LlamaWeights.parameterCount(config);
     double bandwidth = CopyBandwidth.measure(1 << 28);
     double limit = bandwidth / weightBytes;
     System.out.printf(

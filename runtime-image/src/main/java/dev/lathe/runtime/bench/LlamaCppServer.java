@@ -1,11 +1,7 @@
 package dev.lathe.runtime.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,10 +38,7 @@ final class LlamaCppServer implements AutoCloseable {
     if (!Files.isExecutable(binary)) {
       throw new IllegalArgumentException("no llama-server executable at " + binary);
     }
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = LocalServerStart.freePort();
     List<String> command = new ArrayList<>();
     command.addAll(
         List.of(
@@ -71,7 +64,7 @@ final class LlamaCppServer implements AutoCloseable {
     LlamaCppServer server = new LlamaCppServer(process, "http://127.0.0.1:" + port, log);
     try {
       server.awaitHealthy();
-    } catch (IOException | RuntimeException | InterruptedException e) {
+    } catch (RuntimeException | InterruptedException e) {
       // The log stays: the message names it.
       server.stop();
       throw e;
@@ -79,26 +72,8 @@ final class LlamaCppServer implements AutoCloseable {
     return server;
   }
 
-  private void awaitHealthy() throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest health = HttpRequest.newBuilder(URI.create(baseUrl + "/health")).build();
-    long deadline = System.nanoTime() + START.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "llama-server exited with " + process.exitValue() + "; its output: " + log);
-      }
-      try {
-        // 503 while the model loads, 200 once it serves.
-        if (client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notListeningYet) {
-        // retried until the deadline
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("llama-server not healthy within " + START + "; see " + log);
+  private void awaitHealthy() throws InterruptedException {
+    LocalServerStart.awaitOk(process, URI.create(baseUrl + "/health"), START, log::toString);
   }
 
   String baseUrl() {
@@ -107,7 +82,7 @@ final class LlamaCppServer implements AutoCloseable {
 
   /** The server's resident memory in kilobytes (the GGUF is mapped, so its pages count in it). */
   long residentKilobytes() {
-    return ResidentMemory.kilobytes(process.pid());
+    return ResidentMemory.of(process.pid()).rssKb();
   }
 
   /** Stops the server and deletes its log. */

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * A bounded load test over loopback: concurrent streaming clients, each sending a fixed number of
@@ -29,8 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * which must be refused (429) rather than slow everyone down; /healthz is probed throughout. It
  * stops by itself: fixed request counts, and a deadline after which whatever is left is cut off. A
  * few requests warm the JVM first and are not counted. Prints requests, responses by status,
- * tokens/s, latency p50/p99, the slowest health probe, and the process's resident memory before and
- * after.
+ * tokens/s, latency p50/p99, the slowest health probe, and the server process's resident memory
+ * before and after.
  */
 final class LoadTest {
 
@@ -52,6 +53,7 @@ final class LoadTest {
 
   private final String baseUrl;
   private final String model;
+  private final LongSupplier serverRssKb;
   private final HttpClient client =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -65,9 +67,11 @@ final class LoadTest {
           .connectTimeout(Duration.ofSeconds(10))
           .build();
 
-  LoadTest(String baseUrl, String model) {
+  /** {@code serverRssKb}: the server process's resident memory, in kilobytes. */
+  LoadTest(String baseUrl, String model, LongSupplier serverRssKb) {
     this.baseUrl = baseUrl;
     this.model = model;
+    this.serverRssKb = serverRssKb;
   }
 
   void run(Plan plan) throws Exception {
@@ -77,7 +81,7 @@ final class LoadTest {
       stream(plan.maxTokens(), deadline);
     }
     burst(16, deadline);
-    long rssBefore = ResidentMemory.ownKilobytes();
+    long rssBefore = serverRssKb.getAsLong();
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(plan.clients() + 1);
     List<Outcome> streams = new ArrayList<>();
@@ -111,7 +115,7 @@ final class LoadTest {
       pool.shutdownNow();
     }
     double wall = (System.nanoTime() - start) / 1e9;
-    long rssAfter = ResidentMemory.ownKilobytes();
+    long rssAfter = serverRssKb.getAsLong();
     print(plan, streams, burst, wall, slowestHealth, rssBefore, rssAfter);
   }
 
@@ -259,7 +263,7 @@ final class LoadTest {
     }
     System.out.printf("slowest /healthz              %.1f ms%n", slowestHealth);
     System.out.printf(
-        "resident memory before/after  %d / %d MiB (server and clients in one JVM)%n",
+        "resident memory before/after  %d / %d MiB (the server process alone)%n",
         rssBefore / 1024, rssAfter / 1024);
   }
 
