@@ -1,5 +1,6 @@
 package dev.lathe.runtime.bench;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -19,11 +20,12 @@ import java.util.Map;
  * process's CPU time per step (all of libtorch's threads, so load on the machine does not move it),
  * the native arrays it creates (each at least one DJL call), and, in the same JVM, the time of its
  * matrix products alone at the same number of rows, so the step's time outside the GEMVs is their
- * difference. Run with the runtime's classpath:
+ * difference. Each of SEQUENCES sequences (after one that warms up) decodes STEPS tokens, as a
+ * request of that many tokens does. Run with the runtime's classpath:
  *
  * <pre>
  *   java -cp "runtime-image/target/lathe-runtime.jar:runtime-image/target/lib/*" \
- *     dev.lathe.runtime.bench.DecodeStepProbe [tiny|100m] [STEPS] [ROWS...]
+ *     dev.lathe.runtime.bench.DecodeStepProbe [tiny|100m] [STEPS] [SEQUENCES] [ROWS...]
  * </pre>
  */
 public final class DecodeStepProbe {
@@ -35,28 +37,30 @@ public final class DecodeStepProbe {
   public static void main(String[] args) throws Exception {
     String shape = args.length > 0 ? args[0] : "100m";
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+    int sequences = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     int[] rows =
-        args.length > 2
-            ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
+        args.length > 3
+            ? Arrays.stream(args, 3, args.length).mapToInt(Integer::parseInt).toArray()
             : new int[] {1, 8};
-    if (steps < 8) {
-      throw new IllegalArgumentException("STEPS must be at least 8, not " + steps);
+    if (steps < 1 || sequences < 1) {
+      throw new IllegalArgumentException("STEPS and SEQUENCES must be at least 1");
     }
     ModelConfig config = config(shape);
     try (NDManager manager = NDManager.newBaseManager();
         LlamaWeights weights = LlamaWeights.random(config, 7, manager)) {
       weights.fuseProjections();
       System.out.printf(
-          "decode step, %s (%d layers, hidden %d), %d steps after a %d-token prompt, libtorch"
-              + " threads %d%n",
+          "decode step, %s (%d layers, hidden %d), %d sequences of %d steps after a %d-token"
+              + " prompt, libtorch threads %d%n",
           shape,
           config.numHiddenLayers(),
           config.hiddenSize(),
+          sequences,
           steps,
           PROMPT,
           ai.djl.pytorch.jni.JniUtils.getNumThreads());
       for (int batch : rows) {
-        Step step = measure(weights, manager, batch, steps);
+        Step step = measure(weights, manager, batch, steps, sequences);
         GemvProbe.Result gemv = GemvProbe.measure(config, batch, 50);
         System.out.printf(
             "rows %d: %.2f ms, %.2f CPU-ms per step; %d native arrays per step; GEMVs alone at"
@@ -89,52 +93,61 @@ public final class DecodeStepProbe {
   /** One step's median wall time, mean CPU time and native arrays created. */
   private record Step(double millis, double cpuMillis, int arrays) {}
 
-  private static Step measure(LlamaWeights weights, NDManager manager, int rows, int steps)
+  private static Step measure(
+      LlamaWeights weights, NDManager manager, int rows, int steps, int sequences)
       throws ReflectiveOperationException {
     LlamaModel model = new LlamaModel(weights);
-    int vocab = weights.config().vocabSize();
-    long[] next = new long[rows];
-    int[] padding = new int[rows];
-    double[] millis = new double[steps];
-    int arrays = 0;
-    long cpuStart = 0;
-    try (KvCache cache = new KvCache(manager, weights.config().numHiddenLayers())) {
-      try (NDScope scope = new NDScope()) {
-        scope.suppressNotUsedWarning();
-        float[] logits =
-            model
-                .lastLogits(
-                    manager.create(new long[rows * PROMPT], new Shape(rows, PROMPT)),
-                    cache,
-                    padding)
-                .toFloatArray();
-        pick(logits, vocab, next);
-      }
-      // The first steps warm libtorch's allocator and kernels up; CPU time counts from the fourth.
-      for (int s = -3; s < steps; s++) {
-        if (s == 0) {
-          cpuStart = ProcessCpu.nanos();
-        }
-        long start = System.nanoTime();
-        try (NDScope scope = new NDScope()) {
-          scope.suppressNotUsedWarning();
-          float[] logits =
-              model
-                  .forward(manager.create(next, new Shape(rows, 1)), cache, padding, false)
-                  .toFloatArray();
-          pick(logits, vocab, next);
-          if (s == steps - 1) {
-            arrays = scoped(scope);
+    double[] millis = new double[steps * sequences];
+    int[] arrays = new int[1];
+    long cpu = 0;
+    // Sequence −1 warms libtorch's allocator and kernels up and is not counted.
+    for (int sequence = -1; sequence < sequences; sequence++) {
+      try (KvCache cache = new KvCache(manager, weights.config().numHiddenLayers())) {
+        long[] next = new long[rows];
+        int[] padding = new int[rows];
+        step(
+            model,
+            manager.create(new long[rows * PROMPT], new Shape(rows, PROMPT)),
+            cache,
+            padding,
+            next,
+            null);
+        long cpuStart = ProcessCpu.nanos();
+        for (int s = 0; s < steps; s++) {
+          long start = System.nanoTime();
+          step(model, manager.create(next, new Shape(rows, 1)), cache, padding, next, arrays);
+          if (sequence >= 0) {
+            millis[sequence * steps + s] = (System.nanoTime() - start) / 1e6;
           }
         }
-        if (s >= 0) {
-          millis[s] = (System.nanoTime() - start) / 1e6;
+        if (sequence >= 0) {
+          cpu += ProcessCpu.nanos() - cpuStart;
         }
       }
     }
-    double cpuMillis = (ProcessCpu.nanos() - cpuStart) / 1e6 / steps;
     Arrays.sort(millis);
-    return new Step(millis[steps / 2], cpuMillis, arrays);
+    return new Step(millis[millis.length / 2], cpu / 1e6 / millis.length, arrays[0]);
+  }
+
+  /**
+   * One forward pass (a prefill when {@code tokenIds} has several positions) and its greedy picks
+   * into {@code next}; {@code arrays[0]}, when given, gets the arrays the pass created.
+   */
+  private static void step(
+      LlamaModel model, NDArray tokenIds, KvCache cache, int[] padding, long[] next, int[] arrays)
+      throws ReflectiveOperationException {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray logits =
+          tokenIds.getShape().get(1) == 1
+              ? model.forward(tokenIds, cache, padding, false)
+              : model.lastLogits(tokenIds, cache, padding);
+      pick(logits.toFloatArray(), model.config().vocabSize(), next);
+      if (arrays != null) {
+        arrays[0] = scoped(scope);
+      }
+    }
+    tokenIds.close();
   }
 
   /** Argmax of each row, as a greedy request samples. */
