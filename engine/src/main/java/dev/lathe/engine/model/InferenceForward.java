@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.lathe.engine.config.ModelConfig;
 
@@ -164,7 +165,8 @@ final class InferenceForward {
       keysTransposed = k.reshape(folded, tokens, headDim).transpose(0, 2, 1);
       values = v.reshape(folded, tokens, headDim);
     }
-    NDArray attended = q.matMul(keysTransposed).addi(pass.mask).softmax(2).matMul(values);
+    NDArray attended =
+        batchedProduct(batchedProduct(q, keysTransposed).addi(pass.mask).softmax(2), values);
     attended =
         tokens == 1
             ? attended.reshape(batch, 1, (long) heads * headDim)
@@ -180,6 +182,15 @@ final class InferenceForward {
     NDArray gate = gateUp.get(0);
     NDArray activated = Activation.sigmoid(gate).muli(gate).muli(gateUp.get(1));
     return projections.apply(layer, "mlp.down_proj", activated, false);
+  }
+
+  /**
+   * libtorch's bmm for two 3-D arrays, called directly: NDArray.matMul first asks both arrays for
+   * their shapes (two native calls) and then dispatches through torch's general matmul, which
+   * together cost about as much CPU as the product itself at one query row.
+   */
+  private static NDArray batchedProduct(NDArray a, NDArray b) {
+    return JniUtils.bmm((PtNDArray) a, (PtNDArray) b);
   }
 
   /**
