@@ -17,7 +17,9 @@ import dev.lathe.engine.config.ModelConfig;
  * one matmul ({@link Projections#queryKeyValue}, {@link Projections#gateUp}), rotary positions of q
  * and k together in four elementwise calls with the attention scale folded in and the mask laid out
  * for grouped queries, both built once per pass ({@link AttentionTables}), no transposes when a
- * step has one token per row (its layouts are already the attention's), elementwise steps in place
+ * step has one token per row (its layouts are already the attention's), attention over the KV
+ * cache's whole arrays through views it keeps (no per-layer slices of the history, the mask hiding
+ * the free capacity), the pass's shape kept rather than asked of arrays, elementwise steps in place
  * where the input is a temporary, and no autograd bookkeeping. Computes what the training path
  * computes, as transformers does, within float32 rounding.
  */
