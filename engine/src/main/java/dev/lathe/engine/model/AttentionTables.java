@@ -11,9 +11,9 @@ import java.util.Arrays;
  * (rotate_half(x) = [-x₂, x₁] is swap(x) times [-1, +1], a sign kept in the sin factor); the query
  * heads' factors are scaled by 1/√headDim (the attention scale, folded in); and the attention mask
  * laid out [rows · kvHeads, kvGroups · tokens, width] for queries grouped by their key/value head
- * (the layout of a 3-D batched product, which libtorch runs with less overhead than a 4-D one),
- * where the key positions past the history (up to the KV cache's capacity) are masked too, so that
- * the attention reads the cache's whole arrays without slicing them.
+ * (the layout of libtorch's 3-D batched product, which InferenceForward calls directly), where the
+ * key positions past the history (up to the KV cache's capacity) are masked too, so that the
+ * attention reads the cache's whole arrays without slicing them.
  */
 final class AttentionTables {
 

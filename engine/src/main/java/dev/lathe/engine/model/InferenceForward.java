@@ -134,9 +134,8 @@ final class InferenceForward {
         queryKey.mul(pass.cos).addi(queryKey.flip(3).muli(pass.sin)).split(new long[] {heads}, 2);
     // Each key/value head serves kvGroups consecutive query heads (transformers' repeat_kv): its
     // queries fold into the token axis and share it in one product, without copying the keys, and
-    // rows and key/value heads fold into one batch axis: libtorch's 3-D batched product costs a
-    // fraction of its 4-D one at these sizes. With one token per row, [batch, heads, headDim]
-    // already is that layout.
+    // rows and key/value heads fold into one batch axis, so that both products are bmm calls
+    // (see batchedProduct). With one token per row, [batch, heads, headDim] already is that layout.
     long folded = batch * kvHeads;
     NDArray q;
     NDArray k;
