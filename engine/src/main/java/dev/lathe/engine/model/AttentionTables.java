@@ -1,6 +1,7 @@
 package dev.lathe.engine.model;
 
 import dev.lathe.engine.config.ModelConfig;
+import java.util.Arrays;
 
 /**
  * What every layer of one inference pass shares, computed once per pass in Java instead of per
@@ -9,7 +10,10 @@ import dev.lathe.engine.config.ModelConfig;
  * and k together is q·cos + swap(q)·sin, where swap exchanges the two halves of each head
  * (rotate_half(x) = [-x₂, x₁] is swap(x) times [-1, +1], a sign kept in the sin factor); the query
  * heads' factors are scaled by 1/√headDim (the attention scale, folded in); and the attention mask
- * laid out [rows, 1, kvGroups · tokens, keys] for queries grouped by their key/value head.
+ * laid out [rows · kvHeads, kvGroups · tokens, width] for queries grouped by their key/value head
+ * (the layout of libtorch's 3-D batched product, which InferenceForward calls directly), where the
+ * key positions past the history (up to the KV cache's capacity) are masked too, so that the
+ * attention reads the cache's whole arrays without slicing them.
  */
 final class AttentionTables {
 
@@ -24,9 +28,9 @@ final class AttentionTables {
   }
 
   /**
-   * Tables for {@code rows} rows of {@code tokens} new tokens after {@code past} cached positions;
-   * row b's first {@code leftPadding[b]} positions are padding (null: none), and its real tokens
-   * take positions from 0.
+   * Tables for {@code rows} rows of {@code tokens} new tokens after {@code past} cached positions,
+   * attending to {@code width} ≥ past + tokens key positions; row b's first {@code leftPadding[b]}
+   * positions are padding (null: none), and its real tokens take positions from 0.
    */
   static AttentionTables of(
       ModelConfig config,
@@ -35,6 +39,7 @@ final class AttentionTables {
       int rows,
       int tokens,
       int past,
+      int width,
       int[] leftPadding) {
     int headDim = config.headDim();
     int half = headDim / 2;
@@ -45,7 +50,13 @@ final class AttentionTables {
     float scale = (float) (1.0 / Math.sqrt(headDim));
     float[] cos = new float[rows * tokens * rotated * headDim];
     float[] sin = new float[cos.length];
-    float[] mask = new float[rows * groups * tokens * keys];
+    if (width < keys) {
+      throw new IllegalArgumentException(
+          "the attention's width " + width + " is less than its " + keys + " key positions");
+    }
+    int kvHeads = config.numKeyValueHeads();
+    int block = groups * tokens * width;
+    float[] mask = new float[rows * kvHeads * block];
     for (int b = 0; b < rows; b++) {
       int padding = leftPadding == null ? 0 : leftPadding[b];
       float[][] table = rotary.table(past - padding, tokens);
@@ -63,14 +74,20 @@ final class AttentionTables {
           }
         }
       }
+      int first = b * kvHeads * block;
       for (int g = 0; g < groups; g++) {
         for (int t = 0; t < tokens; t++) {
-          int row = ((b * groups + g) * tokens + t) * keys;
+          int row = first + (g * tokens + t) * width;
           System.arraycopy(causalMask, t * keys, mask, row, keys);
+          Arrays.fill(mask, row + keys, row + width, -Float.MAX_VALUE);
           for (int j = 0; j < padding && j < keys; j++) {
             mask[row + j] = -Float.MAX_VALUE;
           }
         }
+      }
+      // Every key/value head of the row masks alike.
+      for (int h = 1; h < kvHeads; h++) {
+        System.arraycopy(mask, first, mask, first + h * block, block);
       }
     }
     return new AttentionTables(cos, sin, mask);

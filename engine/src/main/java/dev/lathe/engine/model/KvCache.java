@@ -21,12 +21,17 @@ public final class KvCache implements AutoCloseable {
   private final NDManager manager;
   private final NDArray[] keys;
   private final NDArray[] values;
+  // 3-D views of keys (transposed) and values for the attention's batched products, per layer.
+  private final NDArray[] keysTransposed;
+  private final NDArray[] valuesFlat;
   private int length;
 
   public KvCache(NDManager parent, int layers) {
     this.manager = parent.newSubManager();
     this.keys = new NDArray[layers];
     this.values = new NDArray[layers];
+    this.keysTransposed = new NDArray[layers];
+    this.valuesFlat = new NDArray[layers];
   }
 
   /** How many positions are cached. */
@@ -44,11 +49,22 @@ public final class KvCache implements AutoCloseable {
    * history (views of the cache: valid until the next call that changes it).
    */
   NDArray[] append(int layer, NDArray newKeys, NDArray newValues) {
-    int tokens = (int) newKeys.getShape().get(2);
-    int end = length + tokens;
+    int end = length + (int) newKeys.getShape().get(2);
+    write(layer, newKeys, newValues, end);
+    NDIndex history = new NDIndex().addAllDim(2).addSliceDim(0, end);
+    return new NDArray[] {keys[layer].get(history), values[layer].get(history)};
+  }
+
+  /**
+   * Writes this step's keys and values for a layer at positions [length, end), growing the layer's
+   * arrays to {@link #capacityFor}(end) positions where they are shorter. Positions from end on
+   * hold zeros, which an attention over the whole arrays ({@link #flattened}) masks: cheaper than
+   * the two slices {@link #append} makes per layer.
+   */
+  void write(int layer, NDArray newKeys, NDArray newValues, int end) {
     if (keys[layer] == null) {
       replace(layer, allocate(newKeys, end), allocate(newValues, end));
-    } else if (keys[layer].getShape().get(2) < end) {
+    } else if (capacityOf(layer) < end) {
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         replace(layer, allocate(valid(keys[layer]), end), allocate(valid(values[layer]), end));
@@ -57,8 +73,47 @@ public final class KvCache implements AutoCloseable {
     NDIndex written = new NDIndex().addAllDim(2).addSliceDim(length, end);
     keys[layer].set(written, newKeys);
     values[layer].set(written, newValues);
-    NDIndex history = new NDIndex().addAllDim(2).addSliceDim(0, end);
-    return new NDArray[] {keys[layer].get(history), values[layer].get(history)};
+  }
+
+  /**
+   * A layer's whole arrays (as {@link #write} leaves them) as 3-D views for batched products: keys
+   * transposed, [rows · kvHeads, headDim, capacity], and values, [rows · kvHeads, capacity,
+   * headDim]. Made once per array rather than per step: writes into the cache show through them.
+   */
+  NDArray[] flattened(int layer) {
+    if (valuesFlat[layer] == null) {
+      Shape shape = keys[layer].getShape();
+      long heads = shape.get(0) * shape.get(1);
+      NDArray k = keys[layer].reshape(heads, shape.get(2), shape.get(3)).transpose(0, 2, 1);
+      NDArray v = values[layer].reshape(heads, shape.get(2), shape.get(3));
+      NDScope.unregister(k, v);
+      k.attach(manager);
+      v.attach(manager);
+      keysTransposed[layer] = k;
+      valuesFlat[layer] = v;
+    }
+    return new NDArray[] {keysTransposed[layer], valuesFlat[layer]};
+  }
+
+  /**
+   * How many positions every layer's arrays hold once {@link #write} wrote up to {@code end}: the
+   * present capacity when it suffices, else the doubling from the initial capacity that does.
+   */
+  int capacityFor(int end) {
+    int present = capacity();
+    return present >= end ? present : doubled(end);
+  }
+
+  private int capacityOf(int layer) {
+    return (int) keys[layer].getShape().get(2);
+  }
+
+  private static int doubled(int needed) {
+    int capacity = INITIAL_CAPACITY;
+    while (capacity < needed) {
+      capacity *= 2;
+    }
+    return capacity;
   }
 
   /** Called once per forward step, after every layer appended. */
@@ -146,10 +201,7 @@ public final class KvCache implements AutoCloseable {
    * capacity) holding {@code content}'s positions first.
    */
   private static NDArray allocate(NDArray content, int needed) {
-    int capacity = INITIAL_CAPACITY;
-    while (capacity < needed) {
-      capacity *= 2;
-    }
+    int capacity = doubled(needed);
     long[] shape = content.getShape().getShape().clone();
     int filled = (int) shape[2];
     shape[2] = capacity;
@@ -178,6 +230,12 @@ public final class KvCache implements AutoCloseable {
     if (keys[layer] != null && keys[layer] != k) {
       keys[layer].close();
       values[layer].close();
+    }
+    if (valuesFlat[layer] != null) {
+      keysTransposed[layer].close();
+      valuesFlat[layer].close();
+      keysTransposed[layer] = null;
+      valuesFlat[layer] = null;
     }
     keys[layer] = k;
     values[layer] = v;

@@ -20,7 +20,8 @@ import java.util.Map;
  */
 final class GemvProbe {
 
-  record Result(double millisPerToken, long weightBytes) {
+  /** Median wall time and mean process CPU time of one round of products, and their weights. */
+  record Result(double millisPerToken, double cpuMillisPerToken, long weightBytes) {
     double gigabytesPerSecond() {
       return weightBytes / (millisPerToken / 1e3) / 1e9;
     }
@@ -29,6 +30,11 @@ final class GemvProbe {
   private GemvProbe() {}
 
   static Result measure(ModelConfig config, int rounds) {
+    return measure(config, 1, rounds);
+  }
+
+  /** As {@link #measure(ModelConfig, int)} with {@code rows} rows per product (M = rows). */
+  static Result measure(ModelConfig config, int rows, int rounds) {
     try (NDManager manager = NDManager.newBaseManager()) {
       List<NDArray> weights = new ArrayList<>();
       long bytes = 0;
@@ -40,10 +46,14 @@ final class GemvProbe {
       }
       List<NDArray> inputs = new ArrayList<>();
       for (NDArray weight : weights) {
-        inputs.add(manager.ones(new Shape(1, weight.getShape().get(1))));
+        inputs.add(manager.ones(new Shape(rows, weight.getShape().get(1))));
       }
       double[] millis = new double[rounds];
+      long cpuStart = 0;
       for (int round = -3; round < rounds; round++) {
+        if (round == 0) {
+          cpuStart = ProcessCpu.nanos();
+        }
         long start = System.nanoTime();
         // libtorch on the CPU runs each call to completion before it returns.
         for (int i = 0; i < weights.size(); i++) {
@@ -53,8 +63,9 @@ final class GemvProbe {
           millis[round] = (System.nanoTime() - start) / 1e6;
         }
       }
+      double cpuMillis = (ProcessCpu.nanos() - cpuStart) / 1e6 / rounds;
       Arrays.sort(millis);
-      return new Result(millis[rounds / 2], bytes);
+      return new Result(millis[rounds / 2], cpuMillis, bytes);
     }
   }
 }
