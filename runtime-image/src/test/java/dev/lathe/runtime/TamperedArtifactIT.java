@@ -30,9 +30,7 @@ class TamperedArtifactIT {
   @Test
   void aTamperedWeightFileIsLeftByFetchAndVerifyToServeWhichRefusesItNamingItAndNeverListens()
       throws Exception {
-    Path tampered = work.resolve("store/models/tampered");
-    OpenAiClientIT.copy(work.resolve("store/models/tiny-base"), tampered);
-    TamperedBytes.flipAByte(tampered.resolve("model.safetensors"));
+    Path tampered = tamperedCopy("tampered", "model.safetensors");
     Path modelsDir = work.resolve("tampered-models");
 
     // The init step hashes everything but the served weights, which serve hashes as it loads.
@@ -40,21 +38,12 @@ class TamperedArtifactIT {
     assertThat(fetch.waitFor(Duration.ofMinutes(1))).as(fetch.output()).isZero();
     assertThat(fetch.output()).contains("serve hashes model.safetensors as it loads them");
 
-    int port = RuntimeProcess.freePort();
-    RuntimeProcess serve = serve(modelsDir, port);
-    assertThat(serve.waitFor(Duration.ofMinutes(1))).as(serve.output()).isEqualTo(1);
-    assertThat(serve.output())
-        .contains("verification failed (DIGEST_MISMATCH, model.safetensors)", "nothing is served")
-        .doesNotContain("listening");
-    assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
-        .isInstanceOf(ConnectException.class);
+    serveRefusesNaming(modelsDir, "model.safetensors");
   }
 
   @Test
   void fetchAndVerifyRefusesATamperedTokenizerNamingItAndServeNeverStarts() throws Exception {
-    Path tampered = work.resolve("store/models/tampered-tokenizer");
-    OpenAiClientIT.copy(work.resolve("store/models/tiny-base"), tampered);
-    TamperedBytes.flipAByte(tampered.resolve("tokenizer.json"));
+    Path tampered = tamperedCopy("tampered-tokenizer", "tokenizer.json");
     Path modelsDir = work.resolve("tampered-tokenizer-models");
 
     RuntimeProcess fetch = fetch(tampered.toUri().toString(), modelsDir, models.trustedKeys);
@@ -63,14 +52,7 @@ class TamperedArtifactIT {
         .contains("verification failed (DIGEST_MISMATCH, tokenizer.json)")
         .doesNotContain("signatures and files verified");
 
-    int port = RuntimeProcess.freePort();
-    RuntimeProcess serve = serve(modelsDir, port);
-    assertThat(serve.waitFor(Duration.ofMinutes(1))).as(serve.output()).isEqualTo(1);
-    assertThat(serve.output())
-        .contains("verification failed (DIGEST_MISMATCH, tokenizer.json)")
-        .doesNotContain("listening");
-    assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
-        .isInstanceOf(ConnectException.class);
+    serveRefusesNaming(modelsDir, "tokenizer.json");
   }
 
   @Test
@@ -80,12 +62,7 @@ class TamperedArtifactIT {
     assertThat(fetch.waitFor(Duration.ofMinutes(1))).as(fetch.output()).isZero();
     TamperedBytes.flipAByte(modelsDir.resolve("model/model.safetensors"));
 
-    int port = RuntimeProcess.freePort();
-    RuntimeProcess serve = serve(modelsDir, port);
-    assertThat(serve.waitFor(Duration.ofMinutes(1))).as(serve.output()).isEqualTo(1);
-    assertThat(serve.output())
-        .contains("verification failed (DIGEST_MISMATCH, model.safetensors)", "nothing is served")
-        .doesNotContain("listening");
+    serveRefusesNaming(modelsDir, "model.safetensors");
   }
 
   @Test
@@ -148,6 +125,28 @@ class TamperedArtifactIT {
           .doesNotContain("signatures and files verified");
     }
     assertThat(work.resolve("climbed/model")).doesNotExist();
+  }
+
+  /**
+   * A copy of the signed tiny base in the store as {@code name}, one byte of {@code file} flipped.
+   */
+  private static Path tamperedCopy(String name, String file) throws IOException {
+    Path tampered = work.resolve("store/models").resolve(name);
+    OpenAiClientIT.copy(work.resolve("store/models/tiny-base"), tampered);
+    TamperedBytes.flipAByte(tampered.resolve(file));
+    return tampered;
+  }
+
+  /** serve on {@code modelsDir} exits 1 with the verdict naming {@code file}, and never listens. */
+  private static void serveRefusesNaming(Path modelsDir, String file) throws Exception {
+    int port = RuntimeProcess.freePort();
+    RuntimeProcess serve = serve(modelsDir, port);
+    assertThat(serve.waitFor(Duration.ofMinutes(1))).as(serve.output()).isEqualTo(1);
+    assertThat(serve.output())
+        .contains("verification failed (DIGEST_MISMATCH, " + file + ")", "nothing is served")
+        .doesNotContain("listening");
+    assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
+        .isInstanceOf(ConnectException.class);
   }
 
   private static void truncate(Path file) throws IOException {
