@@ -124,10 +124,7 @@ final class ServeCommand implements Callable<Integer> {
       verifier = trust.verifier();
       // The base's weights are hashed as they load (below), in one read, not before it.
       Path modelDir = modelsDir.resolve(FetchAndVerify.MODEL);
-      model =
-          VerifiedModel.holdsAdapter(modelDir)
-              ? verifier.verify(modelDir)
-              : verifier.verifyAllButWeights(modelDir);
+      model = verifier.verifyAsServed(modelDir);
       base = model;
       if (model.isAdapter()) {
         base = verifier.verifyAllButWeights(modelsDir.resolve(FetchAndVerify.BASE));

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The runtime's init step: downloads a ModelVersion (and, for an adapter, the base its signed
@@ -50,8 +51,7 @@ public final class FetchAndVerify {
   }
 
   public Result run(String modelUri, Map<String, String> adapterUris, Path modelsDirectory) {
-    VerifiedModel model =
-        fetch(modelUri, modelsDirectory.resolve(MODEL), Weights.SERVED_UNLESS_ADAPTER);
+    VerifiedModel model = fetch(modelUri, modelsDirectory.resolve(MODEL), verifier::verifyAsServed);
     Optional<VerifiedModel> base = Optional.empty();
     if (model.isAdapter()) {
       Provenance.Dependency dependency =
@@ -75,7 +75,7 @@ public final class FetchAndVerify {
           fetch(
               adapter.getValue(),
               modelsDirectory.resolve(ADAPTERS).resolve(adapter.getKey()),
-              Weights.HASHED_HERE);
+              verifier::verify);
       AdapterCompatibility.requireTrainedOn(verified, served, adapter.getValue());
       adapters.put(adapter.getKey(), verified);
     }
@@ -83,7 +83,7 @@ public final class FetchAndVerify {
   }
 
   private VerifiedModel fetchExpected(Provenance.Dependency dependency, Path target, String child) {
-    VerifiedModel base = fetch(dependency.uri(), target, Weights.SERVED);
+    VerifiedModel base = fetch(dependency.uri(), target, verifier::verifyAllButWeights);
     if (!base.manifestDigest().equals("sha256:" + dependency.sha256())) {
       throw new VerificationException(
           PROVENANCE_MISMATCH,
@@ -100,17 +100,8 @@ public final class FetchAndVerify {
     return base;
   }
 
-  /** Who checks a fetched model's weight digests. */
-  private enum Weights {
-    /** This step: an adapter's weights, which serve verifies whole again. */
-    HASHED_HERE,
-    /** Serve, as it loads them: the served base. */
-    SERVED,
-    /** The model the spec names: served when it is a full model, hashed here for an adapter. */
-    SERVED_UNLESS_ADAPTER
-  }
-
-  private VerifiedModel fetch(String uri, Path target, Weights weights) {
+  /** Downloads {@code uri} into {@code target} and verifies the copy with {@code verification}. */
+  private VerifiedModel fetch(String uri, Path target, Function<Path, VerifiedModel> verification) {
     ArtifactStore store = locations.open(uri);
     try {
       log.println("fetching " + store.uri("") + " into " + target);
@@ -118,11 +109,7 @@ public final class FetchAndVerify {
     } finally {
       StoreLocations.close(store);
     }
-    boolean served =
-        weights == Weights.SERVED
-            || (weights == Weights.SERVED_UNLESS_ADAPTER && !VerifiedModel.holdsAdapter(target));
-    VerifiedModel verified =
-        served ? verifier.verifyAllButWeights(target) : verifier.verify(target);
+    VerifiedModel verified = verification.apply(target);
     log.println(
         "verified "
             + uri

@@ -49,6 +49,18 @@ public final class LocalModelVerifier {
                 && (name.endsWith(".safetensors") || name.equals(Checkpoint.INDEX_FILE)));
   }
 
+  /**
+   * The model a pod's spec names, as serve will load it: an adapter verified whole (it is small), a
+   * full model all but its weights, which serve hashes as it loads them. Whether it is an adapter
+   * is read from the unverified copy; the signed file list then refuses a file added or removed to
+   * sway it.
+   */
+  public VerifiedModel verifyAsServed(Path directory) {
+    return VerifiedModel.holdsAdapter(directory)
+        ? verify(directory)
+        : verifyAllButWeights(directory);
+  }
+
   private VerifiedModel verify(Path directory, Predicate<String> deferred) {
     Path signature = directory.resolve(ArtifactLayout.SIGNATURE);
     if (!Files.isRegularFile(signature)) {
