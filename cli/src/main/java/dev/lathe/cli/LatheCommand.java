@@ -54,9 +54,13 @@ public final class LatheCommand {
    * built. picocli reads every option of every class it is given, with the classes their fields
    * name (the Kubernetes client's among them), before it parses a word: about a third of a short
    * {@code lathe sign}'s start-up CPU, spent on commands it does not run. Anything else (help, a
-   * mistyped name) gets the whole command, so it lists and suggests every subcommand.
+   * mistyped name) gets the whole command, so it lists and suggests every subcommand; {@code
+   * --version} needs none of them.
    */
   public static CommandLine commandLine(String... args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      return commandLine(List.of());
+    }
     if (args.length > 0) {
       for (Class<?> subcommand : SUBCOMMANDS) {
         if (subcommand.getAnnotation(Command.class).name().equals(args[0])) {
@@ -77,6 +81,9 @@ public final class LatheCommand {
   }
 
   public static void main(String[] args) {
+    // picocli looks for Groovy's Closure class on every command it builds; that lookup opens every
+    // jar on the class path, about eighty, before it fails. Lathe declares no closures.
+    System.setProperty("picocli.disable.closures", "true");
     CommandLine commandLine = commandLine(args);
     int code = commandLine.execute(args);
     // System.exit does not flush picocli's writers: output printed without a newline would be lost.

@@ -65,6 +65,17 @@ class LatheCommandTest {
   }
 
   @Test
+  void versionIsAnsweredWithoutBuildingAnySubcommand() {
+    assertThat(LatheCommand.commandLine("--version").getSubcommands()).isEmpty();
+    assertThat(LatheCommand.commandLine("-V").getSubcommands()).isEmpty();
+    LatheRun version = lathe("--version");
+    assertThat(version.exitCode()).isZero();
+    assertThat(version.out().trim()).isEqualTo("lathe 0.1.0");
+    // Anything after --version is parsed by the whole command, so a mistake is still reported.
+    assertThat(LatheCommand.commandLine("--version", "sign").getSubcommands()).containsKey("sign");
+  }
+
+  @Test
   void generatedKeySignsAModelThatVerifiesUntilAByteChanges() throws Exception {
     Path key = dir.resolve("key.pem");
     Path pub = dir.resolve("key.pub");
