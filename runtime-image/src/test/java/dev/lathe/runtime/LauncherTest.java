@@ -40,11 +40,13 @@ class LauncherTest {
   }
 
   @Test
-  void aPodWithoutSettingsGetsSerialGcASmallInitialHeapAndBoundedMallocArenas() throws Exception {
+  void aPodWithoutSettingsGetsSerialGcASmallInitialHeapATrimmedNativeHeapAndBoundedMallocArenas()
+      throws Exception {
     Map<String, String> given = launch(Map.of(), "serve", "--port", "8000");
 
     assertThat(given)
-        .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -Xms32m")
+        .containsEntry(
+            "JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -Xms32m -XX:TrimNativeHeapInterval=5000")
         .containsEntry("MALLOC_ARENA_MAX", "2")
         .containsEntry("MALLOC_MMAP_THRESHOLD_", "1048576");
     assertThat(given.get("ARGS"))
@@ -52,7 +54,8 @@ class LauncherTest {
         .startsWith("-Dai.djl.offline=true -jar ");
     assertThat(jvmFlags(given.get("JAVA_TOOL_OPTIONS")))
         .containsEntry("UseSerialGC", "true")
-        .containsEntry("InitialHeapSize", Long.toString(32L << 20));
+        .containsEntry("InitialHeapSize", Long.toString(32L << 20))
+        .containsEntry("TrimNativeHeapInterval", "5000");
   }
 
   @Test
@@ -61,7 +64,9 @@ class LauncherTest {
         launch(Map.of("JAVA_TOOL_OPTIONS", "-Xms64m -Xmx256m", "MALLOC_ARENA_MAX", "8"), "serve");
 
     assertThat(given)
-        .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -Xms32m -Xms64m -Xmx256m")
+        .containsEntry(
+            "JAVA_TOOL_OPTIONS",
+            "-XX:+UseSerialGC -Xms32m -XX:TrimNativeHeapInterval=5000 -Xms64m -Xmx256m")
         .containsEntry("MALLOC_ARENA_MAX", "8");
     assertThat(jvmFlags(given.get("JAVA_TOOL_OPTIONS")))
         .containsEntry("InitialHeapSize", Long.toString(64L << 20))
@@ -72,7 +77,8 @@ class LauncherTest {
   void aPodThatNamesACollectorGetsItInsteadOfSerialAndTheJvmStarts() throws Exception {
     Map<String, String> given = launch(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseG1GC"), "serve");
 
-    assertThat(given).containsEntry("JAVA_TOOL_OPTIONS", "-Xms32m -XX:+UseG1GC");
+    assertThat(given)
+        .containsEntry("JAVA_TOOL_OPTIONS", "-Xms32m -XX:TrimNativeHeapInterval=5000 -XX:+UseG1GC");
     assertThat(jvmFlags(given.get("JAVA_TOOL_OPTIONS")))
         .containsEntry("UseG1GC", "true")
         .containsEntry("UseSerialGC", "false");
