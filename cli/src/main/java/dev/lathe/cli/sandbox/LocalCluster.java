@@ -46,20 +46,6 @@ final class LocalCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    // The node runs the trainer image (fetch, train, verify) and the runtime image
-    // (fetch-and-verify, serve) as local JVMs; the tiny model trains on the CPU, the GPUs are what
-    // the scheduler and the quota see. The runtime mapping sets what the runtime image's ENV sets
-    // that a local process needs (DJL's usage tracking off).
-    String java = SandboxLayout.java().toString();
-    String images =
-        "lathe-trainer="
-            + java
-            + " -Dai.djl.offline=true -jar "
-            + layout.trainerJar()
-            + ";lathe-runtime=env OPT_OUT_TRACKING=true "
-            + java
-            + " -Dai.djl.offline=true -jar "
-            + layout.runtimeJar();
     ChildProcess process =
         ChildProcess.start(
             "the local control plane",
@@ -72,7 +58,7 @@ final class LocalCluster implements AutoCloseable {
             layout.repository(),
             Map.of(
                 "LATHE_LOCAL_IMAGES",
-                images,
+                localImages(layout),
                 "LATHE_LOCAL_GPUS",
                 String.valueOf(gpus),
                 "LATHE_LOCAL_GATEWAY",
@@ -107,6 +93,30 @@ final class LocalCluster implements AutoCloseable {
       process.close();
       throw e;
     }
+  }
+
+  /**
+   * What the node runs for each of Lathe's images: the image's own entry point script from the
+   * checkout (bin/lathe-trainer, bin/lathe-runtime), so a local pod gets the JVM and allocator
+   * settings a real pod gets, behind the Dockerfile ENV a local process lacks (DJL's usage tracking
+   * off, OpenMP threads that sleep when idle), the JVM running this CLI, and the built jar. The
+   * trainer trains the tiny model on the CPU; the GPUs are what the scheduler and the quota see.
+   */
+  static String localImages(SandboxLayout layout) {
+    String javaHome = System.getProperty("java.home");
+    String environment = "env OPT_OUT_TRACKING=true OMP_WAIT_POLICY=PASSIVE JAVA_HOME=" + javaHome;
+    return "lathe-trainer="
+        + environment
+        + " LATHE_TRAINER_JAR="
+        + layout.trainerJar()
+        + " "
+        + layout.trainerEntryPoint()
+        + ";lathe-runtime="
+        + environment
+        + " LATHE_RUNTIME_JAR="
+        + layout.runtimeJar()
+        + " "
+        + layout.runtimeEntryPoint();
   }
 
   KubernetesClient client() {

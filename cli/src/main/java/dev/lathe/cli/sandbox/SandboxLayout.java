@@ -56,6 +56,16 @@ record SandboxLayout(Path repository, Path state) {
     return repository.resolve("runtime-image/target/lathe-runtime.jar");
   }
 
+  /** The trainer image's ENTRYPOINT script (its pod's JVM and allocator settings). */
+  Path trainerEntryPoint() {
+    return repository.resolve("trainer-image/bin/lathe-trainer");
+  }
+
+  /** The runtime image's ENTRYPOINT script (its pod's JVM and allocator settings). */
+  Path runtimeEntryPoint() {
+    return repository.resolve("runtime-image/bin/lathe-runtime");
+  }
+
   Path cliJar() {
     return repository.resolve("cli/target/lathe-cli.jar");
   }
