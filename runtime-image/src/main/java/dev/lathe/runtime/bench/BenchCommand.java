@@ -36,7 +36,10 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String PROMPT = "Question: What is six plus two? Answer:";
+
+  /** The prompt of every measured request (DecodeStepProbe prefills one as long). */
+  static final String PROMPT = "Question: What is six plus two? Answer:";
+
   private static final int STREAMS = 8;
 
   /** The serve command's default queue, so the load test's burst overflows it as it would. */

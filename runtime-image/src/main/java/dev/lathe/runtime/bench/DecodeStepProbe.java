@@ -9,8 +9,11 @@ import dev.lathe.engine.model.KvCache;
 import dev.lathe.engine.model.LlamaModel;
 import dev.lathe.engine.model.LlamaWeights;
 import dev.lathe.engine.tinybase.TinyBaseModel;
+import dev.lathe.engine.tokenizer.TextTokenizer;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.Field;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -20,8 +23,10 @@ import java.util.Map;
  * process's CPU time per step (all of libtorch's threads, so load on the machine does not move it),
  * the native arrays it creates (each at least one DJL call), and, in the same JVM, the time of its
  * matrix products alone at the same number of rows, so the step's time outside the GEMVs is their
- * difference. Each of SEQUENCES sequences (after one that warms up) decodes STEPS tokens, as a
- * request of that many tokens does. Run with the runtime's classpath:
+ * difference. Each of SEQUENCES sequences (after one that warms up) is prefilled with a prompt of
+ * the serving benchmark's length and decodes STEPS tokens, as a request of that many tokens does;
+ * the prefill's time is the engine's share of a request's time to first token. Run with the
+ * runtime's classpath:
  *
  * <pre>
  *   java -cp "runtime-image/target/lathe-runtime.jar:runtime-image/target/lib/*" \
@@ -29,8 +34,6 @@ import java.util.Map;
  * </pre>
  */
 public final class DecodeStepProbe {
-
-  private static final int PROMPT = 2;
 
   private DecodeStepProbe() {}
 
@@ -46,6 +49,7 @@ public final class DecodeStepProbe {
       throw new IllegalArgumentException("STEPS and SEQUENCES must be at least 1");
     }
     ModelConfig config = config(shape);
+    int prompt = benchPromptTokens();
     try (NDManager manager = NDManager.newBaseManager();
         LlamaWeights weights = LlamaWeights.random(config, 7, manager)) {
       weights.fuseProjections();
@@ -57,15 +61,17 @@ public final class DecodeStepProbe {
           config.hiddenSize(),
           sequences,
           steps,
-          PROMPT,
+          prompt,
           ai.djl.pytorch.jni.JniUtils.getNumThreads());
       for (int batch : rows) {
-        Step step = measure(weights, manager, batch, steps, sequences);
+        Step step = measure(weights, manager, batch, prompt, steps, sequences);
         GemvProbe.Result gemv = GemvProbe.measure(config, batch, 50);
         System.out.printf(
-            "rows %d: %.2f ms, %.2f CPU-ms per step; %d native arrays per step; GEMVs alone at"
-                + " M=%d %.2f ms, %.2f CPU-ms; outside the GEMVs %.2f ms, %.2f CPU-ms%n",
+            "rows %d: prefill %.2f ms; %.2f ms, %.2f CPU-ms per step; %d native arrays per step;"
+                + " GEMVs alone at M=%d %.2f ms, %.2f CPU-ms; outside the GEMVs %.2f ms, %.2f"
+                + " CPU-ms%n",
             batch,
+            step.prefillMillis(),
             step.millis(),
             step.cpuMillis(),
             step.arrays(),
@@ -78,11 +84,19 @@ public final class DecodeStepProbe {
     }
   }
 
+  private static Path tinyBase() throws IOException {
+    return TinyBaseModel.ensureDefault(new PrintStream(PrintStream.nullOutputStream()));
+  }
+
+  /** The serving benchmark's prompt in tokens: both shapes use the tiny base's tokenizer. */
+  private static int benchPromptTokens() throws IOException {
+    try (TextTokenizer tokenizer = TextTokenizer.load(tinyBase().resolve("tokenizer.json"))) {
+      return tokenizer.encode(BenchCommand.PROMPT).length;
+    }
+  }
+
   private static ModelConfig config(String shape) throws Exception {
-    ModelConfig tiny =
-        ModelConfig.read(
-            TinyBaseModel.ensureDefault(new PrintStream(PrintStream.nullOutputStream()))
-                .resolve("config.json"));
+    ModelConfig tiny = ModelConfig.read(tinyBase().resolve("config.json"));
     return switch (shape) {
       case "tiny" -> tiny;
       case "100m" -> BenchModel.config(tiny.vocabSize());
@@ -90,14 +104,18 @@ public final class DecodeStepProbe {
     };
   }
 
-  /** One step's median wall time, mean CPU time and native arrays created. */
-  private record Step(double millis, double cpuMillis, int arrays) {}
+  /**
+   * The prompt's median prefill time (all rows in one pass), one step's median wall time, mean CPU
+   * time and native arrays created.
+   */
+  private record Step(double prefillMillis, double millis, double cpuMillis, int arrays) {}
 
   private static Step measure(
-      LlamaWeights weights, NDManager manager, int rows, int steps, int sequences)
+      LlamaWeights weights, NDManager manager, int rows, int prompt, int steps, int sequences)
       throws ReflectiveOperationException {
     LlamaModel model = new LlamaModel(weights);
     double[] millis = new double[steps * sequences];
+    double[] prefillMillis = new double[sequences];
     int[] arrays = new int[1];
     long cpu = 0;
     // Sequence −1 warms libtorch's allocator and kernels up and is not counted.
@@ -105,13 +123,17 @@ public final class DecodeStepProbe {
       try (KvCache cache = new KvCache(manager, weights.config().numHiddenLayers())) {
         long[] next = new long[rows];
         int[] padding = new int[rows];
+        long prefillStart = System.nanoTime();
         step(
             model,
-            manager.create(new long[rows * PROMPT], new Shape(rows, PROMPT)),
+            manager.create(new long[rows * prompt], new Shape(rows, prompt)),
             cache,
             padding,
             next,
             null);
+        if (sequence >= 0) {
+          prefillMillis[sequence] = (System.nanoTime() - prefillStart) / 1e6;
+        }
         long cpuStart = ProcessCpu.nanos();
         for (int s = 0; s < steps; s++) {
           long start = System.nanoTime();
@@ -126,7 +148,12 @@ public final class DecodeStepProbe {
       }
     }
     Arrays.sort(millis);
-    return new Step(millis[millis.length / 2], cpu / 1e6 / millis.length, arrays[0]);
+    Arrays.sort(prefillMillis);
+    return new Step(
+        prefillMillis[sequences / 2],
+        millis[millis.length / 2],
+        cpu / 1e6 / millis.length,
+        arrays[0]);
   }
 
   /**
