@@ -54,8 +54,8 @@ public final class DecodeStepProbe {
         LlamaWeights weights = LlamaWeights.random(config, 7, manager)) {
       weights.fuseProjections();
       System.out.printf(
-          "decode step, %s (%d layers, hidden %d), %d sequences of %d steps after a %d-token"
-              + " prompt, libtorch threads %d%n",
+          "decode step, %s (%d layers, hidden %d), %d sequences of %d steps after a prompt of"
+              + " %d tokens, libtorch threads %d%n",
           shape,
           config.numHiddenLayers(),
           config.hiddenSize(),
